@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xdpbridge data path: one XDP program attached to every port of a bridge.
+ *
+ * Per frame: count, validate the Ethernet header, learn the source MAC, then
+ * redirect known unicast to its port through "ports", flood everything else
+ * through "flood_ports" (BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS), and pass
+ * IEEE link-local frames (01:80:C2:00:00:0X) to the host stack.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+#include "xdpbridge.h"
+
+/* Learned stations; LRU so a full table evicts the least recently used. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XB_DEFAULT_FDB_SIZE);	/* set by the loader */
+	__type(key, struct xb_fdb_key);
+	__type(value, struct xb_fdb_entry);
+} fdb SEC(".maps");
+
+/* Static entries, consulted before "fdb"; a plain hash is never evicted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XB_MAX_PORTS * 16);
+	__type(key, struct xb_fdb_key);
+	__type(value, struct xb_fdb_static);
+} fdb_static SEC(".maps");
+
+/* Every port, keyed by ifindex: the target of known-unicast redirects. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XB_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} ports SEC(".maps");
+
+/* The flood domain; user space owns its membership (e.g. STP blocking). */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XB_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} flood_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, XB_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_stats);
+} port_stats SEC(".maps");
+
+/* Port registry for user space (names survive the interface's removal). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XB_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_info);
+} port_info SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_config);
+} config SEC(".maps");
+
+static __always_inline int mac_is_multicast(const __u8 *mac)
+{
+	return mac[0] & 1;
+}
+
+static __always_inline int mac_is_zero(const __u8 *mac)
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* 01:80:C2:00:00:00 .. 01:80:C2:00:00:0F: STP, pause, LACP, LLDP, 802.1X. */
+static __always_inline int mac_is_link_local(const __u8 *mac)
+{
+	return mac[0] == 0x01 && mac[1] == 0x80 && mac[2] == 0xC2 &&
+	       mac[3] == 0 && mac[4] == 0 && (mac[5] & 0xF0) == 0;
+}
+
+static __always_inline void fdb_key_set(struct xb_fdb_key *key, const __u8 *mac,
+					__u16 vlan)
+{
+	__builtin_memcpy(key->mac, mac, XB_ETH_ALEN);
+	key->vlan = vlan;
+}
+
+/*
+ * Learn src -> ifindex. Most frames come from a station already learned on
+ * this port within the last second: one lookup and no write. A same-port
+ * refresh stores the time in place; only a new or moved station pays for a
+ * map update. A MAC with a static entry is never learned (sticky).
+ */
+static __always_inline void fdb_learn(const struct xb_config *cfg,
+				      const struct xb_fdb_key *key,
+				      __u32 ifindex, __u64 now)
+{
+	struct xb_fdb_entry *e, fresh = {};
+
+	if (cfg->static_count && bpf_map_lookup_elem(&fdb_static, key))
+		return;
+
+	e = bpf_map_lookup_elem(&fdb, key);
+	if (e && e->ifindex == ifindex) {
+		if (now - e->last_seen_ns > XB_REFRESH_NS)
+			e->last_seen_ns = now;
+		return;
+	}
+	fresh.ifindex = ifindex;
+	fresh.last_seen_ns = now;
+	bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
+}
+
+/* Port for dst, or 0 when unknown (or aged out while user space was away). */
+static __always_inline __u32 fdb_lookup(const struct xb_config *cfg,
+					const struct xb_fdb_key *key, __u64 now)
+{
+	struct xb_fdb_static *s;
+	struct xb_fdb_entry *e;
+
+	if (cfg->static_count) {
+		s = bpf_map_lookup_elem(&fdb_static, key);
+		if (s)
+			return s->ifindex;
+	}
+	e = bpf_map_lookup_elem(&fdb, key);
+	if (!e || now - e->last_seen_ns > cfg->ageing_ns)
+		return 0;
+	return e->ifindex;
+}
+
+SEC("xdp")
+int xdpbridge_rx(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct xb_port_stats *st;
+	struct xb_config *cfg;
+	struct xb_fdb_key key;
+	struct ethhdr *eth = data;
+	__u32 zero = 0, out;
+	__u64 now;
+	long ret;
+
+	st = bpf_map_lookup_elem(&port_stats, &ifindex);
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!st || !cfg)
+		return XDP_PASS;	/* not (or no longer) a port: stay out of the way */
+
+	st->rx_packets++;
+	st->rx_bytes += data_end - data;
+
+	if ((void *)(eth + 1) > data_end) {
+		st->dropped[XB_DROP_RUNT]++;
+		return XDP_DROP;
+	}
+	if (mac_is_multicast(eth->h_source) || mac_is_zero(eth->h_source)) {
+		st->dropped[XB_DROP_BAD_SRC]++;
+		return XDP_DROP;
+	}
+	if (mac_is_link_local(eth->h_dest)) {
+		st->to_host++;
+		return XDP_PASS;
+	}
+
+	now = bpf_ktime_get_coarse_ns();
+	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
+	fdb_learn(cfg, &key, ifindex, now);
+
+	if (!mac_is_multicast(eth->h_dest)) {
+		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
+		out = fdb_lookup(cfg, &key, now);
+		if (out == ifindex) {
+			st->dropped[XB_DROP_REFLECT]++;
+			return XDP_DROP;
+		}
+		if (out) {
+			/* A port removed under a stale entry falls back to flooding. */
+			ret = bpf_redirect_map(&ports, out, 0);
+			if (ret == XDP_REDIRECT) {
+				st->forwarded++;
+				return ret;
+			}
+		}
+	}
+	st->flooded++;
+	return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

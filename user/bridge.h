@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * A bridge is its pinned state under /sys/fs/bpf/xdpbridge/<name>/: the maps,
+ * the program and one bpf_link per port. Any process can open it; the data
+ * path keeps forwarding whether or not a loader runs.
+ */
+#ifndef XB_BRIDGE_H
+#define XB_BRIDGE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "xdpbridge.h"
+#include "netlink.h"
+
+#define XB_PROG_PIN	"xdpbridge_rx"
+#define XB_HOST_PEER_SUFFIX "-p"
+
+struct xb_bridge {
+	char name[XB_IFNAMSIZ];
+	char pin_dir[PATH_MAX];
+	int fdb_fd;
+	int fdb_static_fd;
+	int ports_fd;
+	int flood_fd;
+	int stats_fd;
+	int info_fd;
+	int config_fd;
+	int prog_fd;
+};
+
+struct xb_create_opts {
+	__u32 ageing_sec;
+	__u32 fdb_size;
+	bool host_port;
+};
+
+void bridge_pin_dir(const char *name, char *buf, size_t len);
+bool bridge_exists(const char *name);
+/* Load the program, pin maps and program, write the config. */
+int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb_bridge *br);
+/* Open the pinned state; -ENOENT when the bridge is not loaded. */
+int bridge_open(const char *name, struct xb_bridge *br);
+void bridge_close(struct xb_bridge *br);
+/* Remove ports, host interface, pins: whatever of them exists. */
+int bridge_destroy(const char *name);
+
+int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg);
+int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg);
+/* Recount static entries into config.static_count (the data path's fast skip). */
+int bridge_static_recount(const struct xb_bridge *br);
+
+/* Host interface: veth "<name>" in the host, peer "<name>-p" is a port. */
+void bridge_host_peer_name(const char *name, char *buf, size_t len);
+int bridge_host_iface_create(const char *name);
+
+/*
+ * Check that ifname can become a port (exists, not loopback, not enslaved,
+ * not in any xdpbridge, no XDP program). Prints the error; 0 or -errno.
+ */
+int port_validate(const char *ifname, struct nl_link *link);
+/* Bridge owning ifindex, if any: its name into owner; 1 found, 0 not. */
+int port_find_owner(int ifindex, char *owner, size_t len);
+int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags);
+/* Detach and forget a port; tolerant of a port already half gone. */
+int port_remove(struct xb_bridge *br, __u32 ifindex);
+
+typedef int (*port_cb)(__u32 ifindex, const struct xb_port_info *info, void *ctx);
+/* Call cb for every port (stops at the first non-zero return). */
+int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx);
+int port_lookup_by_name(const struct xb_bridge *br, const char *ifname, __u32 *ifindex);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The bridge's control loop: ages the FDB and drops ports whose interface
+ * disappeared. The data path does not depend on it: kill it and forwarding
+ * goes on (learned entries then just stop ageing out of the map; the data path
+ * itself ignores entries older than the ageing time).
+ */
+#ifndef XB_CTL_H
+#define XB_CTL_H
+
+#include <stdbool.h>
+
+struct xb_bridge;
+
+/* Run until SIGINT/SIGTERM or until the bridge is unloaded. With detach,
+ * fork into the background first; the parent returns 0 once the child runs.
+ * lock_fd (the bridge lock) is released once the pid file names the loop. */
+int ctl_run(struct xb_bridge *br, bool detach, int lock_fd);
+/* One ageing sweep with the configured ageing time (benchmarked alone). */
+int ctl_sweep(struct xb_bridge *br);
+/* Forget ports whose interface disappeared. */
+int ctl_watch_ports(struct xb_bridge *br);
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The two offload settings a veth needs right for XDP redirect (PLATFORM.md). */
+#ifndef XB_ETHTOOL_H
+#define XB_ETHTOOL_H
+
+#include <stdbool.h>
+
+/* In the calling thread's netns; 0/1, or a negative errno. */
+int ethtool_get_gro(const char *ifname);
+int ethtool_set_gro(const char *ifname, bool on);
+int ethtool_get_tx_csum(const char *ifname);
+int ethtool_set_tx_csum(const char *ifname, bool on);
+
+#endif

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+
+#include "bridge.h"
+#include "fdb.h"
+#include "parse.h"
+
+#define FDB_BATCH 4096
+
+__u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* Growable array of keys to delete in one batch. */
+struct key_list {
+	struct xb_fdb_key *keys;
+	size_t n, cap;
+};
+
+static int key_list_push(struct key_list *l, const struct xb_fdb_key *key)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		void *p = realloc(l->keys, cap * sizeof(*l->keys));
+
+		if (!p)
+			return -ENOMEM;
+		l->keys = p;
+		l->cap = cap;
+	}
+	l->keys[l->n++] = *key;
+	return 0;
+}
+
+/* Delete every key; one syscall per FDB_BATCH keys, per-key fallback when an
+ * entry vanished meanwhile (the data path may replace it). */
+static int key_list_delete(int fd, const struct key_list *l)
+{
+	size_t done = 0, removed = 0;
+
+	while (done < l->n) {
+		__u32 count = (__u32)(l->n - done < FDB_BATCH ? l->n - done : FDB_BATCH);
+
+		if (!bpf_map_delete_batch(fd, l->keys + done, &count, NULL)) {
+			done += count;
+			removed += count;
+			continue;
+		}
+		done += count;	/* count says how many went before the failure */
+		removed += count;
+		if (done < l->n) {
+			if (!bpf_map_delete_elem(fd, &l->keys[done]))
+				removed++;
+			done++;
+		}
+	}
+	return (int)removed;
+}
+
+typedef int (*fdb_visit_cb)(const struct xb_fdb_key *key, const void *value, void *ctx);
+
+/* Visit every entry of a hash map with batch lookups (FDB_BATCH per syscall). */
+static int fdb_walk(int fd, size_t value_size, fdb_visit_cb cb, void *ctx)
+{
+	struct xb_fdb_key *keys;
+	__u64 in_batch = 0, out_batch = 0;	/* hash maps use a bucket cursor */
+	bool first = true;
+	char *values;
+	int err = 0;
+
+	keys = calloc(FDB_BATCH, sizeof(*keys));
+	values = calloc(FDB_BATCH, value_size);
+	if (!keys || !values) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (;;) {
+		__u32 count = FDB_BATCH;
+		int ret = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch,
+					       keys, values, &count, NULL);
+		bool last = ret && errno == ENOENT;
+
+		if (ret && !last) {
+			err = -errno;
+			goto cleanup;
+		}
+		for (__u32 i = 0; i < count; i++) {
+			err = cb(&keys[i], values + i * value_size, ctx);
+			if (err)
+				goto cleanup;
+		}
+		if (last)
+			break;
+		in_batch = out_batch;
+		first = false;
+	}
+cleanup:
+	free(keys);
+	free(values);
+	return err;
+}
+
+struct dump_ctx {
+	struct fdb_row *rows;
+	size_t n, cap;
+	bool is_static;
+};
+
+static int dump_visit(const struct xb_fdb_key *key, const void *value, void *ctx)
+{
+	struct dump_ctx *d = ctx;
+	struct fdb_row *row;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		void *p = realloc(d->rows, cap * sizeof(*d->rows));
+
+		if (!p)
+			return -ENOMEM;
+		d->rows = p;
+		d->cap = cap;
+	}
+	row = &d->rows[d->n++];
+	memset(row, 0, sizeof(*row));
+	row->key = *key;
+	row->is_static = d->is_static;
+	if (d->is_static) {
+		row->ifindex = ((const struct xb_fdb_static *)value)->ifindex;
+	} else {
+		const struct xb_fdb_entry *e = value;
+
+		row->ifindex = e->ifindex;
+		row->last_seen_ns = e->last_seen_ns;
+	}
+	return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct fdb_row *x = a, *y = b;
+	int c = memcmp(x->key.mac, y->key.mac, sizeof(x->key.mac));
+
+	if (c)
+		return c;
+	if (x->key.vlan != y->key.vlan)
+		return x->key.vlan < y->key.vlan ? -1 : 1;
+	return (int)y->is_static - (int)x->is_static;
+}
+
+int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n)
+{
+	struct dump_ctx d = { .is_static = true };
+	int err;
+
+	err = fdb_walk(br->fdb_static_fd, sizeof(struct xb_fdb_static), dump_visit, &d);
+	d.is_static = false;
+	if (!err)
+		err = fdb_walk(br->fdb_fd, sizeof(struct xb_fdb_entry), dump_visit, &d);
+	if (err) {
+		free(d.rows);
+		return err;
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		struct xb_port_info info;
+
+		if (!bpf_map_lookup_elem(br->info_fd, &d.rows[i].ifindex, &info))
+			memcpy(d.rows[i].ifname, info.ifname, XB_IFNAMSIZ);
+		else
+			snprintf(d.rows[i].ifname, XB_IFNAMSIZ, "if%u", d.rows[i].ifindex);
+	}
+	qsort(d.rows, d.n, sizeof(*d.rows), row_cmp);
+	*rows = d.rows;
+	*n = d.n;
+	return 0;
+}
+
+struct select_ctx {
+	struct key_list list;
+	__u32 ifindex;		/* 0: any port */
+	__u64 now_ns, ageing_ns;
+	bool by_age;
+};
+
+static int select_learned(const struct xb_fdb_key *key, const void *value, void *ctx)
+{
+	const struct xb_fdb_entry *e = value;
+	struct select_ctx *s = ctx;
+
+	if (s->ifindex && e->ifindex != s->ifindex)
+		return 0;
+	if (s->by_age && !fdb_entry_expired(s->now_ns, e->last_seen_ns, s->ageing_ns))
+		return 0;
+	return key_list_push(&s->list, key);
+}
+
+static int select_static(const struct xb_fdb_key *key, const void *value, void *ctx)
+{
+	const struct xb_fdb_static *e = value;
+	struct select_ctx *s = ctx;
+
+	if (s->ifindex && e->ifindex != s->ifindex)
+		return 0;
+	return key_list_push(&s->list, key);
+}
+
+static int select_and_delete(int fd, size_t value_size, fdb_visit_cb cb, struct select_ctx *s)
+{
+	int err = fdb_walk(fd, value_size, cb, s);
+
+	if (!err)
+		err = key_list_delete(fd, &s->list);
+	free(s->list.keys);
+	s->list = (struct key_list){};
+	return err;
+}
+
+int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static)
+{
+	struct select_ctx s = { .ifindex = ifindex };
+	int removed, more;
+
+	removed = select_and_delete(br->fdb_fd, sizeof(struct xb_fdb_entry), select_learned, &s);
+	if (removed < 0 || !include_static)
+		return removed;
+	more = select_and_delete(br->fdb_static_fd, sizeof(struct xb_fdb_static), select_static, &s);
+	if (more < 0)
+		return more;
+	bridge_static_recount(br);
+	return removed + more;
+}
+
+int fdb_age(const struct xb_bridge *br, __u64 now_ns, __u64 ageing_ns)
+{
+	struct select_ctx s = { .now_ns = now_ns, .ageing_ns = ageing_ns, .by_age = true };
+
+	return select_and_delete(br->fdb_fd, sizeof(struct xb_fdb_entry), select_learned, &s);
+}
+
+int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)
+{
+	struct xb_fdb_static st = { .ifindex = ifindex };
+	int err;
+
+	if (bpf_map_update_elem(br->fdb_static_fd, key, &st, BPF_ANY))
+		return -errno;
+	/* The static entry now decides; a learned copy would only show twice. */
+	bpf_map_delete_elem(br->fdb_fd, key);
+	err = bridge_static_recount(br);
+	return err;
+}
+
+int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key)
+{
+	if (!bpf_map_delete_elem(br->fdb_static_fd, key))
+		return bridge_static_recount(br);
+	if (errno != ENOENT)
+		return -errno;
+	return bpf_map_delete_elem(br->fdb_fd, key) ? -errno : 0;
+}

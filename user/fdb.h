@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* FDB reads and changes from user space: dump, static entries, flush, ageing. */
+#ifndef XB_FDB_H
+#define XB_FDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "xdpbridge.h"
+
+struct xb_bridge;
+
+struct fdb_row {
+	struct xb_fdb_key key;
+	__u32 ifindex;
+	bool is_static;
+	__u64 last_seen_ns;	/* learned entries only */
+	char ifname[XB_IFNAMSIZ];	/* from the port registry */
+};
+
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_coarse_ns(). */
+__u64 monotonic_ns(void);
+
+/* Static then learned entries, sorted by MAC; caller frees *rows. */
+int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n);
+/* Remove learned entries (and static ones with include_static) on ifindex,
+ * or on every port when ifindex is 0. Returns the number removed or -errno. */
+int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static);
+/* One ageing sweep: delete learned entries older than ageing_ns.
+ * Returns the number removed or -errno. */
+int fdb_age(const struct xb_bridge *br, __u64 now_ns, __u64 ageing_ns);
+
+int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex);
+/* Delete key: static entry if there is one, else the learned one. */
+int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Pure parsing and validation helpers: no system state, unit tested. */
+#ifndef XB_PARSE_H
+#define XB_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#define XB_BRIDGE_NAME_MAX 13	/* the host port is named "<bridge>-p" (IFNAMSIZ 16) */
+#define XB_MAC_STR_LEN 18
+
+/* Minimum kernel: BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS on devmaps (5.15). */
+#define XB_MIN_KERNEL_MAJOR 5
+#define XB_MIN_KERNEL_MINOR 15
+
+/* "aa:bb:cc:dd:ee:ff" (also '-' separated); 0 or -EINVAL. */
+int parse_mac(const char *s, __u8 mac[6]);
+void format_mac(const __u8 mac[6], char buf[XB_MAC_STR_LEN]);
+/* Decimal u32 within [min, max]; 0, -EINVAL or -ERANGE. */
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* Interface name rules of the kernel (dev_valid_name); 0 or -EINVAL. */
+int validate_ifname(const char *name);
+/* Bridge names additionally leave room for the "-p" host port suffix. */
+int validate_bridge_name(const char *name);
+/* "6.1.0-47-cloud-amd64" -> 6, 1; 0 or -EINVAL. */
+int parse_kernel_release(const char *release, int *major, int *minor);
+bool kernel_version_supported(int major, int minor);
+
+/* Learned entry older than the ageing time? Clock skew between CPUs can put
+ * last_seen slightly in the future: that is "just seen", never expired. */
+static inline bool fdb_entry_expired(__u64 now_ns, __u64 last_seen_ns, __u64 ageing_ns)
+{
+	return now_ns > last_seen_ns && now_ns - last_seen_ns > ageing_ns;
+}
+
+/* Seconds since last_seen, for display (0 when in the future). */
+static inline __u64 fdb_entry_age_sec(__u64 now_ns, __u64 last_seen_ns)
+{
+	return now_ns > last_seen_ns ? (now_ns - last_seen_ns) / 1000000000ULL : 0;
+}
+
+/* How often the control loop sweeps the FDB: a tenth of the ageing time,
+ * between 100 ms (short ageing still works) and 10 s (a big FDB costs little).
+ * The data path itself ignores expired entries, so this only bounds how long
+ * an expired entry stays visible and occupies a slot. */
+uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec);
+
+#endif

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <inttypes.h>
+
+#include "output.h"
+#include "parse.h"
+#include "print.h"
+
+static const char *const drop_names[XB_DROP_MAX] = {
+	[XB_DROP_RUNT] = "runt",
+	[XB_DROP_BAD_SRC] = "bad_src",
+	[XB_DROP_REFLECT] = "reflect",
+};
+
+void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns)
+{
+	char mac[XB_MAC_STR_LEN];
+
+	open_json_array(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct fdb_row *r = &rows[i];
+
+		open_json_object(NULL);
+		format_mac(r->key.mac, mac);
+		print_string(PRINT_ANY, "mac", "%s ", mac);
+		print_string(PRINT_ANY, "ifname", "dev %s ", r->ifname);
+		if (r->key.vlan)
+			print_uint(PRINT_ANY, "vlan", "vlan %" PRIu64 " ", r->key.vlan);
+		else
+			print_null(PRINT_JSON, "vlan", NULL);
+		print_string(PRINT_ANY, "master", "master %s ", bridge);
+		print_string(PRINT_ANY, "state", "%s", r->is_static ? "static" : "learned");
+		if (r->is_static)
+			print_null(PRINT_JSON, "age", NULL);
+		else
+			print_uint(PRINT_ANY, "age", " age %" PRIu64,
+				   fdb_entry_age_sec(now_ns, r->last_seen_ns));
+		close_json_object();
+		print_nl();
+	}
+	close_json_array();
+}
+
+void print_bridge(const struct bridge_summary *b)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "bridge %s", b->name);
+	print_uint(PRINT_ANY, "ageing", " ageing %" PRIu64, b->cfg.ageing_ns / 1000000000ULL);
+	print_uint(PRINT_ANY, "fdb_size", " fdb_size %" PRIu64, b->fdb_size);
+	print_uint(PRINT_ANY, "learned", " learned %" PRIu64, b->learned);
+	print_uint(PRINT_ANY, "static", " static %" PRIu64, b->cfg.static_count);
+	if (b->cfg.flags & XB_CFG_HOST_PORT)
+		print_string(PRINT_ANY, "host_iface", " host_iface %s", b->name);
+	else
+		print_null(PRINT_JSON, "host_iface", NULL);
+	if (b->control_pid)
+		print_uint(PRINT_ANY, "control_pid", " control_pid %" PRIu64, (uint64_t)b->control_pid);
+	else
+		print_null(PRINT_ANY, "control_pid", " control_pid none");
+	print_nl();
+	open_json_array("ports");
+	for (size_t i = 0; i < b->nports; i++) {
+		const struct port_row *p = &b->ports[i];
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "ifname", "    port %s", p->info.ifname);
+		print_uint(PRINT_ANY, "ifindex", " ifindex %" PRIu64, p->ifindex);
+		print_string(PRINT_ANY, "mode", " mode %s",
+			     p->info.xdp_mode == XB_MODE_GENERIC ? "generic" : "native");
+		print_bool(PRINT_ANY, "host", p->info.flags & XB_PORT_HOST ? " host" : "",
+			   p->info.flags & XB_PORT_HOST);
+		close_json_object();
+		print_nl();
+	}
+	close_json_array();
+	close_json_object();
+}
+
+void print_stats(const char *bridge, const struct port_row *ports, size_t n)
+{
+	open_json_array(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct xb_port_stats *s = &ports[i].stats;
+		char key[32];
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "ifname", "port %s:", ports[i].info.ifname);
+		print_uint(PRINT_ANY, "rx_packets", " rx %" PRIu64 " packets", s->rx_packets);
+		print_uint(PRINT_ANY, "rx_bytes", " %" PRIu64 " bytes", s->rx_bytes);
+		print_uint(PRINT_ANY, "forwarded", " forwarded %" PRIu64, s->forwarded);
+		print_uint(PRINT_ANY, "flooded", " flooded %" PRIu64, s->flooded);
+		print_uint(PRINT_ANY, "to_host", " to_host %" PRIu64, s->to_host);
+		print_string(PRINT_TEXT, NULL, "%s", " dropped");
+		for (int r = 0; r < XB_DROP_MAX; r++) {
+			char fmt[48];
+
+			snprintf(key, sizeof(key), "dropped_%s", drop_names[r]);
+			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, drop_names[r]);
+			print_uint(PRINT_ANY, key, fmt, s->dropped[r]);
+		}
+		close_json_object();
+		print_nl();
+	}
+	close_json_array();
+}

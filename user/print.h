@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* What the CLI shows, text and JSON from one path (see output.h). */
+#ifndef XB_PRINT_H
+#define XB_PRINT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+#include "fdb.h"
+#include "xdpbridge.h"
+
+struct port_row {
+	__u32 ifindex;
+	struct xb_port_info info;
+	struct xb_port_stats stats;	/* summed over CPUs */
+};
+
+struct bridge_summary {
+	char name[XB_IFNAMSIZ];
+	struct xb_config cfg;
+	__u32 fdb_size;
+	__u32 learned;
+	pid_t control_pid;		/* 0: no control loop runs */
+	struct port_row *ports;
+	size_t nports;
+};
+
+/* `fdb show`: "MAC dev PORT [vlan VID] master BRIDGE static|learned [age SEC]". */
+void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns);
+void print_bridge(const struct bridge_summary *b);
+void print_stats(const char *bridge, const struct port_row *ports, size_t n);
+
+#endif

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <linux/magic.h>
+
+#include "log.h"
+#include "parse.h"
+#include "sys.h"
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool cap_effective(__u32 caps[2], int cap)
+{
+	return caps[cap / 32] & (1U << (cap % 32));
+}
+
+int sys_check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	__u32 eff[2];
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		pr_err("cannot read this process's capabilities: %s", strerror(errno));
+		return -errno;
+	}
+	eff[0] = data[0].effective;
+	eff[1] = data[1].effective;
+	if (cap_effective(eff, CAP_NET_ADMIN) &&
+	    (cap_effective(eff, CAP_SYS_ADMIN) || cap_effective(eff, CAP_BPF)))
+		return 0;
+	pr_err("xdpbridge needs root (CAP_NET_ADMIN and CAP_BPF or CAP_SYS_ADMIN): run it with sudo");
+	return -EPERM;
+}
+
+int sys_check_kernel(void)
+{
+	struct utsname u;
+	int major, minor;
+
+	if (uname(&u) || parse_kernel_release(u.release, &major, &minor)) {
+		pr_err("cannot tell the kernel version");
+		return -EINVAL;
+	}
+	if (!kernel_version_supported(major, minor)) {
+		pr_err("kernel %s is too old: xdpbridge needs Linux %d.%d or newer (devmap broadcast flooding); upgrade the kernel",
+		       u.release, XB_MIN_KERNEL_MAJOR, XB_MIN_KERNEL_MINOR);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+int sys_ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs(XB_BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mkdir(XB_BPFFS, 0700) && errno != EEXIST) {
+		pr_err("cannot create %s: %s; mount bpffs there ('mount -t bpf bpf %s')",
+		       XB_BPFFS, strerror(errno), XB_BPFFS);
+		return -errno;
+	}
+	if (mount("bpf", XB_BPFFS, "bpf", 0, "mode=0700")) {
+		int err = errno;
+
+		pr_err("bpffs is not mounted on %s and mounting it failed (%s): run 'mount -t bpf bpf %s'",
+		       XB_BPFFS, strerror(err), XB_BPFFS);
+		return -err;
+	}
+	pr_debug("mounted bpffs on %s", XB_BPFFS);
+	return 0;
+}
+
+static void run_path(char *buf, size_t len, const char *bridge, const char *suffix)
+{
+	snprintf(buf, len, "%s/%s.%s", XB_RUN_DIR, bridge, suffix);
+}
+
+int bridge_lock(const char *bridge)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (mkdir(XB_RUN_DIR, 0755) && errno != EEXIST) {
+		pr_err("cannot create %s: %s", XB_RUN_DIR, strerror(errno));
+		return -errno;
+	}
+	run_path(path, sizeof(path), bridge, "lock");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		int err = errno;
+
+		pr_err("cannot lock %s: %s", path, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+void bridge_unlock(int lock_fd)
+{
+	if (lock_fd >= 0)
+		close(lock_fd);
+}
+
+int pidfile_write(const char *bridge)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (mkdir(XB_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	run_path(path, sizeof(path), bridge, "pid");
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", getpid());
+	return fclose(f) ? -errno : 0;
+}
+
+void pidfile_remove(const char *bridge)
+{
+	char path[PATH_MAX];
+
+	run_path(path, sizeof(path), bridge, "pid");
+	/* Only the owner removes it: a newer loop may have taken over. */
+	if (pidfile_running(bridge) == getpid())
+		unlink(path);
+}
+
+pid_t pidfile_running(const char *bridge)
+{
+	char path[PATH_MAX], comm[64] = "";
+	FILE *f;
+	int pid = 0;
+
+	run_path(path, sizeof(path), bridge, "pid");
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 0 || kill(pid, 0))
+		return 0;
+	/* A recycled PID is not our loop. */
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	return strncmp(comm, "xdpbridge", 9) ? 0 : pid;
+}

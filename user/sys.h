@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* System preconditions and per-bridge run-time files (lock, pid file). */
+#ifndef XB_SYS_H
+#define XB_SYS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define XB_BPFFS	"/sys/fs/bpf"
+#define XB_PIN_ROOT	XB_BPFFS "/xdpbridge"
+#define XB_RUN_DIR	"/run/xdpbridge"
+
+/* Each check prints its own one-line error and returns a negative errno. */
+int sys_check_privileges(void);
+int sys_check_kernel(void);
+/* Mount bpffs on /sys/fs/bpf unless it is already there. */
+int sys_ensure_bpffs(void);
+
+/* Exclusive lock serialising commands that change one bridge; fd or -errno. */
+int bridge_lock(const char *bridge);
+void bridge_unlock(int lock_fd);
+
+int pidfile_write(const char *bridge);
+void pidfile_remove(const char *bridge);
+/* PID of the bridge's running control loop, or 0 when none runs. */
+pid_t pidfile_running(const char *bridge);
+
+#endif

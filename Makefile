@@ -61,7 +61,7 @@ $(BUILD)/test_unit: $(wildcard tests/unit/*.c) $(BUILD)/libxb.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(wildcard tests/unit/*.c) $(BUILD)/libxb.a $(LDLIBS) $(TEST_LIBS) -o $@
 
-$(BUILD)/test_bpf: $(wildcard tests/bpf/*.c) $(BUILD)/libxb.a
+$(BUILD)/test_bpf: $(wildcard tests/bpf/*.c) $(wildcard tests/bpf/*.h) $(SKEL) $(BUILD)/libxb.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(wildcard tests/bpf/*.c) $(BUILD)/libxb.a $(LDLIBS) $(TEST_LIBS) -o $@
 

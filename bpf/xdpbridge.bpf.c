@@ -107,7 +107,7 @@ static __always_inline void fdb_learn(const struct xb_config *cfg,
 
 	e = bpf_map_lookup_elem(&fdb, key);
 	if (e && e->ifindex == ifindex) {
-		if (now - e->last_seen_ns > XB_REFRESH_NS)
+		if ((__s64)(now - e->last_seen_ns) > (__s64)XB_REFRESH_NS)
 			e->last_seen_ns = now;
 		return;
 	}
@@ -129,7 +129,8 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg,
 			return s->ifindex;
 	}
 	e = bpf_map_lookup_elem(&fdb, key);
-	if (!e || now - e->last_seen_ns > cfg->ageing_ns)
+	/* Signed: another CPU may have stamped the entry after our clock read. */
+	if (!e || (__s64)(now - e->last_seen_ns) > (__s64)cfg->ageing_ns)
 		return 0;
 	return e->ifindex;
 }

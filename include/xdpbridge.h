@@ -28,7 +28,7 @@ struct xb_fdb_key {
 struct xb_fdb_entry {
 	__u32 ifindex;		/* port the MAC was last seen on */
 	__u32 pad;
-	__u64 last_seen_ns;	/* bpf_ktime_get_coarse_ns() == CLOCK_MONOTONIC */
+	__u64 last_seen_ns;	/* bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC_COARSE */
 };
 
 /* Static entry (plain hash "fdb_static"): never evicted, never moved. */

@@ -233,7 +233,7 @@ int cmd_load(int argc, char **argv)
 
 	if (cmd_preflight())
 		return 1;
-	lock_fd = bridge_lock(name);
+	lock_fd = xb_lock_take();
 	if (lock_fd < 0)
 		return 1;
 	if (bridge_exists(name))
@@ -241,7 +241,7 @@ int cmd_load(int argc, char **argv)
 	else
 		err = load_fresh(name, &copts, mode, a.pos + 1, a.npos - 1, &br);
 	if (err) {
-		bridge_unlock(lock_fd);
+		xb_lock_release(lock_fd);
 		return 1;
 	}
 	/* Ready: start the loop before releasing the lock, so a racing `load`
@@ -297,17 +297,18 @@ int cmd_unload(int argc, char **argv)
 		return EXIT_USAGE;
 	if (cmd_preflight())
 		return 1;
-	lock_fd = bridge_lock(argv[0]);
+	lock_fd = xb_lock_take();
 	if (lock_fd < 0)
 		return 1;
 	if (!bridge_exists(argv[0])) {
 		pr_err("bridge %s is not loaded: see 'xdpbridge show'", argv[0]);
-		bridge_unlock(lock_fd);
+		xb_lock_release(lock_fd);
 		return 1;
 	}
 	control_loop_stop(argv[0]);
+	pidfile_remove(argv[0], false);	/* stale after a SIGKILLed loop */
 	err = bridge_destroy(argv[0]);
-	bridge_unlock(lock_fd);
+	xb_lock_release(lock_fd);
 	return err ? 1 : 0;
 }
 
@@ -493,7 +494,7 @@ int cmd_set(int argc, char **argv)
 	ret = open_loaded_bridge(argv[0], &br);
 	if (ret)
 		return ret;
-	lock_fd = bridge_lock(argv[0]);
+	lock_fd = xb_lock_take();
 	ret = lock_fd < 0 || bridge_config_get(&br, &cfg);
 	if (!ret) {
 		/* Read by the data path on the next frame and by the loop's next tick. */
@@ -502,7 +503,7 @@ int cmd_set(int argc, char **argv)
 	}
 	if (ret)
 		pr_err("cannot change the ageing time of bridge %s", argv[0]);
-	bridge_unlock(lock_fd);
+	xb_lock_release(lock_fd);
 	bridge_close(&br);
 	return ret;
 }
@@ -569,13 +570,13 @@ int cmd_port(int argc, char **argv)
 	ret = open_loaded_bridge(a.pos[1], &br);
 	if (ret)
 		return ret;
-	lock_fd = bridge_lock(a.pos[1]);
+	lock_fd = xb_lock_take();
 	if (lock_fd < 0) {
 		bridge_close(&br);
 		return 1;
 	}
 	err = add ? port_add_cmd(&br, a.pos[2], mode) : port_del_cmd(&br, a.pos[2]);
-	bridge_unlock(lock_fd);
+	xb_lock_release(lock_fd);
 	bridge_close(&br);
 	return err ? 1 : 0;
 }

@@ -121,7 +121,7 @@ int cmd_fdb(int argc, char **argv)
 		return ret;
 	}
 
-	lock_fd = bridge_lock(br.name);
+	lock_fd = xb_lock_take();
 	if (lock_fd < 0) {
 		bridge_close(&br);
 		return 1;
@@ -153,7 +153,7 @@ int cmd_fdb(int argc, char **argv)
 				pr_debug("flushed %d learned entries", removed);
 		}
 	}
-	bridge_unlock(lock_fd);
+	xb_lock_release(lock_fd);
 	bridge_close(&br);
 	return err ? 1 : 0;
 }

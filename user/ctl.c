@@ -112,7 +112,7 @@ static int daemonize(const char *bridge, int lock_fd)
 	}
 	if (pidfile_write(bridge) == 0)
 		ok = 1;
-	bridge_unlock(lock_fd);
+	xb_lock_release(lock_fd);
 	if (write(pipefd[1], &ok, 1) != 1)
 		_exit(1);
 	close(pipefd[1]);
@@ -132,12 +132,12 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 	if (detach) {
 		err = daemonize(br->name, lock_fd);
 		if (err) {
-			bridge_unlock(lock_fd);
+			xb_lock_release(lock_fd);
 			return err > 0 ? 0 : err;
 		}
 	} else {
 		err = pidfile_write(br->name);
-		bridge_unlock(lock_fd);
+		xb_lock_release(lock_fd);
 		if (err) {
 			pr_err("cannot write the pid file in %s: %s", XB_RUN_DIR, strerror(-err));
 			return err;
@@ -168,7 +168,7 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 		}
 		sleep_ms(interval_ms < 1000 ? interval_ms : 1000);
 	}
-	pidfile_remove(br->name);
+	pidfile_remove(br->name, true);
 	if (!detach && ctl_stop)
 		pr_info("control loop stopped; bridge %s keeps forwarding (remove it with 'xdpbridge unload %s')",
 			br->name, br->name);

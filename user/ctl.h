@@ -14,7 +14,7 @@ struct xb_bridge;
 
 /* Run until SIGINT/SIGTERM or until the bridge is unloaded. With detach,
  * fork into the background first; the parent returns 0 once the child runs.
- * lock_fd (the bridge lock) is released once the pid file names the loop. */
+ * lock_fd (the command lock) is released once the pid file names the loop. */
 int ctl_run(struct xb_bridge *br, bool detach, int lock_fd);
 /* One ageing sweep with the configured ageing time (benchmarked alone). */
 int ctl_sweep(struct xb_bridge *br);

@@ -19,7 +19,7 @@ struct fdb_row {
 	char ifname[XB_IFNAMSIZ];	/* from the port registry */
 };
 
-/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_coarse_ns(). */
+/* CLOCK_MONOTONIC_COARSE in ns: the clock of bpf_ktime_get_coarse_ns(). */
 __u64 monotonic_ns(void);
 
 /* Static then learned entries, sorted by MAC; caller frees *rows. */

@@ -93,16 +93,15 @@ static void run_path(char *buf, size_t len, const char *bridge, const char *suff
 	snprintf(buf, len, "%s/%s.%s", XB_RUN_DIR, bridge, suffix);
 }
 
-int bridge_lock(const char *bridge)
+int xb_lock_take(void)
 {
-	char path[PATH_MAX];
+	const char *path = XB_RUN_DIR "/lock";
 	int fd;
 
 	if (mkdir(XB_RUN_DIR, 0755) && errno != EEXIST) {
 		pr_err("cannot create %s: %s", XB_RUN_DIR, strerror(errno));
 		return -errno;
 	}
-	run_path(path, sizeof(path), bridge, "lock");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		int err = errno;
@@ -115,7 +114,7 @@ int bridge_lock(const char *bridge)
 	return fd;
 }
 
-void bridge_unlock(int lock_fd)
+void xb_lock_release(int lock_fd)
 {
 	if (lock_fd >= 0)
 		close(lock_fd);
@@ -136,13 +135,13 @@ int pidfile_write(const char *bridge)
 	return fclose(f) ? -errno : 0;
 }
 
-void pidfile_remove(const char *bridge)
+void pidfile_remove(const char *bridge, bool only_own)
 {
 	char path[PATH_MAX];
 
 	run_path(path, sizeof(path), bridge, "pid");
-	/* Only the owner removes it: a newer loop may have taken over. */
-	if (pidfile_running(bridge) == getpid())
+	/* A loop removes only its own: a newer loop may have taken over. */
+	if (!only_own || pidfile_running(bridge) == getpid())
 		unlink(path);
 }
 

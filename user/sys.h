@@ -16,12 +16,14 @@ int sys_check_kernel(void);
 /* Mount bpffs on /sys/fs/bpf unless it is already there. */
 int sys_ensure_bpffs(void);
 
-/* Exclusive lock serialising commands that change one bridge; fd or -errno. */
-int bridge_lock(const char *bridge);
-void bridge_unlock(int lock_fd);
+/* One exclusive lock (a file in XB_RUN_DIR) serialises the commands that
+ * change bridges: they are short, and one lock leaves no per-bridge files
+ * behind. Returns the fd holding it, or -errno. */
+int xb_lock_take(void);
+void xb_lock_release(int lock_fd);
 
 int pidfile_write(const char *bridge);
-void pidfile_remove(const char *bridge);
+void pidfile_remove(const char *bridge, bool only_own);
 /* PID of the bridge's running control loop, or 0 when none runs. */
 pid_t pidfile_running(const char *bridge);
 

@@ -1,0 +1,445 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# `make bench`: xdpbridge against the Linux bridge (bridge-nf-call-iptables 1
+# and 0) and against the floor (an XDP program that only redirects), on the
+# same veth ports, in one run, interleaved, several rounds; medians and
+# min-max. Needs root. Everything lives in private network namespaces named
+# xbn<PID>*, removed on exit.
+#
+# Environment:
+#   BENCH_QUICK=1        short smoke run (1 round, small counts)
+#   BENCH_ROUNDS=N       rounds (default 3)
+#   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
+#   BENCH_SCENARIOS="…"  subset of: uc64 fdb1m churn flood8 uc512 uc1500 tcp latency sweep load16
+#   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
+#   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
+#   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
+#
+# A rate counts only if every receiver saw >= 99.9% of the frames sent; the
+# others are reported as loss. Rates are frames injected per second of
+# generator time. The generator is pinned to one CPU: bpf_prog_test_run_opts
+# with BPF_F_TEST_XDP_LIVE_FRAMES then runs the whole path (bridge port NAPI,
+# bridge, receiver NAPI) in softirq on that CPU, so a rate is "per CPU" and
+# the generator cannot outrun the bridge (unpinned, the softirq work moves to
+# other CPUs and the veth rings overflow).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+XB=${XDPBRIDGE:-$ROOT/build/xdpbridge}
+X=$ROOT/build/bench/xbbench
+BENCH_CPU=${BENCH_CPU:-$(($(nproc) - 1))}
+
+QUICK=${BENCH_QUICK:-0}
+if [[ $QUICK == 1 ]]; then
+	ROUNDS=${BENCH_ROUNDS:-1}; FRAMES=${BENCH_FRAMES:-300000}; FDB_BIG=100000
+	TCP_SECS=2; LAT_COUNT=2000; SWEEP_SIZES="10000 100000"
+else
+	ROUNDS=${BENCH_ROUNDS:-3}; FRAMES=${BENCH_FRAMES:-5000000}; FDB_BIG=1000000
+	TCP_SECS=5; LAT_COUNT=20000; SWEEP_SIZES="100000 1000000"
+fi
+FLOOD_FRAMES=$((FRAMES / 5))	# each one is delivered 8 times
+SCENARIOS=${BENCH_SCENARIOS:-"uc64 fdb1m churn flood8 uc512 uc1500 tcp latency sweep load16"}
+CHURN_SET=32768		# rotating source MACs, moved between p1 and p3 on every pass
+NPORTS=9		# h1 sends, h2 receives unicast, h2..h9 receive the flood
+RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
+TCP_MODES=(xdpbridge floor linux_nf1 linux_nf0 linux_nf1_best linux_nf0_best)
+LAT_MODES=(xdpbridge floor linux_nf1 linux_nf0)
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${BENCH_OUT:-$ROOT/results/$STAMP}
+P=xbn$$			# prefix of every namespace we create
+NSB=${P}b		# the bridge's namespace (ports p1..p9)
+NSL=${P}l		# 16 spare ports for the load test
+BR=xbb$$		# xdpbridge name (pins /sys/fs/bpf/xdpbridge/$BR)
+BR16=xbl$$
+BGPIDS=()
+
+log() { printf '[bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+mac() { printf '02:b0:00:00:00:%02x' "$1"; }
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+hns() { echo "${P}h$1"; }
+xbr() { nsenter --net="/run/netns/$NSB" -- "$XB" "$@" 2>>"$OUT/xdpbridge.log"; }
+
+[[ $(id -u) == 0 ]] || die "run as root"
+for c in ip ethtool nsenter jq; do command -v $c >/dev/null || die "missing $c"; done
+make -s -f bench/bench.mk bench-tools >&2
+HAVE_XB=0
+if [[ -x $XB ]]; then HAVE_XB=1; else log "no $XB: xdpbridge figures will be n/a"; fi
+mkdir -p "$OUT"
+RAW=$OUT/raw.tsv
+: > "$RAW"
+
+cleanup() {
+	local pid n
+	set +e
+	for pid in "${BGPIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	if [[ $HAVE_XB == 1 ]]; then
+		[[ -e /run/netns/$NSB ]] && xbr unload "$BR" >/dev/null 2>&1
+		[[ -e /run/netns/$NSL ]] && nsenter --net="/run/netns/$NSL" -- "$XB" unload "$BR16" >/dev/null 2>&1
+	fi
+	for n in $(ip netns list | awk '{print $1}' | grep "^$P"); do ip netns del "$n"; done
+	rm -rf "/sys/fs/bpf/xdpbridge/$BR" "/sys/fs/bpf/xdpbridge/$BR16" 2>/dev/null
+	for pid in "${BGPIDS[@]}"; do wait "$pid" 2>/dev/null; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- topology -----------------------------------------------------------------
+# Port pN's peer is eth0 in namespace hN, except p3: its peer is eth3 in h1,
+# so the generator in h1 can move stations between p1 and p3 in one test run.
+peer() { if [[ $1 == 3 ]]; then echo "${P}h1/eth3"; else echo "${P}h$1/eth0"; fi; }
+
+topo_up() {
+	local i h dev
+	ip netns add "$NSB"
+	ip netns exec "$NSB" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$NSB" link set lo up
+	for ((i = 1; i <= NPORTS; i++)); do
+		h=$(peer $i); dev=${h#*/}; h=${h%/*}
+		if [[ ! -e /run/netns/$h ]]; then
+			ip netns add "$h"
+			ip netns exec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+			ip -n "$h" link set lo up
+		fi
+		ip -n "$NSB" link add "p$i" type veth peer name "$dev" netns "$h"
+		ip -n "$h" link set "$dev" address "$(mac $i)"
+		[[ $dev == eth0 ]] && ip -n "$h" addr add "10.77.0.$i/24" dev eth0
+		ip -n "$h" link set "$dev" up
+		ip -n "$NSB" link set "p$i" up
+		# NAPI on the bridge side, so frames XDP_TX'd into it are not dropped
+		# when no XDP program runs there (Linux bridge rounds).
+		ip netns exec "$NSB" ethtool -K "p$i" gro on >/dev/null
+	done
+	sinks_attach
+}
+
+all_h_devs() { local i; for ((i = 1; i <= NPORTS; i++)); do peer $i; done; }
+sinks_attach() { "$X" sink attach $(all_h_devs); }
+sinks_detach() { "$X" sink detach $(all_h_devs) 2>/dev/null || true; }
+
+# Offloads of h1, h2 (and their ports p1, p2) for TCP and latency:
+#   xdp  - what an XDP-redirecting bridge needs: no TX checksum offload (nobody
+#          finishes a partial checksum after a redirect), GRO on the receiving
+#          veth (NAPI); attaching XDP to p1/p2 turns GSO/TSO off on h1/h2 itself;
+#   same - the Linux bridge with those offloads: TX csum, GSO, TSO off on h1/h2,
+#          and no GRO on the bridge ports (which an XDP port cannot use either);
+#   best - veth defaults on h1/h2 (TX csum, GSO, TSO on) and GRO on the ports:
+#          the fastest Linux bridge set-up found.
+h_offloads() {
+	local i h
+	for i in 1 2; do
+		h=$(hns $i)
+		case $1 in
+		xdp)
+			ip netns exec "$h" ethtool -K eth0 tx off gro on >/dev/null
+			ip netns exec "$NSB" ethtool -K "p$i" gro on >/dev/null
+			;;
+		same)
+			ip netns exec "$h" ethtool -K eth0 tx off gso off tso off gro on >/dev/null
+			ip netns exec "$NSB" ethtool -K "p$i" gro off >/dev/null
+			;;
+		best)
+			ip netns exec "$h" ethtool -K eth0 tx on gso on tso on gro off >/dev/null
+			ip netns exec "$NSB" ethtool -K "p$i" gro on >/dev/null
+			;;
+		esac
+	done
+}
+
+# --- bridges --------------------------------------------------------------------
+linux_nf_orig=""
+mode_on() {	# MODE SCENARIO
+	local mode=$1 scen=$2 i ports=() outs=()
+	for ((i = 1; i <= NPORTS; i++)); do ports+=("p$i"); done
+	case $mode in
+	xdpbridge)
+		local extra=()
+		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size $((2 * FDB_BIG)))
+		xbr load "$BR" "${ports[@]}" --detach "${extra[@]}" >/dev/null
+		;;
+	linux_nf*)
+		local nf=${mode#linux_nf}; nf=${nf%_best}
+		ip -n "$NSB" link add br0 type bridge
+		if [[ -z $linux_nf_orig ]]; then
+			linux_nf_orig=$(ip netns exec "$NSB" cat /proc/sys/net/bridge/bridge-nf-call-iptables)
+		fi
+		ip netns exec "$NSB" sysctl -qw "net.bridge.bridge-nf-call-iptables=$nf"
+		for i in "${ports[@]}"; do ip -n "$NSB" link set "$i" master br0; done
+		ip -n "$NSB" link set br0 up
+		;;
+	floor)
+		if [[ $scen == flood8 ]]; then
+			for ((i = 2; i <= NPORTS; i++)); do outs+=("p$i"); done
+			"$X" floor "$NSB/p1" "$(IFS=,; echo "${outs[*]}")"
+		else
+			for ((i = 1; i <= NPORTS; i++)); do
+				((i == 2)) && continue
+				"$X" floor "$NSB/p$i" p2
+			done
+			"$X" floor "$NSB/p2" p1
+		fi
+		;;
+	esac
+}
+
+mode_off() {
+	local i
+	case $1 in
+	xdpbridge) xbr unload "$BR" >/dev/null ;;
+	linux_nf*)
+		ip -n "$NSB" link del br0
+		ip netns exec "$NSB" sysctl -qw "net.bridge.bridge-nf-call-iptables=$linux_nf_orig"
+		;;
+	floor) for ((i = 1; i <= NPORTS; i++)); do "$X" detach "$NSB/p$i"; done ;;
+	esac
+}
+
+# Teach the bridge where h2 (and h1) live, and check that it did (a bridge that
+# floods unknown unicast looks slower than it is).
+learn() {
+	local mode=$1
+	[[ $mode == floor ]] && return 0
+	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" >/dev/null
+	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" >/dev/null
+	if [[ $mode == xdpbridge ]]; then
+		# grep -c reads all input: grep -q would SIGPIPE the writer (pipefail)
+		xbr fdb show "$BR" --port p2 | grep -ci "$(mac 2)" >/dev/null ||
+			log "warning: xdpbridge did not learn $(mac 2)"
+	else
+		bridge -n "$NSB" fdb show dev p2 | grep -ci "$(mac 2)" >/dev/null ||
+			log "warning: Linux bridge did not learn $(mac 2)"
+	fi
+}
+
+# Scenario set-up that needs the bridge loaded: 1 M learned MACs.
+prefill() {
+	local mode=$1 scen=$2 p3
+	[[ $scen == fdb1m ]] || return 0
+	case $mode in
+	xdpbridge)
+		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
+		"$X" fdbfill "/sys/fs/bpf/xdpbridge/$BR/fdb" "$FDB_BIG" "$p3" >/dev/null
+		log "xdpbridge FDB on p3: $(xbr fdb show "$BR" --port p3 | wc -l) entries"
+		;;
+	linux_nf*)	# the Linux bridge learns them from frames sent by h3
+		taskset -c "$BENCH_CPU" "$X" gen --dev "$(peer 3)" --count "$FDB_BIG" --churn "$FDB_BIG" \
+			--src 02:fd:00:00:00:00 --dst "$(mac 2)" >/dev/null
+		log "Linux bridge FDB on p3: $(bridge -n "$NSB" fdb show dev p3 | grep -c ' master br0') entries"
+		;;
+	esac
+}
+
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RAW"; }
+
+# One rate measurement: scen mode round.
+measure_rate() {
+	local scen=$1 mode=$2 round=$3 size=64 dst recv=() gen_args out sent ns pps counts min ok
+	dst=$(mac 2); recv=("$(peer 2)")
+	gen_args=(--dev "$(peer 1)" --count "$FRAMES" --src "$(mac 1)")
+	case $scen in
+	uc512) size=512 ;;
+	uc1500) size=1500 ;;
+	churn)
+		gen_args=(--dev "$(peer 1)" --alt-dev eth3 --count "$FRAMES" --churn "$CHURN_SET"
+			  --src 02:cc:00:00:00:00)
+		;;
+	flood8)
+		dst=ff:ff:ff:ff:ff:ff; recv=()
+		gen_args=(--dev "$(peer 1)" --count "$FLOOD_FRAMES" --src "$(mac 1)")
+		for ((i = 2; i <= NPORTS; i++)); do recv+=("$(peer $i)"); done
+		;;
+	esac
+	"$X" sink reset "${recv[@]}"
+	if ! out=$(taskset -c "$BENCH_CPU" "$X" gen "${gen_args[@]}" --size "$size" --dst "$dst"); then
+		record "$scen" "$mode" "$round" 0 0 0 0 fps
+		return 0
+	fi
+	sleep 0.2
+	sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$out")
+	pps=$(sed -E 's/.*pps=([0-9]+).*/\1/' <<<"$out")
+	counts=$("$X" sink read "${recv[@]}")
+	min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }' <<<"$counts")
+	ok=$(awk -v s="$sent" -v r="$min" 'BEGIN { print (r * 1000 >= s * 999) ? 1 : 0 }')
+	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
+	log "$(printf '%-7s %-10s round %d: %6.2f Mpps, delivered %s/%s%s' "$scen" "$mode" "$round" \
+		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" "$min" "$sent" \
+		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
+}
+
+measure_tcp() {
+	local mode=$1 round=$2 out bps ok=1
+	if out=$(ip netns exec "$(hns 1)" timeout $((TCP_SECS + 15)) \
+		 iperf3 -c 10.77.0.2 -p 5201 -t "$TCP_SECS" -J 2>/dev/null); then
+		bps=$(jq -r '.end.sum_received.bits_per_second // 0' <<<"$out")
+	else
+		bps=0
+	fi
+	[[ ${bps%.*} -gt 0 ]] || ok=0
+	if [[ $mode == *_best ]]; then
+		record tcp_best "${mode%_best}" "$round" "${bps%.*}" 0 0 "$ok" bps
+	else
+		record tcp "$mode" "$round" "${bps%.*}" 0 0 "$ok" bps
+	fi
+	log "$(printf 'tcp     %-14s round %d: %.2f Gbit/s' "$mode" "$round" "$(awk -v b="$bps" 'BEGIN { print b / 1e9 }')")"
+}
+
+measure_latency() {
+	local mode=$1 round=$2 out p50 p99 ok=1
+	out=$(ip netns exec "$(hns 1)" "$X" ping 10.77.0.2 7000 "$LAT_COUNT" 500 64) || ok=0
+	p50=$(sed -nE 's/.*p50_us=([0-9.]+).*/\1/p' <<<"$out"); p99=$(sed -nE 's/.*p99_us=([0-9.]+).*/\1/p' <<<"$out")
+	record lat_p50 "$mode" "$round" "${p50:-0}" "$LAT_COUNT" 0 "$ok" us
+	record lat_p99 "$mode" "$round" "${p99:-0}" "$LAT_COUNT" 0 "$ok" us
+	log "latency $mode round $round: $out"
+}
+
+# Modes in a different order every round, so no mode always runs first.
+rotate() {	# ROUND MODE...
+	local r=$1; shift
+	local a=("$@") n=$# i
+	for ((i = 0; i < n; i++)); do echo "${a[$(((i + r) % n))]}"; done
+}
+
+run_mode() {	# MODE: skip xdpbridge when the CLI is missing
+	[[ $1 != xdpbridge || $HAVE_XB == 1 ]]
+}
+
+# --- control plane ------------------------------------------------------------------
+measure_sweep() {
+	local round=$1 n out ms pin p3
+	for n in $SWEEP_SIZES; do
+		mode_on xdpbridge sweep
+		pin=/sys/fs/bpf/xdpbridge/$BR/fdb
+		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
+		"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
+		# Threshold 0: every entry counts as expired, so one sweep reads and
+		# deletes all n (entries are fresh for the loader's own ageing loop).
+		out=$("$X" sweep "$pin" 0)
+		ms=$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")
+		record "sweep_$n" xdpbridge "$round" "$ms" "$n" "$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
+		log "sweep $n round $round: $out"
+		if xbr fdb flush "$BR" >/dev/null 2>&1; then
+			"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
+			local t0 t1
+			t0=$(date +%s%N)
+			if xbr fdb flush "$BR" >/dev/null 2>&1; then
+				t1=$(date +%s%N)
+				record "flush_$n" xdpbridge "$round" "$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')" "$n" 0 1 ms
+			fi
+		fi
+		mode_off xdpbridge
+	done
+}
+
+measure_load16() {
+	local round=$1 i ports=() t0 t1 ms
+	for ((i = 1; i <= 16; i++)); do ports+=("q$i"); done
+	t0=$(date +%s%N)
+	nsenter --net="/run/netns/$NSL" -- "$XB" load "$BR16" "${ports[@]}" --detach >/dev/null 2>>"$OUT/xdpbridge.log"
+	t1=$(date +%s%N)
+	nsenter --net="/run/netns/$NSL" -- "$XB" unload "$BR16" >/dev/null 2>>"$OUT/xdpbridge.log"
+	ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+	record load16 xdpbridge "$round" "$ms" 16 0 1 ms
+	# Reference: a Linux bridge with the same 16 ports, in one `ip -batch`.
+	{
+		echo "link add lbr16 type bridge"
+		for i in "${ports[@]}"; do echo "link set $i master lbr16"; done
+		echo "link set lbr16 up"
+	} > "$OUT/lbr16.batch"
+	t0=$(date +%s%N)
+	ip -n "$NSL" -batch "$OUT/lbr16.batch"
+	t1=$(date +%s%N)
+	ip -n "$NSL" link del lbr16
+	record load16 linux_nf1 "$round" "$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')" 16 0 1 ms
+	log "load of 16 ports round $round: xdpbridge $ms ms"
+}
+
+# --- main -----------------------------------------------------------------------
+log "results in $OUT; rounds=$ROUNDS frames=$FRAMES quick=$QUICK"
+topo_up
+if has load16; then
+	ip netns add "$NSL"
+	for ((i = 1; i <= 16; i++)); do
+		ip -n "$NSL" link add "q$i" type veth peer name "r$i"
+		ip -n "$NSL" link set "q$i" up
+		ip -n "$NSL" link set "r$i" up
+	done
+fi
+if has latency; then
+	ip netns exec "$(hns 2)" "$X" echo 7000 3600 & BGPIDS+=($!)
+fi
+if has tcp; then
+	ip netns exec "$(hns 2)" iperf3 -s -p 5201 >/dev/null 2>&1 & BGPIDS+=($!)
+fi
+sleep 0.3
+
+for ((round = 1; round <= ROUNDS; round++)); do
+	for scen in uc64 fdb1m churn flood8 uc512 uc1500; do
+		has $scen || continue
+		for mode in $(rotate $round "${RATE_MODES[@]}"); do
+			run_mode $mode || continue
+			mode_on $mode $scen
+			prefill $mode $scen
+			learn $mode
+			measure_rate $scen $mode $round
+			mode_off $mode
+		done
+	done
+	if has tcp; then
+		sinks_detach
+		for mode in $(rotate $round "${TCP_MODES[@]}"); do
+			run_mode $mode || continue
+			case $mode in
+			xdpbridge|floor) h_offloads xdp ;;
+			*_best) h_offloads best ;;
+			*) h_offloads same ;;
+			esac
+			mode_on "${mode%_best}" tcp
+			measure_tcp $mode $round
+			mode_off "${mode%_best}"
+		done
+		h_offloads best
+		sinks_attach
+	fi
+	if has latency; then
+		h_offloads xdp	# full UDP checksums: an XDP-redirected frame has nobody to finish them
+		for mode in $(rotate $round "${LAT_MODES[@]}"); do
+			run_mode $mode || continue
+			mode_on $mode latency
+			measure_latency $mode $round
+			mode_off $mode
+		done
+		h_offloads best
+	fi
+	if [[ $HAVE_XB == 1 ]]; then
+		has sweep && measure_sweep $round
+		has load16 && measure_load16 $round
+	fi
+done
+
+# --- report -------------------------------------------------------------------------
+MACHINE=$(jq -n --arg kernel "$(uname -r)" --arg cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
+	--argjson nproc "$(nproc)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+	--arg date "$STAMP" --argjson rounds "$ROUNDS" --argjson frames "$FRAMES" --argjson quick "$QUICK" \
+	--argjson flood "$FLOOD_FRAMES" --argjson fdb "$FDB_BIG" --argjson churn "$CHURN_SET" \
+	--argjson cpu_pin "$BENCH_CPU" --argjson tcp_secs "$TCP_SECS" --argjson lat "$LAT_COUNT" \
+	'{kernel: $kernel, cpu: $cpu, nproc: $nproc, loadavg_at_end: $load, date: $date,
+	  rounds: $rounds, frames_per_run: $frames, flood_frames_per_run: $flood, fdb_entries: $fdb,
+	  churn_macs: $churn, generator_cpu: $cpu_pin, tcp_seconds: $tcp_secs, latency_round_trips: $lat,
+	  quick: ($quick == 1)}')
+jq -Rn --argjson machine "$MACHINE" -f bench/report.jq "$RAW" > "$OUT/results.json"
+jq -r -f bench/table.jq "$OUT/results.json" | tee "$OUT/table.md"
+
+if command -v gnuplot >/dev/null; then
+	jq -r '.scenarios[] | select(.unit == "fps") |
+	       [.name] + ([ "xdpbridge", "linux_nf1", "linux_nf0", "floor" ] as $m
+	                  | [ $m[] as $k | (.modes[$k].median // 0) / 1e6 ]) | @tsv' \
+		"$OUT/results.json" > "$OUT/chart.tsv"
+	gnuplot -e "datafile='$OUT/chart.tsv'; outfile='$OUT/chart.png'" bench/chart.gp 2>/dev/null &&
+		log "chart: $OUT/chart.png" || log "gnuplot failed: no chart"
+else
+	log "gnuplot not installed: no chart"
+fi
+log "results: $OUT/results.json"

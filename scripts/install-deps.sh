@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install, with apt, every Debian 12 package xdpbridge needs to build, test,
+# demo and benchmark -- only those missing, so a second run costs a second.
+# Usage: scripts/install-deps.sh [extra-group...]   (groups: vmtest)
+set -euo pipefail
+
+packages=(
+	# build
+	make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev
+	# tests
+	libcriterion-dev iproute2 iputils-ping ethtool iperf3 util-linux procps kmod
+	# benchmark charts
+	gnuplot-nox
+)
+for group in "$@"; do
+	case "$group" in
+	vmtest) packages+=(qemu-system-x86 busybox-static cpio xz-utils zstd) ;;
+	*) echo "install-deps: unknown group '$group' (known: vmtest)" >&2; exit 2 ;;
+	esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}; run as root (sudo $0)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Output formatting: text and JSON from the same calls. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <criterion/criterion.h>
+
+#include "output.h"
+#include "print.h"
+
+#define SEC 1000000000ULL
+
+static char *buf;
+static size_t buflen;
+static FILE *out;
+
+static void capture(bool json, bool pretty)
+{
+	out = open_memstream(&buf, &buflen);
+	cr_assert_not_null(out);
+	output_begin(out, json, pretty);
+}
+
+static const char *captured(void)
+{
+	output_end();
+	fclose(out);
+	return buf;
+}
+
+static void teardown(void)
+{
+	free(buf);
+	buf = NULL;
+}
+
+static struct fdb_row rows[] = {
+	{ .key = { .mac = { 0x02, 0, 0, 0, 0, 0x01 } }, .ifindex = 5, .is_static = true, .ifname = "veth1" },
+	{ .key = { .mac = { 0x02, 0, 0, 0, 0, 0x02 }, .vlan = 10 }, .ifindex = 6,
+	  .last_seen_ns = 100 * SEC, .ifname = "veth2" },
+};
+
+Test(print, fdb_text_uses_iproute2_words, .fini = teardown)
+{
+	capture(false, false);
+	print_fdb("br0", rows, 2, 107 * SEC + 1);
+	cr_assert_str_eq(captured(),
+			 "02:00:00:00:00:01 dev veth1 master br0 static\n"
+			 "02:00:00:00:00:02 dev veth2 vlan 10 master br0 learned age 7\n");
+}
+
+Test(print, fdb_json_keys, .fini = teardown)
+{
+	capture(true, false);
+	print_fdb("br0", rows, 2, 107 * SEC);
+	cr_assert_str_eq(captured(),
+			 "[{\"mac\":\"02:00:00:00:00:01\",\"ifname\":\"veth1\",\"vlan\":null,\"master\":\"br0\","
+			 "\"state\":\"static\",\"age\":null},"
+			 "{\"mac\":\"02:00:00:00:00:02\",\"ifname\":\"veth2\",\"vlan\":10,\"master\":\"br0\","
+			 "\"state\":\"learned\",\"age\":7}]\n");
+}
+
+Test(print, fdb_empty_json_is_empty_array, .fini = teardown)
+{
+	capture(true, false);
+	print_fdb("br0", rows, 0, 0);
+	cr_assert_str_eq(captured(), "[]\n");
+}
+
+Test(print, pretty_json_indents, .fini = teardown)
+{
+	capture(true, true);
+	open_json_array(NULL);
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "a", NULL, 1);
+	close_json_object();
+	close_json_array();
+	cr_assert_str_eq(captured(), "[\n    {\n        \"a\": 1\n    }\n]\n");
+}
+
+Test(print, json_strings_are_escaped, .fini = teardown)
+{
+	capture(true, false);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "s", NULL, "a\"b\\c\n\x01");
+	close_json_object();
+	cr_assert_str_eq(captured(), "{\"s\":\"a\\\"b\\\\c\\n\\u0001\"}\n");
+}
+
+Test(print, stats_text_and_json, .fini = teardown)
+{
+	struct port_row p = { .ifindex = 3, .info = { .ifname = "veth1" },
+			      .stats = { .rx_packets = 10, .rx_bytes = 640, .forwarded = 7, .flooded = 2,
+					 .to_host = 1, .dropped = { 3, 4, 5 } } };
+	char *text;
+
+	capture(false, false);
+	print_stats("br0", &p, 1);
+	text = strdup(captured());
+	teardown();
+	cr_assert_str_eq(text, "port veth1: rx 10 packets 640 bytes forwarded 7 flooded 2 to_host 1 "
+			       "dropped runt 3 bad_src 4 reflect 5\n");
+	free(text);
+
+	capture(true, false);
+	print_stats("br0", &p, 1);
+	cr_assert_str_eq(captured(),
+			 "[{\"ifname\":\"veth1\",\"rx_packets\":10,\"rx_bytes\":640,\"forwarded\":7,"
+			 "\"flooded\":2,\"to_host\":1,\"dropped_runt\":3,\"dropped_bad_src\":4,"
+			 "\"dropped_reflect\":5}]\n");
+}
+
+Test(print, bridge_summary, .fini = teardown)
+{
+	struct port_row ports[] = {
+		{ .ifindex = 9, .info = { .ifname = "br0-p", .flags = XB_PORT_HOST } },
+		{ .ifindex = 4, .info = { .ifname = "eth1", .xdp_mode = XB_MODE_GENERIC } },
+	};
+	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC, .static_count = 1,
+							    .flags = XB_CFG_HOST_PORT },
+				    .fdb_size = 65536, .learned = 3, .control_pid = 0,
+				    .ports = ports, .nports = 2 };
+
+	capture(false, false);
+	print_bridge(&b);
+	cr_assert_str_eq(captured(),
+			 "bridge br0 ageing 300 fdb_size 65536 learned 3 static 1 host_iface br0 control_pid none\n"
+			 "    port br0-p ifindex 9 mode native host\n"
+			 "    port eth1 ifindex 4 mode generic\n");
+}

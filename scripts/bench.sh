@@ -221,13 +221,21 @@ prefill() {
 	case $mode in
 	xdpbridge)
 		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
-		"$X" fdbfill "/sys/fs/bpf/xdpbridge/$BR/fdb" "$FDB_BIG" "$p3" >/dev/null
-		log "xdpbridge FDB on p3: $(xbr fdb show "$BR" --port p3 | wc -l) entries"
+		log "xdpbridge FDB: $("$X" fdbfill "/sys/fs/bpf/xdpbridge/$BR/fdb" "$FDB_BIG" "$p3")"
 		;;
 	linux_nf*)	# the Linux bridge learns them from frames sent by h3
 		taskset -c "$BENCH_CPU" "$X" gen --dev "$(peer 3)" --count "$FDB_BIG" --churn "$FDB_BIG" \
 			--src 02:fd:00:00:00:00 --dst "$(mac 2)" >/dev/null
-		log "Linux bridge FDB on p3: $(bridge -n "$NSB" fdb show dev p3 | grep -c ' master br0') entries"
+		# (a filtered `bridge fdb show` of 1 M entries takes a minute: probe the ends)
+		local last
+		last=$(printf '02:fd:%02x:%02x:%02x:%02x' $(((FDB_BIG - 1) >> 24 & 255)) \
+			$(((FDB_BIG - 1) >> 16 & 255)) $(((FDB_BIG - 1) >> 8 & 255)) $(((FDB_BIG - 1) & 255)))
+		if bridge -n "$NSB" fdb get 02:fd:00:00:00:00 br br0 >/dev/null 2>&1 &&
+		   bridge -n "$NSB" fdb get "$last" br br0 >/dev/null 2>&1; then
+			log "Linux bridge learned 02:fd:00:00:00:00 .. $last"
+		else
+			log "warning: Linux bridge did not learn all $FDB_BIG MACs"
+		fi
 		;;
 	esac
 }
@@ -237,6 +245,7 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RAW"; }
 # One rate measurement: scen mode round.
 measure_rate() {
 	local scen=$1 mode=$2 round=$3 size=64 dst recv=() gen_args out sent ns pps counts min ok
+	local warm=$((FRAMES / 10))
 	dst=$(mac 2); recv=("$(peer 2)")
 	gen_args=(--dev "$(peer 1)" --count "$FRAMES" --src "$(mac 1)")
 	case $scen in
@@ -249,9 +258,12 @@ measure_rate() {
 	flood8)
 		dst=ff:ff:ff:ff:ff:ff; recv=()
 		gen_args=(--dev "$(peer 1)" --count "$FLOOD_FRAMES" --src "$(mac 1)")
+		warm=$((FLOOD_FRAMES / 10))
 		for ((i = 2; i <= NPORTS; i++)); do recv+=("$(peer $i)"); done
 		;;
 	esac
+	# Warm-up run, not counted: the first frames after a load are slower.
+	taskset -c "$BENCH_CPU" "$X" gen "${gen_args[@]}" --count "$warm" --size "$size" --dst "$dst" >/dev/null || true
 	"$X" sink reset "${recv[@]}"
 	if ! out=$(taskset -c "$BENCH_CPU" "$X" gen "${gen_args[@]}" --size "$size" --dst "$dst"); then
 		record "$scen" "$mode" "$round" 0 0 0 0 fps
@@ -288,7 +300,7 @@ measure_tcp() {
 
 measure_latency() {
 	local mode=$1 round=$2 out p50 p99 ok=1
-	out=$(ip netns exec "$(hns 1)" "$X" ping 10.77.0.2 7000 "$LAT_COUNT" 500 64) || ok=0
+	out=$(ip netns exec "$(hns 1)" taskset -c "$BENCH_CPU" "$X" ping 10.77.0.2 7000 "$LAT_COUNT" 500 64) || ok=0
 	p50=$(sed -nE 's/.*p50_us=([0-9.]+).*/\1/p' <<<"$out"); p99=$(sed -nE 's/.*p99_us=([0-9.]+).*/\1/p' <<<"$out")
 	record lat_p50 "$mode" "$round" "${p50:-0}" "$LAT_COUNT" 0 "$ok" us
 	record lat_p99 "$mode" "$round" "${p99:-0}" "$LAT_COUNT" 0 "$ok" us
@@ -368,7 +380,8 @@ if has load16; then
 	done
 fi
 if has latency; then
-	ip netns exec "$(hns 2)" "$X" echo 7000 3600 & BGPIDS+=($!)
+	# client and server on the generator's CPU: no cross-CPU wake-ups in a round trip
+	ip netns exec "$(hns 2)" taskset -c "$BENCH_CPU" "$X" echo 7000 3600 & BGPIDS+=($!)
 fi
 if has tcp; then
 	ip netns exec "$(hns 2)" iperf3 -s -p 5201 >/dev/null 2>&1 & BGPIDS+=($!)

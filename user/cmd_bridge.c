@@ -257,14 +257,15 @@ int cmd_load(int argc, char **argv)
 static void control_loop_stop(const char *name)
 {
 	pid_t pid = pidfile_running(name);
-	struct timespec tick = { .tv_nsec = 20 * 1000000L };
+	struct timespec tick = { .tv_nsec = 5 * 1000000L };
 
 	if (!pid)
 		return;
 	kill(pid, SIGTERM);
-	for (int i = 0; i < 100 && !kill(pid, 0); i++)
+	/* pidfile_running() also treats an unreaped (zombie) loop as gone. */
+	for (int i = 0; i < 100 && pidfile_running(name) == pid; i++)
 		nanosleep(&tick, NULL);
-	if (!kill(pid, 0))
+	if (pidfile_running(name) == pid)
 		kill(pid, SIGKILL);
 }
 

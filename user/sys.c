@@ -147,7 +147,7 @@ void pidfile_remove(const char *bridge, bool only_own)
 
 pid_t pidfile_running(const char *bridge)
 {
-	char path[PATH_MAX], comm[64] = "";
+	char path[PATH_MAX], stat[256] = "", *comm, *state;
 	FILE *f;
 	int pid = 0;
 
@@ -160,13 +160,18 @@ pid_t pidfile_running(const char *bridge)
 	fclose(f);
 	if (pid <= 0 || kill(pid, 0))
 		return 0;
-	/* A recycled PID is not our loop. */
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	/* /proc/PID/stat is "PID (COMM) STATE ...": a recycled PID is not our
+	 * loop, and a zombie (an exited loop not yet reaped) no longer runs. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = 0;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = 0;
 	fclose(f);
-	return strncmp(comm, "xdpbridge", 9) ? 0 : pid;
+	comm = strchr(stat, '(');
+	state = strrchr(stat, ')');
+	if (!comm || !state || strncmp(comm + 1, "xdpbridge", 9) || state[1] != ' ' || state[2] == 'Z')
+		return 0;
+	return pid;
 }

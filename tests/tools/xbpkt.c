@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xbpkt: send and count crafted Ethernet frames on one interface through an
+ * AF_PACKET raw socket. Used by the integration tests to prove exactly where
+ * a frame went (flooded, forwarded, never reflected).
+ *
+ *   xbpkt send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]
+ *                    [--len BYTES] [--vlan VID] [--interval USEC]
+ *   xbpkt recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]
+ *                    [--timeout MS] [--expect N] [--ready-file PATH]
+ *
+ * recv binds, prints "ready" (and creates --ready-file) once frames can be
+ * counted, counts received frames matching every given filter for --timeout
+ * milliseconds or until SIGTERM/SIGINT (never its own or other outgoing
+ * frames), then prints the count alone on the last line. With --expect N it exits 0 only if the count
+ * is exactly N. Exit codes: 0 ok, 1 failure, 2 usage.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+#ifndef TP_STATUS_VLAN_VALID
+#define TP_STATUS_VLAN_VALID (1 << 4)
+#endif
+
+#define ETH_HDR_LEN	14
+#define VLAN_HDR_LEN	4
+#define MIN_FRAME_LEN	60	/* without FCS */
+#define MAX_FRAME_LEN	9000
+#define DEFAULT_ETYPE	0x88b5	/* IEEE 802 local experimental ethertype 1 */
+#define MAGIC		"xbpkt"
+
+struct opts {
+	const char *cmd;
+	const char *ifname;
+	uint8_t src[6], dst[6];
+	bool has_src, has_dst;
+	long count;		/* send */
+	long ethertype;		/* -1: any (recv) */
+	long len;		/* send: total frame length without FCS */
+	long vlan;		/* -1: none / any */
+	long interval_us;	/* send */
+	long timeout_ms;	/* recv */
+	long expect;		/* recv, -1: not given */
+	const char *ready_file;	/* recv */
+};
+
+static const char *prog = "xbpkt";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]\n"
+		"                 [--len BYTES] [--vlan VID] [--interval USEC]\n"
+		"       %s recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]\n"
+		"                 [--timeout MS] [--expect N] [--ready-file PATH]\n"
+		"recv prints \"ready\" once bound, then the number of matching frames\n"
+		"received within --timeout (default 1000 ms); with --expect N it exits 0\n"
+		"only if that number is exactly N. Exit codes: 0 ok, 1 failure, 2 usage.\n",
+		prog, prog);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see '%s --help')\n", prog);
+	return 2;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+
+	if (strlen(s) != 17)
+		return -1;
+	for (int i = 0; i < 17; i++) {
+		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+			return -1;
+	}
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5]) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "src", required_argument, NULL, 's' },
+		{ "dst", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "ethertype", required_argument, NULL, 'e' },
+		{ "len", required_argument, NULL, 'l' },
+		{ "vlan", required_argument, NULL, 'v' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "expect", required_argument, NULL, 'x' },
+		{ "ready-file", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool send;
+	int c;
+
+	if (argc < 2)
+		return usage_error("%smissing command", "");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		exit(0);
+	}
+	o->cmd = argv[1];
+	if (strcmp(o->cmd, "send") && strcmp(o->cmd, "recv"))
+		return usage_error("unknown command '%s'", o->cmd);
+	send = !strcmp(o->cmd, "send");
+	if (argc < 3 || argv[2][0] == '-')
+		return usage_error("%s: missing IFACE", o->cmd);
+	o->ifname = argv[2];
+
+	optind = 3;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_mac(optarg, o->src))
+				return usage_error("invalid MAC '%s' (want xx:xx:xx:xx:xx:xx)", optarg);
+			o->has_src = true;
+			break;
+		case 'd':
+			if (parse_mac(optarg, o->dst))
+				return usage_error("invalid MAC '%s' (want xx:xx:xx:xx:xx:xx)", optarg);
+			o->has_dst = true;
+			break;
+		case 'c':
+			if (!send || parse_long(optarg, 1, LONG_MAX, &o->count))
+				return usage_error("invalid --count '%s'", optarg);
+			break;
+		case 'e':
+			if (parse_long(optarg, 0x600, 0xffff, &o->ethertype))
+				return usage_error("invalid --ethertype '%s' (want 0x0600-0xffff)", optarg);
+			break;
+		case 'l':
+			if (!send || parse_long(optarg, ETH_HDR_LEN, MAX_FRAME_LEN, &o->len))
+				return usage_error("invalid --len '%s' (want 14-9000)", optarg);
+			break;
+		case 'v':
+			if (parse_long(optarg, 0, 4095, &o->vlan))
+				return usage_error("invalid --vlan '%s' (want 0-4095)", optarg);
+			break;
+		case 'i':
+			if (!send || parse_long(optarg, 0, 10000000, &o->interval_us))
+				return usage_error("invalid --interval '%s' (microseconds)", optarg);
+			break;
+		case 't':
+			if (send || parse_long(optarg, 0, 3600000, &o->timeout_ms))
+				return usage_error("invalid --timeout '%s' (milliseconds)", optarg);
+			break;
+		case 'x':
+			if (send || parse_long(optarg, 0, LONG_MAX, &o->expect))
+				return usage_error("invalid --expect '%s'", optarg);
+			break;
+		case 'r':
+			if (send)
+				return usage_error("%s--ready-file is for recv", "");
+			o->ready_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (send && (!o->has_src || !o->has_dst))
+		return usage_error("%ssend needs --src MAC and --dst MAC", "");
+	if (send && o->ethertype < 0)
+		o->ethertype = DEFAULT_ETYPE;
+	return 0;
+}
+
+static int open_socket(const char *ifname, int *ifindex)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int fd;
+
+	*ifindex = if_nametoindex(ifname);
+	if (!*ifindex) {
+		fprintf(stderr, "%s: interface '%s' not found: %s\n", prog, ifname,
+			strerror(errno));
+		return -1;
+	}
+	/* Protocol 0: nothing is queued before bind() picks the interface. */
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "%s: AF_PACKET socket: %s (needs CAP_NET_RAW)\n", prog,
+			strerror(errno));
+		return -1;
+	}
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = *ifindex;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		fprintf(stderr, "%s: bind to '%s': %s\n", prog, ifname, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int do_send(const struct opts *o)
+{
+	uint8_t frame[MAX_FRAME_LEN] = { 0 };
+	size_t hdr = ETH_HDR_LEN + (o->vlan >= 0 ? VLAN_HDR_LEN : 0);
+	size_t len = o->len > 0 ? (size_t)o->len : MIN_FRAME_LEN;
+	size_t off = 12;
+	int fd, ifindex;
+
+	if (len < hdr) {
+		fprintf(stderr, "%s: --len %zu is shorter than the %zu-byte header\n",
+			prog, len, hdr);
+		return 2;
+	}
+	memcpy(frame, o->dst, 6);
+	memcpy(frame + 6, o->src, 6);
+	if (o->vlan >= 0) {
+		frame[off++] = 0x81;
+		frame[off++] = 0x00;
+		frame[off++] = (uint8_t)(o->vlan >> 8);
+		frame[off++] = (uint8_t)o->vlan;
+	}
+	frame[off++] = (uint8_t)(o->ethertype >> 8);
+	frame[off++] = (uint8_t)o->ethertype;
+
+	fd = open_socket(o->ifname, &ifindex);
+	if (fd < 0)
+		return 1;
+	for (long i = 0; i < o->count; i++) {
+		/* Payload: magic and sequence number, handy in a capture. */
+		if (len >= off + sizeof(MAGIC) + 4) {
+			uint32_t seq = htonl((uint32_t)i);
+
+			memcpy(frame + off, MAGIC, sizeof(MAGIC));
+			memcpy(frame + off + sizeof(MAGIC), &seq, 4);
+		}
+		if (send(fd, frame, len, 0) != (ssize_t)len) {
+			fprintf(stderr, "%s: send on '%s' (frame %ld of %ld): %s\n", prog,
+				o->ifname, i + 1, o->count, strerror(errno));
+			close(fd);
+			return 1;
+		}
+		if (o->interval_us && i + 1 < o->count)
+			usleep((useconds_t)o->interval_us);
+	}
+	close(fd);
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Does a received frame (VLAN tag possibly stripped into auxdata) match? */
+static bool frame_matches(const struct opts *o, const uint8_t *buf, ssize_t n,
+			  const struct tpacket_auxdata *aux)
+{
+	long vid = -1, etype;
+	size_t off = 12;
+
+	if (n < ETH_HDR_LEN)
+		return false;
+	if (o->has_dst && memcmp(buf, o->dst, 6))
+		return false;
+	if (o->has_src && memcmp(buf + 6, o->src, 6))
+		return false;
+	if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID))
+		vid = aux->tp_vlan_tci & 0x0fff;
+	etype = (buf[off] << 8) | buf[off + 1];
+	if (vid < 0 && (etype == 0x8100 || etype == 0x88a8) && n >= ETH_HDR_LEN + 4) {
+		vid = ((buf[off + 2] << 8) | buf[off + 3]) & 0x0fff;
+		etype = (buf[off + 4] << 8) | buf[off + 5];
+	}
+	if (o->vlan >= 0 && vid != o->vlan)
+		return false;
+	if (o->ethertype >= 0 && etype != o->ethertype)
+		return false;
+	return true;
+}
+
+static volatile sig_atomic_t recv_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	recv_stop = 1;
+}
+
+static int do_recv(const struct opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART: poll returns */
+	struct packet_mreq mreq = { .mr_type = PACKET_MR_PROMISC };
+	uint8_t buf[MAX_FRAME_LEN + 64];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctrl;
+	int fd, ifindex, one = 1;
+	long count = 0;
+	int64_t deadline;
+
+	fd = open_socket(o->ifname, &ifindex);
+	if (fd < 0)
+		return 1;
+	/* Older kernels lack it: the pkttype check below still filters. */
+	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one))) {
+		fprintf(stderr, "%s: PACKET_AUXDATA: %s\n", prog, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	/* Frames for other stations must reach us even on real NICs. */
+	mreq.mr_ifindex = ifindex;
+	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq))) {
+		fprintf(stderr, "%s: promiscuous mode on '%s': %s\n", prog, o->ifname,
+			strerror(errno));
+		close(fd);
+		return 1;
+	}
+	if (o->ready_file) {
+		int rfd = open(o->ready_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (rfd < 0) {
+			fprintf(stderr, "%s: cannot create ready file '%s': %s\n", prog,
+				o->ready_file, strerror(errno));
+			close(fd);
+			return 1;
+		}
+		close(rfd);
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	printf("ready\n");
+	fflush(stdout);
+
+	deadline = now_ms() + (o->timeout_ms >= 0 ? o->timeout_ms : 1000);
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_ll from;
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr msg = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctrl.buf, .msg_controllen = sizeof(ctrl.buf),
+		};
+		const struct tpacket_auxdata *aux = NULL;
+		struct cmsghdr *cm;
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+		int r;
+
+		if (left <= 0 || recv_stop)
+			break;
+		r = poll(&pfd, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "%s: poll: %s\n", prog, strerror(errno));
+			close(fd);
+			return 1;
+		}
+		if (r == 0)
+			break;
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: recv on '%s': %s\n", prog, o->ifname,
+				strerror(errno));
+			close(fd);
+			return 1;
+		}
+		if (from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA)
+				aux = (const struct tpacket_auxdata *)CMSG_DATA(cm);
+		if (frame_matches(o, buf, n, aux))
+			count++;
+	}
+	close(fd);
+	printf("%ld\n", count);
+	fflush(stdout);
+	if (o->expect >= 0 && count != o->expect) {
+		fprintf(stderr, "%s: expected %ld matching frames on '%s', received %ld\n",
+			prog, o->expect, o->ifname, count);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.count = 1, .ethertype = -1, .len = 0, .vlan = -1,
+		.timeout_ms = -1, .expect = -1,
+	};
+	int ret;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret;
+	return !strcmp(o.cmd, "send") ? do_send(&o) : do_recv(&o);
+}

@@ -44,8 +44,9 @@ struct {
 	__type(value, __u32);
 } flood_ports SEC(".maps");
 
+/* Counters per port slot: an array lookup is inlined, a hash one is not. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XB_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xb_port_stats);
@@ -65,6 +66,12 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xb_config);
 } config SEC(".maps");
+
+/*
+ * Each port runs its own instance of this program (same maps), loaded with
+ * the port's slot: the ingress port's counters need no lookup by ifindex.
+ */
+const volatile __u32 port_slot = 0;
 
 static __always_inline int mac_is_multicast(const __u8 *mac)
 {
@@ -145,14 +152,14 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	struct xb_config *cfg;
 	struct xb_fdb_key key;
 	struct ethhdr *eth = data;
-	__u32 zero = 0, out;
+	__u32 zero = 0, slot = port_slot, out;
 	__u64 now;
 	long ret;
 
-	st = bpf_map_lookup_elem(&port_stats, &ifindex);
+	st = bpf_map_lookup_elem(&port_stats, &slot);
 	cfg = bpf_map_lookup_elem(&config, &zero);
 	if (!st || !cfg)
-		return XDP_PASS;	/* not (or no longer) a port: stay out of the way */
+		return XDP_PASS;	/* cannot happen for a slot < XB_MAX_PORTS */
 
 	st->rx_packets++;
 	st->rx_bytes += data_end - data;

@@ -51,6 +51,8 @@ struct xb_port_info {
 	char ifname[XB_IFNAMSIZ];
 	__u32 flags;		/* XB_PORT_* */
 	__u32 xdp_mode;		/* enum xb_xdp_mode */
+	__u32 slot;		/* index into "port_stats"; the port program's port_slot */
+	__u32 pad;
 };
 
 #define XB_PORT_HOST	(1U << 0)	/* the peer of the bridge's host interface */
@@ -68,7 +70,7 @@ enum xb_drop_reason {
 	XB_DROP_MAX,
 };
 
-/* Per-port, per-CPU counters (per-CPU hash "port_stats", key ifindex). */
+/* Per-port, per-CPU counters (per-CPU array "port_stats", key: port slot). */
 struct xb_port_stats {
 	__u64 rx_packets;
 	__u64 rx_bytes;

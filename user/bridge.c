@@ -50,7 +50,6 @@ static void bridge_init(struct xb_bridge *br, const char *name)
 	bridge_pin_dir(name, br->pin_dir, sizeof(br->pin_dir));
 	for (size_t i = 0; i < NR_PINNED_MAPS; i++)
 		*bridge_fd(br, &pinned_maps[i]) = -1;
-	br->prog_fd = -1;
 }
 
 void bridge_pin_dir(const char *name, char *buf, size_t len)
@@ -93,10 +92,11 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	err = bpf_map__set_max_entries(skel->maps.fdb, opts->fdb_size);
 	if (err)
 		goto cleanup;
+	/* Maps only: each port loads its own program instance (port_add). */
+	bpf_program__set_autoload(skel->progs.xdpbridge_rx, false);
 	err = xdpbridge_bpf__load(skel);
 	if (err) {
-		pr_err("the kernel refused the XDP program or its maps (%s); run with -v for the verifier log",
-		       strerror(-err));
+		pr_err("the kernel refused the bridge's maps (%s); run with -v for details", strerror(-err));
 		goto cleanup;
 	}
 
@@ -112,18 +112,14 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		goto cleanup;
 	}
 	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map))
+			continue;	/* .rodata: per program instance */
 		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
 		err = bpf_map__pin(map, path);
 		if (err) {
 			pr_err("cannot pin map %s: %s", path, strerror(-err));
 			goto cleanup;
 		}
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, XB_PROG_PIN);
-	err = bpf_program__pin(skel->progs.xdpbridge_rx, path);
-	if (err) {
-		pr_err("cannot pin program %s: %s", path, strerror(-err));
-		goto cleanup;
 	}
 	err = bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY);
 	if (err) {
@@ -168,14 +164,6 @@ int bridge_open(const char *name, struct xb_bridge *br)
 			goto cleanup;
 		}
 	}
-	snprintf(path, sizeof(path), "%s/%s", br->pin_dir, XB_PROG_PIN);
-	br->prog_fd = bpf_obj_get(path);
-	if (br->prog_fd < 0) {
-		err = -errno;
-		pr_err("bridge %s is incomplete (%s: %s): run 'xdpbridge unload %s' and load it again",
-		       name, path, strerror(-err), name);
-		goto cleanup;
-	}
 	return 0;
 cleanup:
 	bridge_close(br);
@@ -191,9 +179,38 @@ void bridge_close(struct xb_bridge *br)
 			close(*fd);
 		*fd = -1;
 	}
-	if (br->prog_fd >= 0)
-		close(br->prog_fd);
-	br->prog_fd = -1;
+}
+
+int port_prog_load(const struct xb_bridge *br, __u32 slot, struct xdpbridge_bpf **out)
+{
+	struct xdpbridge_bpf *skel;
+	struct bpf_map *map;
+	int err = 0;
+
+	skel = xdpbridge_bpf__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->port_slot = slot;
+	bpf_object__for_each_map(map, skel->obj) {
+		const struct pinned_map *m = NULL;
+
+		for (size_t i = 0; i < NR_PINNED_MAPS; i++)
+			if (!strcmp(pinned_maps[i].name, bpf_map__name(map)))
+				m = &pinned_maps[i];
+		if (!m)
+			continue;	/* .rodata: this instance's own */
+		err = bpf_map__reuse_fd(map, *bridge_fd((struct xb_bridge *)br, m));
+		if (err)
+			goto fail;
+	}
+	err = xdpbridge_bpf__load(skel);
+	if (err)
+		goto fail;
+	*out = skel;
+	return 0;
+fail:
+	xdpbridge_bpf__destroy(skel);
+	return err;
 }
 
 int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg)
@@ -358,7 +375,7 @@ static void port_link_pin_path(const struct xb_bridge *br, __u32 ifindex, char *
 	snprintf(buf, len, "%s/link_%u", br->pin_dir, ifindex);
 }
 
-static int port_stats_zero(const struct xb_bridge *br, __u32 ifindex)
+static int port_stats_zero(const struct xb_bridge *br, __u32 slot)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct xb_port_stats *zeros;
@@ -369,7 +386,7 @@ static int port_stats_zero(const struct xb_bridge *br, __u32 ifindex)
 	zeros = calloc((size_t)ncpus, sizeof(*zeros));
 	if (!zeros)
 		return -ENOMEM;
-	if (bpf_map_update_elem(br->stats_fd, &ifindex, zeros, BPF_ANY))
+	if (bpf_map_update_elem(br->stats_fd, &slot, zeros, BPF_ANY))
 		err = -errno;
 	free(zeros);
 	return err;
@@ -378,10 +395,34 @@ static int port_stats_zero(const struct xb_bridge *br, __u32 ifindex)
 /* Forget a port in every map (the link is handled by the caller). */
 static void port_forget(struct xb_bridge *br, __u32 ifindex)
 {
+	struct xb_port_info info;
+
 	bpf_map_delete_elem(br->flood_fd, &ifindex);
 	bpf_map_delete_elem(br->ports_fd, &ifindex);
-	bpf_map_delete_elem(br->stats_fd, &ifindex);
+	if (!bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
+		port_stats_zero(br, info.slot);	/* the next port in this slot starts at 0 */
 	bpf_map_delete_elem(br->info_fd, &ifindex);
+}
+
+static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	bool *used = ctx;
+
+	if (info->slot < XB_MAX_PORTS)
+		used[info->slot] = true;
+	return 0;
+}
+
+/* Lowest slot no port uses, or -ENOSPC. */
+static int port_slot_alloc(const struct xb_bridge *br)
+{
+	bool used[XB_MAX_PORTS] = { false };
+
+	port_for_each(br, mark_slot, used);
+	for (int i = 0; i < XB_MAX_PORTS; i++)
+		if (!used[i])
+			return i;
+	return -ENOSPC;
 }
 
 int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
@@ -390,12 +431,19 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		    .flags = mode == XB_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
 	__u32 ifindex = (__u32)link->ifindex;
+	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
-	int link_fd, err;
+	int slot, link_fd, err;
 
+	slot = port_slot_alloc(br);
+	if (slot < 0) {
+		pr_err("bridge %s has %d ports already, the most it can hold", br->name, XB_MAX_PORTS);
+		return slot;
+	}
+	info.slot = (__u32)slot;
 	snprintf(info.ifname, sizeof(info.ifname), "%s", link->ifname);
 	/* Maps first: the first frame after attach is already bridged. */
-	err = port_stats_zero(br, ifindex);
+	err = port_stats_zero(br, info.slot);
 	if (!err && bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_ANY))
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->ports_fd, &ifindex, &ifindex, BPF_ANY))
@@ -407,7 +455,13 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		goto forget;
 	}
 
-	link_fd = bpf_link_create(br->prog_fd, (int)ifindex, BPF_XDP, &opts);
+	err = port_prog_load(br, info.slot, &skel);
+	if (err) {
+		pr_err("the kernel refused the XDP program for %s (%s); run with -v for the verifier log",
+		       link->ifname, strerror(-err));
+		goto forget;
+	}
+	link_fd = bpf_link_create(bpf_program__fd(skel->progs.xdpbridge_rx), (int)ifindex, BPF_XDP, &opts);
 	if (link_fd < 0) {
 		err = -errno;
 		if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
@@ -425,10 +479,12 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		goto forget;
 	}
 	close(link_fd);	/* the pin keeps the program attached */
-	pr_debug("port %s (ifindex %u) attached in %s mode", link->ifname, ifindex,
-		 mode == XB_MODE_GENERIC ? "generic" : "native");
+	xdpbridge_bpf__destroy(skel);
+	pr_debug("port %s (ifindex %u, slot %u) attached in %s mode", link->ifname, ifindex,
+		 info.slot, mode == XB_MODE_GENERIC ? "generic" : "native");
 	return 0;
 forget:
+	xdpbridge_bpf__destroy(skel);
 	port_forget(br, ifindex);
 	return err;
 }

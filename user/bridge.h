@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * A bridge is its pinned state under /sys/fs/bpf/xdpbridge/<name>/: the maps,
- * the program and one bpf_link per port. Any process can open it; the data
+ * A bridge is its pinned state under /sys/fs/bpf/xdpbridge/<name>/: the maps
+ * and one bpf_link per port (each holding that port's program instance). Any process can open it; the data
  * path keeps forwarding whether or not a loader runs.
  */
 #ifndef XB_BRIDGE_H
@@ -14,7 +14,6 @@
 #include "xdpbridge.h"
 #include "netlink.h"
 
-#define XB_PROG_PIN	"xdpbridge_rx"
 #define XB_HOST_PEER_SUFFIX "-p"
 
 struct xb_bridge {
@@ -27,8 +26,9 @@ struct xb_bridge {
 	int stats_fd;
 	int info_fd;
 	int config_fd;
-	int prog_fd;
 };
+
+struct xdpbridge_bpf;
 
 struct xb_create_opts {
 	__u32 ageing_sec;
@@ -43,6 +43,9 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 /* Open the pinned state; -ENOENT when the bridge is not loaded. */
 int bridge_open(const char *name, struct xb_bridge *br);
 void bridge_close(struct xb_bridge *br);
+/* Load one instance of the XDP program for the port in `slot`, sharing the
+ * bridge's maps. The caller attaches it and destroys the skeleton. */
+int port_prog_load(const struct xb_bridge *br, __u32 slot, struct xdpbridge_bpf **skel);
 /* Remove ports, host interface, pins: whatever of them exists. */
 int bridge_destroy(const char *name);
 

@@ -352,7 +352,7 @@ static int ports_collect(const struct xb_bridge *br, struct bridge_summary *b)
 	for (size_t i = 0; i < b->nports; i++) {
 		struct xb_port_stats *sum = &b->ports[i].stats;
 
-		if (bpf_map_lookup_elem(br->stats_fd, &b->ports[i].ifindex, percpu))
+		if (bpf_map_lookup_elem(br->stats_fd, &b->ports[i].info.slot, percpu))
 			continue;
 		for (int c = 0; c < ncpus; c++) {
 			const struct xb_port_stats *s = &percpu[c];

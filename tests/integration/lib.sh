@@ -371,7 +371,7 @@ xb_teardown() {
 		rm -rf "${PIN_ROOT:?}/$br" 2>/dev/null
 	done
 	for name in $(ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
-		      grep -E "^$PFX(h[0-9]+|b|l)?(-p)?$"); do
+		      grep -E "^$PFX(h[0-9]+|b|l|i)?(-p)?$"); do
 		ip link del dev "$name" 2>/dev/null
 	done
 	for name in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E "^${PFX}h[0-9]+$"); do

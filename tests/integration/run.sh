@@ -637,6 +637,19 @@ test_bad_fdb_add() {
 	! grep -q static <<<"$OUT" || fail "static entries after failed fdb add: $OUT"
 }
 
+# A port without native XDP fails with a message naming --mode generic, and
+# nothing is left; --mode generic then works. An ifb device has no native XDP.
+test_bad_native_unsupported() {
+	need_xdpbridge
+	ip link add "${PFX}i" type ifb 2>/dev/null || skip "cannot create an ifb device (CONFIG_IFB)"
+	topo_up 1
+	bad_input 1 "load with a port lacking native XDP" "$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --detach
+	grep -q -- "--mode generic" <<<"$ERR" || fail "error does not name --mode generic: $ERR"
+	assert_nothing_left "$BR" "load with a port lacking native XDP" "$(hv 1)" "${PFX}i"
+	must "$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --mode generic --detach
+	has_xdp "${PFX}i" || fail "no XDP program on ${PFX}i in generic mode"
+}
+
 test_bad_non_root() {
 	need_xdpbridge
 	need_cmd setpriv

@@ -67,6 +67,14 @@ struct {
 	__type(value, struct xb_config);
 } config SEC(".maps");
 
+/* Each CPU's last source and destination: a hit skips both hash lookups. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_fdb_cache);
+} fdb_cache SEC(".maps");
+
 /*
  * Each port runs its own instance of this program (same maps), loaded with
  * the port's slot: the ingress port's counters need no lookup by ifindex.
@@ -97,49 +105,84 @@ static __always_inline void fdb_key_set(struct xb_fdb_key *key, const __u8 *mac,
 	key->vlan = vlan;
 }
 
+static __always_inline int fdb_key_eq(const struct xb_fdb_key *a, const struct xb_fdb_key *b)
+{
+	return *(const __u64 *)a == *(const __u64 *)b;
+}
+
+/* Still trustworthy: same generation, checked within XB_CACHE_NS. */
+static __always_inline int cache_fresh(__u32 generation, __u32 cfg_generation,
+				       __u64 checked_ns, __u64 now)
+{
+	return generation == cfg_generation && (__s64)(now - checked_ns) <= (__s64)XB_CACHE_NS;
+}
+
 /*
- * Learn src -> ifindex. Most frames come from a station already learned on
- * this port within the last second: one lookup and no write. A same-port
- * refresh stores the time in place; only a new or moved station pays for a
- * map update. A MAC with a static entry is never learned (sticky).
+ * Learn src -> ifindex. Most frames come from the station this CPU confirmed
+ * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
+ * refreshed in place at most once a second; only a new or moved station pays
+ * for a map update, and bumps the generation so every CPU's cache forgets.
+ * A MAC with a static entry is never learned (sticky).
  */
-static __always_inline void fdb_learn(const struct xb_config *cfg,
-				      const struct xb_fdb_key *key,
+static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache *c,
+				      __u32 gen, const struct xb_fdb_key *key,
 				      __u32 ifindex, __u64 now)
 {
 	struct xb_fdb_entry *e, fresh = {};
 
-	if (cfg->static_count && bpf_map_lookup_elem(&fdb_static, key))
+	if (c->src_ifindex == ifindex && fdb_key_eq(&c->src, key) &&
+	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now))
 		return;
 
-	e = bpf_map_lookup_elem(&fdb, key);
-	if (e && e->ifindex == ifindex) {
-		if ((__s64)(now - e->last_seen_ns) > (__s64)XB_REFRESH_NS)
-			e->last_seen_ns = now;
-		return;
+	if (!cfg->static_count || !bpf_map_lookup_elem(&fdb_static, key)) {
+		e = bpf_map_lookup_elem(&fdb, key);
+		if (e && e->ifindex == ifindex) {
+			if ((__s64)(now - e->last_seen_ns) > (__s64)XB_REFRESH_NS)
+				e->last_seen_ns = now;
+		} else {
+			fresh.ifindex = ifindex;
+			fresh.last_seen_ns = now;
+			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
+			__sync_fetch_and_add(&cfg->fdb_generation, 1);
+		}
 	}
-	fresh.ifindex = ifindex;
-	fresh.last_seen_ns = now;
-	bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
+	c->src = *key;
+	c->src_ifindex = ifindex;
+	c->src_generation = gen;
+	c->src_checked_ns = now;
 }
 
 /* Port for dst, or 0 when unknown (or aged out while user space was away). */
-static __always_inline __u32 fdb_lookup(const struct xb_config *cfg,
-					const struct xb_fdb_key *key, __u64 now)
+static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_fdb_cache *c,
+					__u32 gen, const struct xb_fdb_key *key, __u64 now)
 {
 	struct xb_fdb_static *s;
 	struct xb_fdb_entry *e;
 
+	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
+	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now) &&
+	    (!c->dst_last_seen_ns || (__s64)(now - c->dst_last_seen_ns) <= (__s64)cfg->ageing_ns))
+		return c->dst_ifindex;
+
 	if (cfg->static_count) {
 		s = bpf_map_lookup_elem(&fdb_static, key);
-		if (s)
-			return s->ifindex;
+		if (s) {
+			c->dst_last_seen_ns = 0;	/* never ages */
+			c->dst_ifindex = s->ifindex;
+			goto fill;
+		}
 	}
 	e = bpf_map_lookup_elem(&fdb, key);
 	/* Signed: another CPU may have stamped the entry after our clock read. */
 	if (!e || (__s64)(now - e->last_seen_ns) > (__s64)cfg->ageing_ns)
 		return 0;
-	return e->ifindex;
+	c->dst_last_seen_ns = e->last_seen_ns;
+	c->dst_ifindex = e->ifindex;
+fill:
+	c->dst = *key;
+	c->dst_generation = gen;
+	c->dst_checked_ns = now;
+	return c->dst_ifindex;
 }
 
 SEC("xdp")
@@ -149,17 +192,19 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	__u32 ifindex = ctx->ingress_ifindex;
 	struct xb_port_stats *st;
+	struct xb_fdb_cache *cache;
 	struct xb_config *cfg;
 	struct xb_fdb_key key;
 	struct ethhdr *eth = data;
-	__u32 zero = 0, slot = port_slot, out;
+	__u32 zero = 0, slot = port_slot, out, gen;
 	__u64 now;
 	long ret;
 
 	st = bpf_map_lookup_elem(&port_stats, &slot);
 	cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!st || !cfg)
-		return XDP_PASS;	/* cannot happen for a slot < XB_MAX_PORTS */
+	cache = bpf_map_lookup_elem(&fdb_cache, &zero);
+	if (!st || !cfg || !cache)
+		return XDP_PASS;	/* cannot happen: arrays, slot < XB_MAX_PORTS */
 
 	st->rx_packets++;
 	st->rx_bytes += data_end - data;
@@ -178,12 +223,14 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	}
 
 	now = bpf_ktime_get_coarse_ns();
+	/* Read before any lookup: a change after it makes the caches miss. */
+	gen = cfg->fdb_generation;
 	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
-	fdb_learn(cfg, &key, ifindex, now);
+	fdb_learn(cfg, cache, gen, &key, ifindex, now);
 
 	if (!mac_is_multicast(eth->h_dest)) {
 		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
-		out = fdb_lookup(cfg, &key, now);
+		out = fdb_lookup(cfg, cache, gen, &key, now);
 		if (out == ifindex) {
 			st->dropped[XB_DROP_REFLECT]++;
 			return XDP_DROP;

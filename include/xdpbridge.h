@@ -16,13 +16,16 @@
 #define XB_DEFAULT_AGEING_SEC	300	/* IEEE 802.1D default */
 /* A learned entry is rewritten at most this often while its port is unchanged. */
 #define XB_REFRESH_NS		1000000000ULL
+/* How long a CPU trusts its xb_fdb_cache without asking the FDB again. */
+#define XB_CACHE_NS		250000000ULL
 #define XB_VLAN_NONE		0	/* VLAN id used until VLAN filtering exists */
 
-/* FDB key: MAC plus VLAN id, so VLAN filtering needs no new layout. */
+/* FDB key: MAC plus VLAN id, so VLAN filtering needs no new layout.
+ * 8-byte aligned so the data path compares keys as one __u64. */
 struct xb_fdb_key {
 	__u8 mac[XB_ETH_ALEN];
 	__u16 vlan;
-};
+} __attribute__((aligned(8)));
 
 /* Learned entry (LRU hash "fdb"). */
 struct xb_fdb_entry {
@@ -42,6 +45,26 @@ struct xb_config {
 	__u64 ageing_ns;	/* a learned entry older than this is unknown */
 	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
 	__u32 flags;		/* XB_CFG_* */
+	__u32 fdb_generation;	/* bumped on every FDB change but a refresh: */
+	__u32 pad;		/* invalidates every CPU's xb_fdb_cache */
+};
+
+/*
+ * Per-CPU memory of the last source learned and the last destination found
+ * (per-CPU array "fdb_cache"): frames of one flow arrive in bursts, and a hit
+ * costs no hash lookup. An entry is trusted for at most XB_CACHE_NS and
+ * only while config.fdb_generation is unchanged.
+ */
+struct xb_fdb_cache {
+	struct xb_fdb_key src;
+	__u32 src_ifindex;	/* 0: empty */
+	__u32 src_generation;
+	__u64 src_checked_ns;	/* when the FDB last confirmed src on src_ifindex */
+	struct xb_fdb_key dst;
+	__u32 dst_ifindex;	/* 0: empty */
+	__u32 dst_generation;
+	__u64 dst_checked_ns;	/* when dst was looked up */
+	__u64 dst_last_seen_ns;	/* its entry's last_seen then; 0 for a static entry */
 };
 
 #define XB_CFG_HOST_PORT	(1U << 0)	/* bridge owns a host veth pair */

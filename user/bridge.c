@@ -35,6 +35,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_stats", MAP_FD(stats_fd), sizeof(struct xb_port_stats) },
 	{ "port_info", MAP_FD(info_fd), sizeof(struct xb_port_info) },
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
+	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -227,7 +228,7 @@ int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg)
 	return bpf_map_update_elem(br->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
 }
 
-int bridge_static_recount(const struct xb_bridge *br)
+int bridge_fdb_changed(const struct xb_bridge *br)
 {
 	struct xb_fdb_key key, next;
 	struct xb_config cfg;
@@ -244,6 +245,7 @@ int bridge_static_recount(const struct xb_bridge *br)
 	if (err)
 		return err;
 	cfg.static_count = count;
+	cfg.fdb_generation++;
 	return bridge_config_set(br, &cfg);
 }
 
@@ -504,8 +506,8 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 		return err;
 	}
 	fdb_flush(br, ifindex, true);
-	bridge_static_recount(br);
 	port_forget(br, ifindex);
+	bridge_fdb_changed(br);	/* no CPU may keep forwarding to it from its cache */
 	return 0;
 }
 

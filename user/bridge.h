@@ -26,6 +26,7 @@ struct xb_bridge {
 	int stats_fd;
 	int info_fd;
 	int config_fd;
+	int cache_fd;
 };
 
 struct xdpbridge_bpf;
@@ -51,8 +52,15 @@ int bridge_destroy(const char *name);
 
 int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg);
 int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg);
-/* Recount static entries into config.static_count (the data path's fast skip). */
-int bridge_static_recount(const struct xb_bridge *br);
+/*
+ * After user space changed the FDB or the ports: recount static entries into
+ * config.static_count (the data path's fast skip) and bump
+ * config.fdb_generation so no CPU trusts its per-CPU FDB cache. Callers hold
+ * the command lock (a read-modify-write of config). The data path's own
+ * increments may race with it; a lost one leaves a cache stale for at most
+ * XB_CACHE_NS.
+ */
+int bridge_fdb_changed(const struct xb_bridge *br);
 
 /* Host interface: veth "<name>" in the host, peer "<name>-p" is a port. */
 void bridge_host_peer_name(const char *name, char *buf, size_t len);

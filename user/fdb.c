@@ -229,15 +229,17 @@ int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static)
 	int removed, more;
 
 	removed = select_and_delete(br->fdb_fd, sizeof(struct xb_fdb_entry), select_learned, &s);
-	if (removed < 0 || !include_static)
-		return removed;
-	more = select_and_delete(br->fdb_static_fd, sizeof(struct xb_fdb_static), select_static, &s);
-	if (more < 0)
-		return more;
-	bridge_static_recount(br);
-	return removed + more;
+	if (removed >= 0 && include_static) {
+		more = select_and_delete(br->fdb_static_fd, sizeof(struct xb_fdb_static),
+					 select_static, &s);
+		removed = more < 0 ? more : removed + more;
+	}
+	bridge_fdb_changed(br);
+	return removed;
 }
 
+/* No generation bump: an expired entry is already a miss in every cache
+ * (the cache keeps the entry's last_seen and checks it against the ageing). */
 int fdb_age(const struct xb_bridge *br, __u64 now_ns, __u64 ageing_ns)
 {
 	struct select_ctx s = { .now_ns = now_ns, .ageing_ns = ageing_ns, .by_age = true };
@@ -254,15 +256,17 @@ int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u
 		return -errno;
 	/* The static entry now decides; a learned copy would only show twice. */
 	bpf_map_delete_elem(br->fdb_fd, key);
-	err = bridge_static_recount(br);
+	err = bridge_fdb_changed(br);
 	return err;
 }
 
 int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key)
 {
 	if (!bpf_map_delete_elem(br->fdb_static_fd, key))
-		return bridge_static_recount(br);
+		return bridge_fdb_changed(br);
 	if (errno != ENOENT)
 		return -errno;
-	return bpf_map_delete_elem(br->fdb_fd, key) ? -errno : 0;
+	if (bpf_map_delete_elem(br->fdb_fd, key))
+		return -errno;
+	return bridge_fdb_changed(br);
 }

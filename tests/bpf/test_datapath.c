@@ -127,15 +127,40 @@ static int prog_fd_for(int ingress)
 	return bpf_program__fd(skel->progs.xdpbridge_rx);
 }
 
-static void set_config(__u64 ageing_ns, __u32 static_count)
+static struct xb_config get_config(void)
 {
-	struct xb_config cfg = { .ageing_ns = ageing_ns, .static_count = static_count };
+	struct xb_config cfg;
 	__u32 zero = 0;
 	int err;
 
+	err = bpf_map__lookup_elem(skel->maps.config, &zero, sizeof(zero), &cfg, sizeof(cfg), 0);
+	cr_assert_eq(err, 0, "config[0] lookup: %s", strerror(-err));
+	return cfg;
+}
+
+/*
+ * Every change the loader makes bumps config.fdb_generation, so no CPU trusts
+ * its per-CPU FDB cache (bridge_fdb_changed); the helpers below do the same.
+ */
+static void set_config(__u64 ageing_ns, __u32 static_count)
+{
+	struct xb_config cfg = get_config();
+	__u32 zero = 0;
+	int err;
+
+	cfg.ageing_ns = ageing_ns;
+	cfg.static_count = static_count;
+	cfg.fdb_generation++;
 	err = bpf_map__update_elem(skel->maps.config, &zero, sizeof(zero),
 				   &cfg, sizeof(cfg), BPF_ANY);
 	cr_assert_eq(err, 0, "config[0] update: %s", strerror(-err));
+}
+
+static void fdb_changed(void)
+{
+	struct xb_config cfg = get_config();
+
+	set_config(cfg.ageing_ns, cfg.static_count);
 }
 
 static void add_port(int ifindex, const char *name)
@@ -237,6 +262,7 @@ static void fdb_put(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 
 	err = bpf_map__update_elem(skel->maps.fdb, &key, sizeof(key), &e, sizeof(e), BPF_ANY);
 	cr_assert_eq(err, 0, "fdb[%s] update: %s", xb_mac_str(mac), strerror(-err));
+	fdb_changed();
 }
 
 static void static_put(const uint8_t *mac, int ifindex)
@@ -247,6 +273,7 @@ static void static_put(const uint8_t *mac, int ifindex)
 
 	err = bpf_map__update_elem(skel->maps.fdb_static, &key, sizeof(key), &s, sizeof(s), BPF_ANY);
 	cr_assert_eq(err, 0, "fdb_static[%s] update: %s", xb_mac_str(mac), strerror(-err));
+	fdb_changed();
 }
 
 static unsigned int fdb_count(void)
@@ -417,6 +444,7 @@ static void datapath_setup(void)
 		.stats_fd = bpf_map__fd(skel->maps.port_stats),
 		.info_fd = bpf_map__fd(skel->maps.port_info),
 		.config_fd = bpf_map__fd(skel->maps.config),
+		.cache_fd = bpf_map__fd(skel->maps.fdb_cache),
 	};
 	for (i = 0; i < NPORTS; i++) {
 		err = port_prog_load(&br, slot_of(port[i]), &port_skel[i]);
@@ -598,6 +626,124 @@ Test(datapath, stale_port_falls_back_to_flood)
 	assert_verdict(v, XDP_REDIRECT, "unicast to a station on a removed port");
 	assert_stats(port[A], "redirect to the removed port must fall back to flooding",
 		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+}
+
+/* ---- per-CPU FDB cache ---------------------------------------------------- */
+
+/* Move an entry behind the loader's back: no generation bump. */
+static void fdb_put_raw(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
+{
+	struct xb_fdb_entry e = { .ifindex = ifindex, .last_seen_ns = last_seen_ns };
+	struct xb_fdb_key key = fdb_key(mac);
+	int err;
+
+	err = bpf_map__update_elem(skel->maps.fdb, &key, sizeof(key), &e, sizeof(e), BPF_ANY);
+	cr_assert_eq(err, 0, "fdb[%s] raw update: %s", xb_mac_str(mac), strerror(-err));
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * NS_PER_MS };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The tests below pin themselves to one CPU: the cache is per CPU. */
+static void pin_to_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	cr_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0, "sched_setaffinity: %s", strerror(errno));
+}
+
+Test(datapath, cache_serves_a_destination_for_its_ttl)
+{
+	__u32 v;
+
+	pin_to_cpu0();
+	fdb_put(MAC_D, port[B], now_coarse());
+	/* The first frame learns S, which bumps the generation: the second one
+	 * fills the cache under the current generation. */
+	for (int i = 0; i < 2; i++) {
+		v = send_frame(port[A], MAC_D, MAC_S);
+		assert_verdict(v, XDP_REDIRECT, "D on B: forwarded (fills the cache)");
+	}
+
+	/* Moved to the ingress port without telling the data path: the cache
+	 * still answers B, which proves the lookup was skipped... */
+	fdb_put_raw(MAC_D, port[A], now_coarse());
+	v = send_frame(port[A], MAC_D, MAC_S);
+	assert_verdict(v, XDP_REDIRECT, "within the cache TTL the cached port B is used");
+	/* ...but never longer than XB_CACHE_NS. */
+	sleep_ms(XB_CACHE_NS / NS_PER_MS + 50);
+	v = send_frame(port[A], MAC_D, MAC_S);
+	assert_verdict(v, XDP_DROP, "after the cache TTL the FDB (D on A, the ingress) decides");
+	assert_stats(port[A], "forwarded three times, then reflected",
+		     .rx_packets = 4, .rx_bytes = 4 * XB_FRAME_LEN, .forwarded = 3,
+		     .dropped[XB_DROP_REFLECT] = 1);
+}
+
+Test(datapath, cache_forgets_when_the_generation_changes)
+{
+	__u32 v;
+
+	pin_to_cpu0();
+	fdb_put(MAC_D, port[B], now_coarse());
+	v = send_frame(port[A], MAC_D, MAC_S);
+	assert_verdict(v, XDP_REDIRECT, "D on B: forwarded (fills the cache)");
+
+	/* A user-space change (fdb_put bumps the generation, as the loader does). */
+	fdb_put(MAC_D, port[A], now_coarse());
+	v = send_frame(port[A], MAC_D, MAC_S);
+	assert_verdict(v, XDP_DROP, "after a generation bump the cache must not answer B");
+
+	/* A station move seen by the data path bumps it too. */
+	fdb_put(MAC_D, port[B], now_coarse());
+	v = send_frame(port[C], MAC_D, MAC_S);
+	assert_verdict(v, XDP_REDIRECT, "D on B from C: forwarded (fills the cache)");
+	v = send_frame(port[C], MAC_BCAST, MAC_D);	/* D moves to C */
+	assert_verdict(v, XDP_REDIRECT, "broadcast from D on C");
+	v = send_frame(port[C], MAC_D, MAC_S);
+	assert_verdict(v, XDP_DROP, "D moved to C (the ingress): reflected, not sent to B");
+}
+
+Test(datapath, cached_destination_still_ages)
+{
+	__u32 v;
+
+	pin_to_cpu0();
+	set_config(NS_PER_SEC, 0);			/* ageing 1 s */
+	send_frame(port[A], MAC_BCAST, MAC_S);		/* learn S now: its bump is behind us */
+	fdb_put(MAC_D, port[B], ago(NS_PER_SEC - 100 * NS_PER_MS));
+	v = send_frame(port[A], MAC_D, MAC_S);
+	assert_verdict(v, XDP_REDIRECT, "D seen 0.9 s ago with 1 s ageing: forwarded");
+	sleep_ms(150);					/* cache still fresh, D now aged */
+	v = send_frame(port[A], MAC_D, MAC_S);
+	assert_verdict(v, XDP_REDIRECT, "aged D: flooded");
+	assert_stats(port[A], "forwarded, then flooded once D aged (even from the cache)",
+		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .flooded = 2);
+}
+
+Test(datapath, cached_source_is_refreshed_after_the_ttl)
+{
+	struct xb_fdb_entry e;
+
+	pin_to_cpu0();
+	send_frame(port[A], MAC_BCAST, MAC_S);		/* learn S on A (bumps the generation) */
+	send_frame(port[A], MAC_BCAST, MAC_S);		/* cache S under the current one */
+	fdb_put_raw(MAC_S, port[A], ago(2 * NS_PER_SEC));
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S learned");
+	cr_assert_lt(e.last_seen_ns, now_coarse() - NS_PER_SEC,
+		     "within the cache TTL the FDB is not touched (last_seen stays 2 s old)");
+	sleep_ms(XB_CACHE_NS / NS_PER_MS + 50);
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S still learned");
+	cr_assert_geq(e.last_seen_ns + CLOCK_SLACK_NS, now_coarse() - 100 * NS_PER_MS,
+		      "after the cache TTL a 2 s old entry is refreshed");
+	cr_assert_eq(e.ifindex, (__u32)port[A], "still on A");
 }
 
 /* ---- frames that are not bridged ---------------------------------------- */

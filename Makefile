@@ -1,5 +1,6 @@
 # xdpbridge build. `make` builds build/xdpbridge; `make test` runs every test;
-# `make demo` runs the namespace demo; `make bench` the benchmark. V=1 shows commands.
+# `make demo` runs the namespace demo; `make bench` the benchmark; `make vmtest`
+# the suites in a VM on another kernel. V=1 shows commands.
 BUILD     ?= build
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
@@ -21,7 +22,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test test-unit test-bpf test-integration demo bench deps
+.PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps
 
 USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
@@ -88,6 +89,19 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./scripts/bench.sh
+
+# Kernel-facing suites in a qemu VM on Debian 12's 6.1 LTS kernel
+# (make vmtest KERNEL=/path/to/bzImage for another). Minutes under TCG: not in CI.
+vmtest:
+	$(Q)./scripts/install-deps.sh vmtest
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_bpf
+	$(Q)KERNEL=$(KERNEL) ./vmtest/run.sh
+
+# Two qemu guests on tap ports, bridged by xdpbridge, then by the Linux bridge.
+vmtest-taps:
+	$(Q)./scripts/install-deps.sh vmtest
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./vmtest/tap-guests.sh
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

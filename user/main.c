@@ -30,6 +30,34 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+/* The usage lines of one command (those naming it). */
+static int command_help(const char *name)
+{
+	char prefix[32];
+	const char *line = usage;
+	bool match = false;
+
+	snprintf(prefix, sizeof(prefix), "  xdpbridge %s", name);
+	puts("Usage:");
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		/* A line deeper indented continues the previous one. */
+		if (strncmp(line, "    ", 4))
+			match = !strncmp(line, prefix, strlen(prefix));
+		if (match)
+			printf("%.*s\n", (int)len, line);
+		line += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
 static const struct cmd commands[] = {
 	{ "load", cmd_load },
 	{ "unload", cmd_unload },
@@ -73,5 +101,8 @@ int main(int argc, char **argv)
 		pr_err("%s command '%s'; see 'xdpbridge help'", c == -2 ? "ambiguous" : "unknown", argv[i]);
 		return EXIT_USAGE;
 	}
+	/* `xdpbridge OBJECT help` at every level, never a bridge named "help". */
+	if (i + 1 < argc && is_help(argv[i + 1]))
+		return command_help(commands[c].name);
 	return commands[c].func(argc - i - 1, argv + i + 1);
 }

@@ -10,9 +10,10 @@
 #define XB_BRIDGE_NAME_MAX 13	/* the host port is named "<bridge>-p" (IFNAMSIZ 16) */
 #define XB_MAC_STR_LEN 18
 
-/* Minimum kernel: BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS on devmaps (5.15). */
+/* Minimum kernel: BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS on devmaps (5.14,
+ * commit e624d4ed4aa8); see vmtest/README.md for every feature's version. */
 #define XB_MIN_KERNEL_MAJOR 5
-#define XB_MIN_KERNEL_MINOR 15
+#define XB_MIN_KERNEL_MINOR 14
 
 /* "aa:bb:cc:dd:ee:ff" (also '-' separated); 0 or -EINVAL. */
 int parse_mac(const char *s, __u8 mac[6]);

@@ -16,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <linux/magic.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
 
 #include "log.h"
 #include "parse.h"
@@ -49,21 +51,66 @@ int sys_check_privileges(void)
 	return -EPERM;
 }
 
+/*
+ * Does bpf_redirect_map() take BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS? Older
+ * kernels load a program using them but return XDP_ABORTED at run time, so
+ * every flood would be silently lost: run a 5-instruction program once.
+ * Returns 1 supported, 0 not, -errno when the probe itself could not run.
+ */
+static int probe_devmap_broadcast(void)
+{
+	struct bpf_insn insns[] = {
+		/* r1 = map (ld_imm64 with BPF_PSEUDO_MAP_FD: two slots) */
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1, .src_reg = BPF_PSEUDO_MAP_FD },
+		{ 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3,
+		  .imm = BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_redirect_map },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	unsigned char frame[64] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame, .data_size_in = sizeof(frame),
+		    .repeat = 1);
+	int map_fd, prog_fd = -1, ret;
+
+	map_fd = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, "xb_probe", 4, 4, 1, NULL);
+	if (map_fd < 0)
+		return -errno;
+	insns[0].imm = map_fd;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xb_probe", "GPL", insns,
+				sizeof(insns) / sizeof(insns[0]), NULL);
+	if (prog_fd < 0) {
+		ret = -errno;
+		goto cleanup;
+	}
+	ret = bpf_prog_test_run_opts(prog_fd, &run) ? -errno : run.retval == XDP_REDIRECT;
+cleanup:
+	if (prog_fd >= 0)
+		close(prog_fd);
+	close(map_fd);
+	return ret;
+}
+
 int sys_check_kernel(void)
 {
 	struct utsname u;
-	int major, minor;
+	int major = 0, minor = 0, ret;
 
-	if (uname(&u) || parse_kernel_release(u.release, &major, &minor)) {
-		pr_err("cannot tell the kernel version");
-		return -EINVAL;
-	}
-	if (!kernel_version_supported(major, minor)) {
-		pr_err("kernel %s is too old: xdpbridge needs Linux %d.%d or newer (devmap broadcast flooding); upgrade the kernel",
+	if (uname(&u) || parse_kernel_release(u.release, &major, &minor))
+		snprintf(u.release, sizeof(u.release), "(unknown)");
+	/* The probe decides (distributions backport); the version explains. */
+	ret = probe_devmap_broadcast();
+	if (ret == 1)
+		return 0;
+	if (ret == 0 || !kernel_version_supported(major, minor)) {
+		pr_err("kernel %s is too old: xdpbridge needs Linux %d.%d or newer (XDP devmap broadcast flooding); upgrade the kernel",
 		       u.release, XB_MIN_KERNEL_MAJOR, XB_MIN_KERNEL_MINOR);
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	pr_err("cannot use BPF on this system (%s): check that BPF is enabled and not restricted (kernel.unprivileged_bpf_disabled, lockdown)",
+	       strerror(-ret));
+	return ret;
 }
 
 int sys_ensure_bpffs(void)

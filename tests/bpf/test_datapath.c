@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/utsname.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "xdpbridge.h"
 #include "xdpbridge.skel.h"
 #include "bridge.h"
+#include "parse.h"
 #include "xb_test_util.h"
 
 #define NS_PER_SEC	1000000000ULL
@@ -1081,10 +1083,25 @@ static void live_send(int ingress, const uint8_t *dst, const uint8_t *src)
 	cr_assert_eq(err, 0, "live test run: %s", strerror(-err));
 }
 
+/* Before 6.3, BPF_F_TEST_XDP_LIVE_FRAMES hands broadcast clones a frame whose
+ * data was overwritten ("bpf, test_run: fix &xdp_frame misplacement for
+ * LIVE_FRAMES"): seen on Debian's 6.1 in vmtest. Real traffic is unaffected. */
+static bool live_clones_broken(void)
+{
+	struct utsname u;
+	int major, minor;
+
+	return !uname(&u) && !parse_kernel_release(u.release, &major, &minor) &&
+	       (major < 6 || (major == 6 && minor < 3));
+}
+
 Test(datapath, live_broadcast_reaches_every_other_port)
 {
 	int fds[NPORTS], got[NPORTS], want[NPORTS] = { [A] = 0, [B] = 1, [C] = 1 };
 	int i;
+
+	if (live_clones_broken())
+		cr_skip_test("live-frame test mode corrupts broadcast clones before Linux 6.3");
 
 	live_prepare(fds);
 	live_send(port[A], MAC_BCAST, MAC_S);

@@ -683,6 +683,11 @@ test_bad_usage() {
 	bad_input 2 "set ageing non-numeric" "$XDPBRIDGE" set "$BR" ageing soon
 	assert_nothing_left "$BR" "bad usage" "$(hv 1)"
 	assert_nothing_left "${PFX}abcdefghijklm" "bad usage (long name)"
+	# `OBJECT help` prints that object's usage; it never loads a bridge "help".
+	xrun timeout 5 "$XDPBRIDGE" load help
+	assert_rc 0 "load help"
+	grep -q "xdpbridge load BRIDGE" <<<"$OUT" || fail "load help printed no usage: $OUT"
+	[ ! -e "$PIN_ROOT/help" ] || fail "load help created a bridge named help"
 }
 
 # ================================================================ main

@@ -78,8 +78,8 @@ Test(kernel, version_gate)
 	cr_assert_eq(minor, 1);
 	cr_assert_eq(parse_kernel_release("garbage", &major, &minor), -EINVAL);
 	cr_assert(kernel_version_supported(6, 18));
-	cr_assert(kernel_version_supported(5, 15), "5.15 is the minimum");
-	cr_assert_not(kernel_version_supported(5, 14));
+	cr_assert(kernel_version_supported(5, 14), "5.14 is the minimum");
+	cr_assert_not(kernel_version_supported(5, 13));
 	cr_assert_not(kernel_version_supported(4, 19));
 }
 

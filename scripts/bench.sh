@@ -11,7 +11,8 @@
 #   BENCH_QUICK=1        short smoke run (1 round, small counts)
 #   BENCH_ROUNDS=N       rounds (default 3)
 #   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
-#   BENCH_SCENARIOS="…"  subset of: uc64 fdb1m churn flood8 uc512 uc1500 tcp latency sweep load16
+#   BENCH_SCENARIOS="…"  subset of: uc64 fdb1m stations churn flood8 uc512 uc1500 tcp latency
+#                        sweep load16
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
 #   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
@@ -40,8 +41,9 @@ else
 	TCP_SECS=5; LAT_COUNT=20000; SWEEP_SIZES="100000 1000000"
 fi
 FLOOD_FRAMES=$((FRAMES / 5))	# each one is delivered 8 times
-SCENARIOS=${BENCH_SCENARIOS:-"uc64 fdb1m churn flood8 uc512 uc1500 tcp latency sweep load16"}
+SCENARIOS=${BENCH_SCENARIOS:-"uc64 fdb1m stations churn flood8 uc512 uc1500 tcp latency sweep load16"}
 CHURN_SET=32768		# rotating source MACs, moved between p1 and p3 on every pass
+STATIONS=4096		# rotating source MACs, all staying on p1 (many flows, no moves)
 NPORTS=9		# h1 sends, h2 receives unicast, h2..h9 receive the flood
 RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
 TCP_MODES=(xdpbridge floor linux_nf1 linux_nf0 linux_nf1_best linux_nf0_best)
@@ -66,13 +68,24 @@ xbr() { nsenter --net="/run/netns/$NSB" -- "$XB" "$@" 2>>"$OUT/xdpbridge.log"; }
 [[ $(id -u) == 0 ]] || die "run as root"
 for c in ip ethtool nsenter jq; do command -v $c >/dev/null || die "missing $c"; done
 make -s -f bench/bench.mk bench-tools >&2
-HAVE_XB=0
-if [[ -x $XB ]]; then HAVE_XB=1; else log "no $XB: xdpbridge figures will be n/a"; fi
 mkdir -p "$OUT"
+HAVE_XB=0
+XB_BUILT=none
+if [[ -x $XB ]]; then
+	# A private copy (the BPF object is embedded): a rebuild during the run
+	# cannot change what is measured.
+	HAVE_XB=1
+	XB_BUILT=$(date -u -r "$XB" +%FT%TZ)
+	cp "$XB" "$OUT/xdpbridge.bin"
+	XB=$OUT/xdpbridge.bin
+else
+	log "no $XB: xdpbridge figures will be n/a"
+fi
 RAW=$OUT/raw.tsv
 : > "$RAW"
 
 cleanup() {
+	trap - ERR
 	local pid n
 	set +e
 	for pid in "${BGPIDS[@]}"; do kill "$pid" 2>/dev/null; done
@@ -86,6 +99,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+set -E
+trap 'log "failed: line $LINENO: $BASH_COMMAND"' ERR
 
 # --- topology -----------------------------------------------------------------
 # Port pN's peer is eth0 in namespace hN, except p3: its peer is eth3 in h1,
@@ -117,8 +132,8 @@ topo_up() {
 }
 
 all_h_devs() { local i; for ((i = 1; i <= NPORTS; i++)); do peer $i; done; }
-sinks_attach() { "$X" sink attach $(all_h_devs); }
-sinks_detach() { "$X" sink detach $(all_h_devs) 2>/dev/null || true; }
+sinks_attach() { local d; mapfile -t d < <(all_h_devs); "$X" sink attach "${d[@]}"; }
+sinks_detach() { local d; mapfile -t d < <(all_h_devs); "$X" sink detach "${d[@]}" 2>/dev/null || true; }
 
 # Offloads of h1, h2 (and their ports p1, p2) for TCP and latency:
 #   xdp  - what an XDP-redirecting bridge needs: no TX checksum offload (nobody
@@ -244,13 +259,16 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RAW"; }
 
 # One rate measurement: scen mode round.
 measure_rate() {
-	local scen=$1 mode=$2 round=$3 size=64 dst recv=() gen_args out sent ns pps counts min ok
+	local scen=$1 mode=$2 round=$3 size=64 dst recv=() gen_args out sent pps counts min ok
 	local warm=$((FRAMES / 10))
 	dst=$(mac 2); recv=("$(peer 2)")
 	gen_args=(--dev "$(peer 1)" --count "$FRAMES" --src "$(mac 1)")
 	case $scen in
 	uc512) size=512 ;;
 	uc1500) size=1500 ;;
+	stations)	# learned by the warm-up run; then lookups only, no writes
+		gen_args=(--dev "$(peer 1)" --count "$FRAMES" --churn "$STATIONS" --src 02:cd:00:00:00:00)
+		;;
 	churn)
 		gen_args=(--dev "$(peer 1)" --alt-dev eth3 --count "$FRAMES" --churn "$CHURN_SET"
 			  --src 02:cc:00:00:00:00)
@@ -276,6 +294,11 @@ measure_rate() {
 	min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }' <<<"$counts")
 	ok=$(awk -v s="$sent" -v r="$min" 'BEGIN { print (r * 1000 >= s * 999) ? 1 : 0 }')
 	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
+	if [[ $mode == xdpbridge && $scen != flood8 ]]; then	# known unicast must not flood
+		local flooded
+		flooded=$(xbr -j stats "$BR" | jq '[.. | objects | select(.ifname? == "p1") | .flooded // 0] | add // 0')
+		((flooded * 100 <= sent)) || log "warning: xdpbridge flooded $flooded frames from p1: destination not known?"
+	fi
 	log "$(printf '%-7s %-10s round %d: %6.2f Mpps, delivered %s/%s%s' "$scen" "$mode" "$round" \
 		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" "$min" "$sent" \
 		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
@@ -389,7 +412,7 @@ fi
 sleep 0.3
 
 for ((round = 1; round <= ROUNDS; round++)); do
-	for scen in uc64 fdb1m churn flood8 uc512 uc1500; do
+	for scen in uc64 fdb1m stations churn flood8 uc512 uc1500; do
 		has $scen || continue
 		for mode in $(rotate $round "${RATE_MODES[@]}"); do
 			run_mode $mode || continue
@@ -437,10 +460,15 @@ MACHINE=$(jq -n --arg kernel "$(uname -r)" --arg cpu "$(awk -F': ' '/model name/
 	--argjson nproc "$(nproc)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	--arg date "$STAMP" --argjson rounds "$ROUNDS" --argjson frames "$FRAMES" --argjson quick "$QUICK" \
 	--argjson flood "$FLOOD_FRAMES" --argjson fdb "$FDB_BIG" --argjson churn "$CHURN_SET" \
+	--argjson stations "$STATIONS" \
 	--argjson cpu_pin "$BENCH_CPU" --argjson tcp_secs "$TCP_SECS" --argjson lat "$LAT_COUNT" \
+	--arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	--argjson dirty "$(git -C "$ROOT" status --porcelain -- bpf include user 2>/dev/null | wc -l)" \
+	--arg xb_built "$XB_BUILT" \
 	'{kernel: $kernel, cpu: $cpu, nproc: $nproc, loadavg_at_end: $load, date: $date,
+	  git_commit: $commit, uncommitted_files_in_bpf_include_user: $dirty, xdpbridge_built: $xb_built,
 	  rounds: $rounds, frames_per_run: $frames, flood_frames_per_run: $flood, fdb_entries: $fdb,
-	  churn_macs: $churn, generator_cpu: $cpu_pin, tcp_seconds: $tcp_secs, latency_round_trips: $lat,
+	  churn_macs: $churn, stations: $stations, generator_cpu: $cpu_pin, tcp_seconds: $tcp_secs, latency_round_trips: $lat,
 	  quick: ($quick == 1)}')
 jq -Rn --argjson machine "$MACHINE" -f bench/report.jq "$RAW" > "$OUT/results.json"
 jq -r -f bench/table.jq "$OUT/results.json" | tee "$OUT/table.md"

@@ -95,6 +95,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, false);
+	bpf_program__set_autoload(skel->progs.xdpbridge_age, false);
 	err = xdpbridge_bpf__load(skel);
 	if (err) {
 		pr_err("the kernel refused the bridge's maps (%s); run with -v for details", strerror(-err));
@@ -182,7 +183,8 @@ void bridge_close(struct xb_bridge *br)
 	}
 }
 
-int port_prog_load(const struct xb_bridge *br, __u32 slot, struct xdpbridge_bpf **out)
+int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
+		     struct xdpbridge_bpf **out)
 {
 	struct xdpbridge_bpf *skel;
 	struct bpf_map *map;
@@ -192,6 +194,8 @@ int port_prog_load(const struct xb_bridge *br, __u32 slot, struct xdpbridge_bpf 
 	if (!skel)
 		return -errno;
 	skel->rodata->port_slot = slot;
+	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
+	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
 	bpf_object__for_each_map(map, skel->obj) {
 		const struct pinned_map *m = NULL;
 
@@ -457,7 +461,7 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		goto forget;
 	}
 
-	err = port_prog_load(br, info.slot, &skel);
+	err = bridge_prog_load(br, XB_PROG_RX, info.slot, &skel);
 	if (err) {
 		pr_err("the kernel refused the XDP program for %s (%s); run with -v for the verifier log",
 		       link->ifname, strerror(-err));

@@ -44,9 +44,16 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 /* Open the pinned state; -ENOENT when the bridge is not loaded. */
 int bridge_open(const char *name, struct xb_bridge *br);
 void bridge_close(struct xb_bridge *br);
-/* Load one instance of the XDP program for the port in `slot`, sharing the
- * bridge's maps. The caller attaches it and destroys the skeleton. */
-int port_prog_load(const struct xb_bridge *br, __u32 slot, struct xdpbridge_bpf **skel);
+enum xb_prog {
+	XB_PROG_RX,	/* the data path, one instance per port */
+	XB_PROG_AGE,	/* the FDB ageing sweep, run by the control loop */
+};
+
+/* Load one instance of a program sharing the bridge's maps; for XB_PROG_RX,
+ * the port's counters slot. The caller destroys the skeleton (an attached
+ * program stays alive through its link). */
+int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
+		     struct xdpbridge_bpf **skel);
 /* Remove ports, host interface, pins: whatever of them exists. */
 int bridge_destroy(const char *name);
 

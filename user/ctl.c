@@ -16,6 +16,7 @@
 #include "log.h"
 #include "parse.h"
 #include "sys.h"
+#include "xdpbridge.skel.h"
 
 static volatile sig_atomic_t ctl_stop;
 
@@ -47,15 +48,10 @@ static int find_vanished(__u32 ifindex, const struct xb_port_info *info, void *c
 	return 0;
 }
 
-int ctl_sweep(struct xb_bridge *br)
+int ctl_sweep(struct xb_bridge *br, struct xdpbridge_bpf *ager)
 {
-	struct xb_config cfg;
-	int removed, err;
+	int removed = fdb_age(ager);
 
-	err = bridge_config_get(br, &cfg);
-	if (err)
-		return err;
-	removed = fdb_age(br, monotonic_ns(), cfg.ageing_ns);
 	if (removed > 0)
 		pr_debug("bridge %s: aged out %d FDB entries", br->name, removed);
 	return removed < 0 ? removed : 0;
@@ -124,24 +120,33 @@ static int daemonize(const char *bridge, int lock_fd)
 int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct xdpbridge_bpf *ager = NULL;
 	__u64 next_sweep = 0, now;
 	uint32_t interval_ms;
 	struct xb_config cfg;
 	int err;
 
+	err = fdb_ager_open(br, &ager);
+	if (err) {
+		pr_err("cannot load the FDB ageing program: %s; the bridge forwards, but nothing ages out",
+		       strerror(-err));
+		goto cleanup;
+	}
 	if (detach) {
 		err = daemonize(br->name, lock_fd);
-		if (err) {
-			xb_lock_release(lock_fd);
-			return err > 0 ? 0 : err;
+		if (err) {	/* the parent (1) once the child runs, or a failure */
+			err = err > 0 ? 0 : err;
+			goto cleanup;
 		}
+		lock_fd = -1;	/* the child released it after writing the pid file */
 	} else {
 		err = pidfile_write(br->name);
-		xb_lock_release(lock_fd);
 		if (err) {
 			pr_err("cannot write the pid file in %s: %s", XB_RUN_DIR, strerror(-err));
-			return err;
+			goto cleanup;
 		}
+		xb_lock_release(lock_fd);
+		lock_fd = -1;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -161,16 +166,20 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 		if (next_sweep > now + (__u64)interval_ms * 1000000ULL)
 			next_sweep = now;
 		if (now >= next_sweep) {
-			err = ctl_sweep(br);
+			err = ctl_sweep(br, ager);
 			if (err)
 				pr_warn("bridge %s: FDB ageing sweep failed: %s", br->name, strerror(-err));
 			next_sweep = now + (__u64)interval_ms * 1000000ULL;
 		}
 		sleep_ms(interval_ms < 1000 ? interval_ms : 1000);
 	}
+	err = 0;
 	pidfile_remove(br->name, true);
 	if (!detach && ctl_stop)
 		pr_info("control loop stopped; bridge %s keeps forwarding (remove it with 'xdpbridge unload %s')",
 			br->name, br->name);
-	return 0;
+cleanup:
+	xb_lock_release(lock_fd);
+	xdpbridge_bpf__destroy(ager);
+	return err;
 }

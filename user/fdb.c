@@ -5,10 +5,14 @@
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
 
 #include "bridge.h"
 #include "fdb.h"
 #include "parse.h"
+#include "xdpbridge.skel.h"
 
 #define FDB_BATCH 4096
 
@@ -113,12 +117,18 @@ struct dump_ctx {
 	struct fdb_row *rows;
 	size_t n, cap;
 	bool is_static;
+	__u64 now_ns, ageing_ns;
 };
 
 static int dump_visit(const struct xb_fdb_key *key, const void *value, void *ctx)
 {
+	const struct xb_fdb_entry *e = value;
 	struct dump_ctx *d = ctx;
 	struct fdb_row *row;
+
+	/* Expired but not yet swept: the data path already ignores it. */
+	if (!d->is_static && fdb_entry_expired(d->now_ns, e->last_seen_ns, d->ageing_ns))
+		return 0;
 
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 256;
@@ -136,8 +146,6 @@ static int dump_visit(const struct xb_fdb_key *key, const void *value, void *ctx
 	if (d->is_static) {
 		row->ifindex = ((const struct xb_fdb_static *)value)->ifindex;
 	} else {
-		const struct xb_fdb_entry *e = value;
-
 		row->ifindex = e->ifindex;
 		row->last_seen_ns = e->last_seen_ns;
 	}
@@ -158,9 +166,14 @@ static int row_cmp(const void *a, const void *b)
 
 int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n)
 {
-	struct dump_ctx d = { .is_static = true };
+	struct dump_ctx d = { .is_static = true, .now_ns = monotonic_ns() };
+	struct xb_config cfg;
 	int err;
 
+	err = bridge_config_get(br, &cfg);
+	if (err)
+		return err;
+	d.ageing_ns = cfg.ageing_ns;
 	err = fdb_walk(br->fdb_static_fd, sizeof(struct xb_fdb_static), dump_visit, &d);
 	d.is_static = false;
 	if (!err)
@@ -186,8 +199,6 @@ int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n)
 struct select_ctx {
 	struct key_list list;
 	__u32 ifindex;		/* 0: any port */
-	__u64 now_ns, ageing_ns;
-	bool by_age;
 };
 
 static int select_learned(const struct xb_fdb_key *key, const void *value, void *ctx)
@@ -196,8 +207,6 @@ static int select_learned(const struct xb_fdb_key *key, const void *value, void 
 	struct select_ctx *s = ctx;
 
 	if (s->ifindex && e->ifindex != s->ifindex)
-		return 0;
-	if (s->by_age && !fdb_entry_expired(s->now_ns, e->last_seen_ns, s->ageing_ns))
 		return 0;
 	return key_list_push(&s->list, key);
 }
@@ -238,13 +247,24 @@ int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static)
 	return removed;
 }
 
+int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager)
+{
+	return bridge_prog_load(br, XB_PROG_AGE, 0, ager);
+}
+
 /* No generation bump: an expired entry is already a miss in every cache
  * (the cache keeps the entry's last_seen and checks it against the ageing). */
-int fdb_age(const struct xb_bridge *br, __u64 now_ns, __u64 ageing_ns)
+int fdb_age(struct xdpbridge_bpf *ager)
 {
-	struct select_ctx s = { .now_ns = now_ns, .ageing_ns = ageing_ns, .by_age = true };
+	unsigned char frame[ETH_ZLEN] = { 0 };	/* the program ignores it */
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame, .data_size_in = sizeof(frame),
+		    .repeat = 1);
 
-	return select_and_delete(br->fdb_fd, sizeof(struct xb_fdb_entry), select_learned, &s);
+	if (bpf_prog_test_run_opts(bpf_program__fd(ager->progs.xdpbridge_age), &run))
+		return -errno;
+	if (run.retval != XDP_DROP)
+		return -EIO;
+	return (int)ager->bss->sweep_removed;
 }
 
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* FDB reads and changes from user space: dump, static entries, flush, ageing. */
+/* FDB reads and changes from user space: dump, static entries, flush (batch
+ * map operations), and the ageing sweep (a BPF program walking the FDB). */
 #ifndef XB_FDB_H
 #define XB_FDB_H
 
@@ -22,14 +23,19 @@ struct fdb_row {
 /* CLOCK_MONOTONIC_COARSE in ns: the clock of bpf_ktime_get_coarse_ns(). */
 __u64 monotonic_ns(void);
 
-/* Static then learned entries, sorted by MAC; caller frees *rows. */
+/* Static and live learned entries (expired ones the sweep has not removed
+ * yet are left out, as the data path ignores them), sorted by MAC; the
+ * caller frees *rows. */
 int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n);
 /* Remove learned entries (and static ones with include_static) on ifindex,
  * or on every port when ifindex is 0. Returns the number removed or -errno. */
 int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static);
-/* One ageing sweep: delete learned entries older than ageing_ns.
- * Returns the number removed or -errno. */
-int fdb_age(const struct xb_bridge *br, __u64 now_ns, __u64 ageing_ns);
+struct xdpbridge_bpf;
+/* Load the in-kernel ageing sweep for br; the caller destroys it. */
+int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager);
+/* One ageing sweep in the kernel: deletes learned entries older than the
+ * configured ageing time. Returns the number removed or -errno. */
+int fdb_age(struct xdpbridge_bpf *ager);
 
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex);
 /* Delete key: static entry if there is one, else the learned one. */

@@ -10,7 +10,7 @@
  * "0" ends are bridge ports, the "1" ends are not. The namespace, the veths
  * and every BPF object disappear with the child. Maps are set up as the
  * loader does, and each port gets its own program instance through the
- * loader's port_prog_load() (its counters slot in .rodata); programs are
+ * loader's bridge_prog_load() (its counters slot in .rodata); programs are
  * loaded but never attached.
  *
  * Without BPF_F_TEST_XDP_LIVE_FRAMES the kernel does not perform a redirect,
@@ -48,6 +48,7 @@
 #include "xdpbridge.skel.h"
 #include "bridge.h"
 #include "parse.h"
+#include "fdb.h"
 #include "xb_test_util.h"
 
 #define NS_PER_SEC	1000000000ULL
@@ -64,6 +65,7 @@ enum { A, B, C, NPORTS };
 
 static struct xdpbridge_bpf *skel;		/* owns the maps; its program is slot 0 */
 static struct xdpbridge_bpf *port_skel[NPORTS];	/* the loader's per-port instances */
+static struct xb_bridge test_br;		/* the loader's view of skel's maps */
 static int port[NPORTS];	/* ifindex of <pfx>a0, b0, c0: bridge ports */
 static int peer[NPORTS];	/* ifindex of <pfx>a1, b1, c1: not ports */
 static char port_name[NPORTS][IF_NAMESIZE];
@@ -120,7 +122,7 @@ static __u32 slot_of(int ifindex)
 }
 
 /* The program instance that runs on `ingress`: the port's own, as attached
- * by the loader (port_prog_load), or slot 0's for any other interface. */
+ * by the loader (bridge_prog_load), or slot 0's for any other interface. */
 static int prog_fd_for(int ingress)
 {
 	for (int i = 0; i < NPORTS; i++)
@@ -437,7 +439,7 @@ static void datapath_setup(void)
 		add_port(port[i], port_name[i]);
 
 	/* One program instance per port, sharing the maps, as the loader does. */
-	struct xb_bridge br = {
+	test_br = (struct xb_bridge){
 		.name = "test",
 		.fdb_fd = bpf_map__fd(skel->maps.fdb),
 		.fdb_static_fd = bpf_map__fd(skel->maps.fdb_static),
@@ -448,9 +450,10 @@ static void datapath_setup(void)
 		.config_fd = bpf_map__fd(skel->maps.config),
 		.cache_fd = bpf_map__fd(skel->maps.fdb_cache),
 	};
+	struct xb_bridge br = test_br;
 	for (i = 0; i < NPORTS; i++) {
-		err = port_prog_load(&br, slot_of(port[i]), &port_skel[i]);
-		cr_assert_eq(err, 0, "port_prog_load(slot %u): %s", slot_of(port[i]), strerror(-err));
+		err = bridge_prog_load(&br, XB_PROG_RX, slot_of(port[i]), &port_skel[i]);
+		cr_assert_eq(err, 0, "bridge_prog_load(slot %u): %s", slot_of(port[i]), strerror(-err));
 	}
 }
 
@@ -746,6 +749,38 @@ Test(datapath, cached_source_is_refreshed_after_the_ttl)
 	cr_assert_geq(e.last_seen_ns + CLOCK_SLACK_NS, now_coarse() - 100 * NS_PER_MS,
 		      "after the cache TTL a 2 s old entry is refreshed");
 	cr_assert_eq(e.ifindex, (__u32)port[A], "still on A");
+}
+
+/* ---- ageing sweep (the control loop's in-kernel pass) ---------------------- */
+
+Test(datapath, ageing_sweep_removes_only_expired_learned_entries)
+{
+	static const xb_mac_t MAC_E = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x03 };
+	struct xdpbridge_bpf *ager = NULL;
+	struct xb_fdb_entry e;
+	int removed, err;
+
+	set_config(AGEING_NS, 1);
+	fdb_put(MAC_D, port[B], ago(AGEING_NS + NS_PER_SEC));		/* expired */
+	fdb_put(MAC_S, port[A], ago(AGEING_NS - 5 * NS_PER_SEC));	/* 5 s to live */
+	fdb_put(MAC_E, port[C], now_coarse() + 20 * NS_PER_MS);	/* stamped "in the future" */
+	static_put(MAC_U, port[C]);					/* statics never age */
+
+	err = fdb_ager_open(&test_br, &ager);
+	cr_assert_eq(err, 0, "fdb_ager_open: %s", strerror(-err));
+	removed = fdb_age(ager);
+	cr_assert_eq(removed, 1, "one expired entry removed, got %d", removed);
+	cr_assert_eq(fdb_get(MAC_D, &e), -ENOENT, "the expired entry is gone");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "the live entry stays");
+	cr_assert_eq(fdb_get(MAC_E, &e), 0, "a future timestamp is 'just seen', not expired");
+	cr_assert_eq(ager->bss->sweep_seen, 3, "the sweep visits every learned entry, seen %u",
+		     ager->bss->sweep_seen + 0);
+
+	set_config(4 * NS_PER_SEC, 1);					/* `set ageing 4` */
+	removed = fdb_age(ager);
+	cr_assert_eq(removed, 1, "a shorter ageing time applies at the next sweep, removed %d", removed);
+	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "the 295 s old entry is gone with ageing 4 s");
+	xdpbridge_bpf__destroy(ager);
 }
 
 /* ---- frames that are not bridged ---------------------------------------- */

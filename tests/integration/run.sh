@@ -192,8 +192,8 @@ test_ageing() {
 	local t0 t
 	TOPO_V6=0 topo_up 3
 	br_load --ageing 2 $(ports 1 2 3)
+	t0=${EPOCHREALTIME//[.,]/}	# before the send: a lower bound of h2's last-seen time
 	send_from 2 --dst "$UNUSED_MAC"
-	t0=${EPOCHREALTIME//[.,]/}
 	wait_for 1 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
 
 	recv_start r3 3 --dst "$(mac 2)"

@@ -760,9 +760,10 @@ Test(datapath, ageing_sweep_removes_only_expired_learned_entries)
 	struct xb_fdb_entry e;
 	int removed, err;
 
-	set_config(AGEING_NS, 1);
-	fdb_put(MAC_D, port[B], ago(AGEING_NS + NS_PER_SEC));		/* expired */
-	fdb_put(MAC_S, port[A], ago(AGEING_NS - 5 * NS_PER_SEC));	/* 5 s to live */
+	/* Ageing 10 s: a 300 s one would need a machine up for 300 s (ago()). */
+	set_config(10 * NS_PER_SEC, 1);
+	fdb_put(MAC_D, port[B], ago(11 * NS_PER_SEC));			/* expired */
+	fdb_put(MAC_S, port[A], ago(5 * NS_PER_SEC));			/* 5 s to live */
 	fdb_put(MAC_E, port[C], now_coarse() + 20 * NS_PER_MS);	/* stamped "in the future" */
 	static_put(MAC_U, port[C]);					/* statics never age */
 
@@ -779,7 +780,7 @@ Test(datapath, ageing_sweep_removes_only_expired_learned_entries)
 	set_config(4 * NS_PER_SEC, 1);					/* `set ageing 4` */
 	removed = fdb_age(ager);
 	cr_assert_eq(removed, 1, "a shorter ageing time applies at the next sweep, removed %d", removed);
-	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "the 295 s old entry is gone with ageing 4 s");
+	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "the 5 s old entry is gone with ageing 4 s");
 	xdpbridge_bpf__destroy(ager);
 }
 

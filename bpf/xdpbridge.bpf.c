@@ -28,18 +28,20 @@ struct {
 	__type(value, struct xb_fdb_static);
 } fdb_static SEC(".maps");
 
-/* Every port, keyed by ifindex: the target of known-unicast redirects. */
+/* Every port, keyed by slot (value: ifindex): known-unicast redirects. An
+ * array devmap is the cheapest lookup; the loader sizes it to --max-ports. */
 struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	__uint(max_entries, XB_MAX_PORTS);
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, __u32);
 } ports SEC(".maps");
 
-/* The flood domain; user space owns its membership (e.g. STP blocking). */
+/* The flood domain, keyed by slot; user space owns its membership (e.g. STP
+ * blocking). A broadcast redirect walks every slot: keep it small. */
 struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	__uint(max_entries, XB_MAX_PORTS);
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, __u32);
 } flood_ports SEC(".maps");
@@ -47,7 +49,7 @@ struct {
 /* Counters per port slot: an array lookup is inlined, a hash one is not. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XB_MAX_PORTS);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xb_port_stats);
 } port_stats SEC(".maps");
@@ -55,7 +57,7 @@ struct {
 /* Port registry for user space (names survive the interface's removal). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XB_MAX_PORTS);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
 	__type(key, __u32);
 	__type(value, struct xb_port_info);
 } port_info SEC(".maps");
@@ -141,6 +143,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 				e->last_seen_ns = now;
 		} else {
 			fresh.ifindex = ifindex;
+			fresh.slot = port_slot;
 			fresh.last_seen_ns = now;
 			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
 			__sync_fetch_and_add(&cfg->fdb_generation, 1);
@@ -152,23 +155,28 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 	c->src_checked_ns = now;
 }
 
-/* Port for dst, or 0 when unknown (or aged out while user space was away). */
+/* Port (ifindex, and its slot in *slot) for dst, or 0 when unknown (or
+ * aged out while user space was away). */
 static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_fdb_cache *c,
-					__u32 gen, const struct xb_fdb_key *key, __u64 now)
+					__u32 gen, const struct xb_fdb_key *key, __u64 now,
+					__u32 *slot)
 {
 	struct xb_fdb_static *s;
 	struct xb_fdb_entry *e;
 
 	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
 	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now) &&
-	    (!c->dst_last_seen_ns || (__s64)(now - c->dst_last_seen_ns) <= (__s64)cfg->ageing_ns))
+	    (!c->dst_last_seen_ns || (__s64)(now - c->dst_last_seen_ns) <= (__s64)cfg->ageing_ns)) {
+		*slot = c->dst_slot;
 		return c->dst_ifindex;
+	}
 
 	if (cfg->static_count) {
 		s = bpf_map_lookup_elem(&fdb_static, key);
 		if (s) {
 			c->dst_last_seen_ns = 0;	/* never ages */
 			c->dst_ifindex = s->ifindex;
+			c->dst_slot = s->slot;
 			goto fill;
 		}
 	}
@@ -178,10 +186,12 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_f
 		return 0;
 	c->dst_last_seen_ns = e->last_seen_ns;
 	c->dst_ifindex = e->ifindex;
+	c->dst_slot = e->slot;
 fill:
 	c->dst = *key;
 	c->dst_generation = gen;
 	c->dst_checked_ns = now;
+	*slot = c->dst_slot;
 	return c->dst_ifindex;
 }
 
@@ -196,7 +206,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	struct xb_config *cfg;
 	struct xb_fdb_key key;
 	struct ethhdr *eth = data;
-	__u32 zero = 0, slot = port_slot, out, gen;
+	__u32 zero = 0, slot = port_slot, out, out_slot = 0, gen;
 	__u64 now;
 	long ret;
 
@@ -204,7 +214,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	cfg = bpf_map_lookup_elem(&config, &zero);
 	cache = bpf_map_lookup_elem(&fdb_cache, &zero);
 	if (!st || !cfg || !cache)
-		return XDP_PASS;	/* cannot happen: arrays, slot < XB_MAX_PORTS */
+		return XDP_PASS;	/* cannot happen: arrays, slot < max ports */
 
 	st->rx_packets++;
 	st->rx_bytes += data_end - data;
@@ -230,14 +240,14 @@ int xdpbridge_rx(struct xdp_md *ctx)
 
 	if (!mac_is_multicast(eth->h_dest)) {
 		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
-		out = fdb_lookup(cfg, cache, gen, &key, now);
+		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
 		if (out == ifindex) {
 			st->dropped[XB_DROP_REFLECT]++;
 			return XDP_DROP;
 		}
 		if (out) {
 			/* A port removed under a stale entry falls back to flooding. */
-			ret = bpf_redirect_map(&ports, out, 0);
+			ret = bpf_redirect_map(&ports, out_slot, 0);
 			if (ret == XDP_REDIRECT) {
 				st->forwarded++;
 				return ret;

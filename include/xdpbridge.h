@@ -11,7 +11,12 @@
 
 #define XB_ETH_ALEN		6
 #define XB_IFNAMSIZ		16
-#define XB_MAX_PORTS		1024	/* devmap / port-table capacity */
+/*
+ * Port capacity, fixed at load (--max-ports): every flooded frame walks all
+ * slots of the flood devmap, so a bridge pays for the capacity it asks for.
+ */
+#define XB_DEFAULT_MAX_PORTS	64
+#define XB_MAX_PORTS		1024	/* the most --max-ports allows */
 #define XB_DEFAULT_FDB_SIZE	65536
 #define XB_DEFAULT_AGEING_SEC	300	/* IEEE 802.1D default */
 /* A learned entry is rewritten at most this often while its port is unchanged. */
@@ -30,14 +35,14 @@ struct xb_fdb_key {
 /* Learned entry (LRU hash "fdb"). */
 struct xb_fdb_entry {
 	__u32 ifindex;		/* port the MAC was last seen on */
-	__u32 pad;
+	__u32 slot;		/* that port's slot: its key in "ports" */
 	__u64 last_seen_ns;	/* bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC_COARSE */
 };
 
 /* Static entry (plain hash "fdb_static"): never evicted, never moved. */
 struct xb_fdb_static {
 	__u32 ifindex;
-	__u32 pad;
+	__u32 slot;
 };
 
 /* Bridge-wide settings (array "config", one element), read on every frame. */
@@ -62,14 +67,17 @@ struct xb_fdb_cache {
 	__u64 src_checked_ns;	/* when the FDB last confirmed src on src_ifindex */
 	struct xb_fdb_key dst;
 	__u32 dst_ifindex;	/* 0: empty */
+	__u32 dst_slot;
 	__u32 dst_generation;
+	__u32 pad;
 	__u64 dst_checked_ns;	/* when dst was looked up */
 	__u64 dst_last_seen_ns;	/* its entry's last_seen then; 0 for a static entry */
 };
 
 #define XB_CFG_HOST_PORT	(1U << 0)	/* bridge owns a host veth pair */
 
-/* Port registry (hash "port_info", key ifindex): read by user space only. */
+/* Port registry (hash "port_info", key ifindex): read by user space only.
+ * A port's slot keys "port_stats", "ports" and "flood_ports". */
 struct xb_port_info {
 	char ifname[XB_IFNAMSIZ];
 	__u32 flags;		/* XB_PORT_* */

@@ -91,6 +91,14 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		return err;
 	}
 	err = bpf_map__set_max_entries(skel->maps.fdb, opts->fdb_size);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.ports, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.flood_ports, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.port_stats, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.port_info, opts->max_ports);
 	if (err)
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */
@@ -398,16 +406,30 @@ static int port_stats_zero(const struct xb_bridge *br, __u32 slot)
 	return err;
 }
 
-/* Forget a port in every map (the link is handled by the caller). */
-static void port_forget(struct xb_bridge *br, __u32 ifindex)
+/* Stop sending to a port: no more flooding to it, no more unicast. */
+static void port_unreach(struct xb_bridge *br, __u32 slot)
 {
-	struct xb_port_info info;
+	bpf_map_delete_elem(br->flood_fd, &slot);
+	bpf_map_delete_elem(br->ports_fd, &slot);
+}
 
-	bpf_map_delete_elem(br->flood_fd, &ifindex);
-	bpf_map_delete_elem(br->ports_fd, &ifindex);
-	if (!bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
-		port_stats_zero(br, info.slot);	/* the next port in this slot starts at 0 */
+/* Forget a port in every map (the link is handled by the caller). */
+static void port_forget(struct xb_bridge *br, __u32 ifindex, __u32 slot)
+{
+	port_unreach(br, slot);
+	port_stats_zero(br, slot);	/* the next port in this slot starts at 0 */
 	bpf_map_delete_elem(br->info_fd, &ifindex);
+}
+
+/* How many ports the bridge was loaded for (--max-ports). */
+static __u32 bridge_max_ports(const struct xb_bridge *br)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(br->info_fd, &info, &len))
+		return XB_DEFAULT_MAX_PORTS;
+	return info.max_entries < XB_MAX_PORTS ? info.max_entries : XB_MAX_PORTS;
 }
 
 static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
@@ -423,11 +445,12 @@ static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
 static int port_slot_alloc(const struct xb_bridge *br)
 {
 	bool used[XB_MAX_PORTS] = { false };
+	__u32 max = bridge_max_ports(br);
 
 	port_for_each(br, mark_slot, used);
-	for (int i = 0; i < XB_MAX_PORTS; i++)
+	for (__u32 i = 0; i < max; i++)
 		if (!used[i])
-			return i;
+			return (int)i;
 	return -ENOSPC;
 }
 
@@ -443,7 +466,8 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 
 	slot = port_slot_alloc(br);
 	if (slot < 0) {
-		pr_err("bridge %s has %d ports already, the most it can hold", br->name, XB_MAX_PORTS);
+		pr_err("bridge %s is full (%u ports, its --max-ports): unload it and load it with a larger --max-ports (at most %d)",
+		       br->name, bridge_max_ports(br), XB_MAX_PORTS);
 		return slot;
 	}
 	info.slot = (__u32)slot;
@@ -452,9 +476,9 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	err = port_stats_zero(br, info.slot);
 	if (!err && bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_ANY))
 		err = -errno;
-	if (!err && bpf_map_update_elem(br->ports_fd, &ifindex, &ifindex, BPF_ANY))
+	if (!err && bpf_map_update_elem(br->ports_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
-	if (!err && bpf_map_update_elem(br->flood_fd, &ifindex, &ifindex, BPF_ANY))
+	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
 	if (err) {
 		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
@@ -491,18 +515,21 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	return 0;
 forget:
 	xdpbridge_bpf__destroy(skel);
-	port_forget(br, ifindex);
+	port_forget(br, ifindex, info.slot);
 	return err;
 }
 
 int port_remove(struct xb_bridge *br, __u32 ifindex)
 {
+	struct xb_port_info info;
 	char path[PATH_MAX * 2];
+	bool known;
 	int err;
 
 	/* Stop sending to it, then detach, then drop what was learned there. */
-	bpf_map_delete_elem(br->flood_fd, &ifindex);
-	bpf_map_delete_elem(br->ports_fd, &ifindex);
+	known = !bpf_map_lookup_elem(br->info_fd, &ifindex, &info);
+	if (known)
+		port_unreach(br, info.slot);
 	port_link_pin_path(br, ifindex, path, sizeof(path));
 	if (unlink(path) && errno != ENOENT) {
 		err = -errno;
@@ -510,7 +537,8 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 		return err;
 	}
 	fdb_flush(br, ifindex, true);
-	port_forget(br, ifindex);
+	if (known)
+		port_forget(br, ifindex, info.slot);
 	bridge_fdb_changed(br);	/* no CPU may keep forwarding to it from its cache */
 	return 0;
 }

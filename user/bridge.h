@@ -34,6 +34,7 @@ struct xdpbridge_bpf;
 struct xb_create_opts {
 	__u32 ageing_sec;
 	__u32 fdb_size;
+	__u32 max_ports;	/* sizes ports, flood_ports, port_stats, port_info */
 	bool host_port;
 };
 

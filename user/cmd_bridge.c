@@ -168,6 +168,11 @@ static int load_adopt(const char *name, const struct parsed_args *a, enum xb_xdp
 	    info.max_entries != strtoul(a->values[1], NULL, 10))
 		pr_warn("--fdb-size ignored: bridge %s keeps its FDB of %u entries (unload it to change the size)",
 			name, info.max_entries);
+	len = sizeof(info);
+	if (a->values[5] && !bpf_obj_get_info_by_fd(br->info_fd, &info, &len) &&
+	    info.max_entries != strtoul(a->values[5], NULL, 10))
+		pr_warn("--max-ports ignored: bridge %s keeps room for %u ports (unload it to change that)",
+			name, info.max_entries);
 	for (added = 0; added < nfresh; added++) {
 		err = port_add(br, &links[added], mode, 0);
 		if (err)
@@ -192,7 +197,7 @@ fail:
 
 static const struct opt_spec load_opts[] = {
 	{ "--ageing", true }, { "--fdb-size", true }, { "--mode", true },
-	{ "--no-host-port", false }, { "--detach", false },
+	{ "--no-host-port", false }, { "--detach", false }, { "--max-ports", true },
 };
 
 int cmd_load(int argc, char **argv)
@@ -200,6 +205,7 @@ int cmd_load(int argc, char **argv)
 	struct xb_create_opts copts = {
 		.ageing_sec = XB_DEFAULT_AGEING_SEC,
 		.fdb_size = XB_DEFAULT_FDB_SIZE,
+		.max_ports = XB_DEFAULT_MAX_PORTS,
 		.host_port = true,
 	};
 	enum xb_xdp_mode mode = XB_MODE_NATIVE;
@@ -208,7 +214,7 @@ int cmd_load(int argc, char **argv)
 	const char *name;
 	int lock_fd, err;
 
-	if (args_parse(argc, argv, load_opts, 5, &a))
+	if (args_parse(argc, argv, load_opts, 6, &a))
 		return EXIT_USAGE;
 	if (a.npos < 1) {
 		pr_err("load needs a bridge name: xdpbridge load BRIDGE [PORT...]");
@@ -230,6 +236,15 @@ int cmd_load(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	copts.host_port = !a.values[3];
+	if (a.values[5] && parse_u32(a.values[5], 2, XB_MAX_PORTS, &copts.max_ports)) {
+		pr_err("--max-ports takes a number of ports between 2 and %d, not '%s'", XB_MAX_PORTS, a.values[5]);
+		return EXIT_USAGE;
+	}
+	if (a.npos - 1 + copts.host_port > (int)copts.max_ports) {
+		pr_err("%d ports do not fit --max-ports %u: raise --max-ports", a.npos - 1 + copts.host_port,
+		       copts.max_ports);
+		return EXIT_USAGE;
+	}
 
 	if (cmd_preflight())
 		return 1;
@@ -388,6 +403,9 @@ static int bridge_summarize(const char *name, struct bridge_summary *b)
 	err = bridge_config_get(&br, &b->cfg);
 	if (!err && !bpf_obj_get_info_by_fd(br.fdb_fd, &info, &len))
 		b->fdb_size = info.max_entries;
+	len = sizeof(info);
+	if (!err && !bpf_obj_get_info_by_fd(br.info_fd, &info, &len))
+		b->max_ports = info.max_entries;
 	if (!err)
 		err = fdb_dump(&br, &rows, &n);
 	if (!err) {

@@ -270,7 +270,12 @@ int fdb_age(struct xdpbridge_bpf *ager)
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)
 {
 	struct xb_fdb_static st = { .ifindex = ifindex };
+	struct xb_port_info info;
 	int err;
+
+	if (bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
+		return -ENOENT;		/* not a port */
+	st.slot = info.slot;
 
 	if (bpf_map_update_elem(br->fdb_static_fd, key, &st, BPF_ANY))
 		return -errno;

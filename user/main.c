@@ -12,7 +12,7 @@ bool opt_json, opt_pretty;
 static const char usage[] =
 	"Usage: xdpbridge [-j|--json] [-p|--pretty] [-v] OBJECT ...\n"
 	"  xdpbridge load BRIDGE [PORT...] [--ageing SEC] [--fdb-size N] [--mode native|generic]\n"
-	"                 [--no-host-port] [--detach]\n"
+	"                 [--max-ports N] [--no-host-port] [--detach]\n"
 	"  xdpbridge unload BRIDGE\n"
 	"  xdpbridge show [BRIDGE]\n"
 	"  xdpbridge port { add | del } BRIDGE PORT [--mode native|generic]\n"

@@ -46,6 +46,7 @@ void print_bridge(const struct bridge_summary *b)
 	print_string(PRINT_ANY, "name", "bridge %s", b->name);
 	print_uint(PRINT_ANY, "ageing", " ageing %" PRIu64, b->cfg.ageing_ns / 1000000000ULL);
 	print_uint(PRINT_ANY, "fdb_size", " fdb_size %" PRIu64, b->fdb_size);
+	print_uint(PRINT_ANY, "max_ports", " max_ports %" PRIu64, b->max_ports);
 	print_uint(PRINT_ANY, "learned", " learned %" PRIu64, b->learned);
 	print_uint(PRINT_ANY, "static", " static %" PRIu64, b->cfg.static_count);
 	if (b->cfg.flags & XB_CFG_HOST_PORT)

@@ -20,6 +20,7 @@ struct bridge_summary {
 	char name[XB_IFNAMSIZ];
 	struct xb_config cfg;
 	__u32 fdb_size;
+	__u32 max_ports;
 	__u32 learned;
 	pid_t control_pid;		/* 0: no control loop runs */
 	struct port_row *ports;

@@ -174,10 +174,11 @@ static void add_port(int ifindex, const char *name)
 	__u32 key = ifindex, val = ifindex, slot = info.slot;
 	int err;
 
-	err = bpf_map__update_elem(skel->maps.ports, &key, sizeof(key), &val, sizeof(val), BPF_ANY);
-	cr_assert_eq(err, 0, "ports[%d] update: %s", ifindex, strerror(-err));
-	err = bpf_map__update_elem(skel->maps.flood_ports, &key, sizeof(key), &val, sizeof(val), BPF_ANY);
-	cr_assert_eq(err, 0, "flood_ports[%d] update: %s", ifindex, strerror(-err));
+	/* The devmaps are keyed by slot and hold the ifindex, as the loader does. */
+	err = bpf_map__update_elem(skel->maps.ports, &slot, sizeof(slot), &val, sizeof(val), BPF_ANY);
+	cr_assert_eq(err, 0, "ports[slot %u] update: %s", slot, strerror(-err));
+	err = bpf_map__update_elem(skel->maps.flood_ports, &slot, sizeof(slot), &val, sizeof(val), BPF_ANY);
+	cr_assert_eq(err, 0, "flood_ports[slot %u] update: %s", slot, strerror(-err));
 
 	zero = calloc(ncpu, sizeof(*zero));
 	cr_assert_not_null(zero, "calloc per-CPU stats");
@@ -260,7 +261,8 @@ static int fdb_get(const uint8_t *mac, struct xb_fdb_entry *e)
 /* Write a learned entry directly, as if learned at last_seen_ns. */
 static void fdb_put(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 {
-	struct xb_fdb_entry e = { .ifindex = ifindex, .last_seen_ns = last_seen_ns };
+	struct xb_fdb_entry e = { .ifindex = ifindex, .slot = slot_of(ifindex),
+				  .last_seen_ns = last_seen_ns };
 	struct xb_fdb_key key = fdb_key(mac);
 	int err;
 
@@ -271,7 +273,7 @@ static void fdb_put(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 
 static void static_put(const uint8_t *mac, int ifindex)
 {
-	struct xb_fdb_static s = { .ifindex = ifindex };
+	struct xb_fdb_static s = { .ifindex = ifindex, .slot = slot_of(ifindex) };
 	struct xb_fdb_key key = fdb_key(mac);
 	int err;
 
@@ -303,6 +305,8 @@ static void assert_learned(const uint8_t *mac, int ifindex, __u64 t0, __u64 t1,
 	cr_assert_eq(err, 0, "%s: %s is not in fdb (%s)", what, xb_mac_str(mac), strerror(-err));
 	cr_assert_eq(e.ifindex, (__u32)ifindex, "%s: fdb[%s] port %u, want %d",
 		     what, xb_mac_str(mac), e.ifindex, ifindex);
+	cr_assert_eq(e.slot, slot_of(ifindex), "%s: fdb[%s] slot %u, want %u (the port's)",
+		     what, xb_mac_str(mac), e.slot, slot_of(ifindex));
 	cr_assert(e.last_seen_ns + CLOCK_SLACK_NS >= t0 && e.last_seen_ns <= t1 + CLOCK_SLACK_NS,
 		  "%s: fdb[%s] last_seen_ns %llu not within [%llu, %llu] (the run)",
 		  what, xb_mac_str(mac), (unsigned long long)e.last_seen_ns,
@@ -620,7 +624,7 @@ Test(datapath, no_reflection_to_ingress)
 
 Test(datapath, stale_port_falls_back_to_flood)
 {
-	__u32 key = port[C], v;
+	__u32 key = slot_of(port[C]), v;
 	int err;
 
 	fdb_put(MAC_D, port[C], now_coarse());
@@ -638,7 +642,8 @@ Test(datapath, stale_port_falls_back_to_flood)
 /* Move an entry behind the loader's back: no generation bump. */
 static void fdb_put_raw(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 {
-	struct xb_fdb_entry e = { .ifindex = ifindex, .last_seen_ns = last_seen_ns };
+	struct xb_fdb_entry e = { .ifindex = ifindex, .slot = slot_of(ifindex),
+				  .last_seen_ns = last_seen_ns };
 	struct xb_fdb_key key = fdb_key(mac);
 	int err;
 

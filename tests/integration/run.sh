@@ -637,6 +637,23 @@ test_bad_fdb_add() {
 	! grep -q static <<<"$OUT" || fail "static entries after failed fdb add: $OUT"
 }
 
+# --max-ports bounds the bridge: more ports than that is refused up front (a
+# usage error at load) or when the bridge is full (port add), changing nothing.
+test_bad_max_ports() {
+	need_xdpbridge
+	topo_up 2
+	bad_input 2 "load of more ports than --max-ports" "$XDPBRIDGE" load "$BR" $(ports 1 2) --max-ports 2 --detach
+	grep -q -- "--max-ports" <<<"$ERR" || fail "error does not name --max-ports: $ERR"
+	assert_nothing_left "$BR" "load of more ports than --max-ports" $(ports 1 2)
+	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --max-ports 2 --detach	# host port + h1: full
+	bad_input 1 "port add to a full bridge" "$XDPBRIDGE" port add "$BR" "$(hv 2)"
+	grep -q -- "--max-ports" <<<"$ERR" || fail "error does not name --max-ports: $ERR"
+	! has_xdp "$(hv 2)" || fail "XDP left on $(hv 2) after a refused port add"
+	xrun "$XDPBRIDGE" -j show "$BR"
+	assert_eq 2 "$(jq '.[0].max_ports' <<<"$OUT")" "show -j max_ports"
+	assert_eq 2 "$(jq '.[0].ports | length' <<<"$OUT")" "ports after the refused add"
+}
+
 # A port without native XDP fails with a message naming --mode generic, and
 # nothing is left; --mode generic then works. An ifb device has no native XDP.
 test_bad_native_unsupported() {

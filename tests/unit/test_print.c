@@ -118,13 +118,13 @@ Test(print, bridge_summary, .fini = teardown)
 	};
 	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC, .static_count = 1,
 							    .flags = XB_CFG_HOST_PORT },
-				    .fdb_size = 65536, .learned = 3, .control_pid = 0,
+				    .fdb_size = 65536, .max_ports = 64, .learned = 3, .control_pid = 0,
 				    .ports = ports, .nports = 2 };
 
 	capture(false, false);
 	print_bridge(&b);
 	cr_assert_str_eq(captured(),
-			 "bridge br0 ageing 300 fdb_size 65536 learned 3 static 1 host_iface br0 control_pid none\n"
+			 "bridge br0 ageing 300 fdb_size 65536 max_ports 64 learned 3 static 1 host_iface br0 control_pid none\n"
 			 "    port br0-p ifindex 9 mode native host\n"
 			 "    port eth1 ifindex 4 mode generic\n");
 }

@@ -355,6 +355,12 @@ measure_sweep() {
 		ms=$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")
 		record "sweep_$n" xdpbridge "$round" "$ms" "$n" "$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
 		log "sweep $n round $round: $out"
+		# The same sweep in the kernel (bpf_for_each_map_elem), for comparison.
+		"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
+		out=$("$X" ksweep "$pin" 0)
+		record "ksweep_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
+			"$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
+		log "in-kernel sweep $n round $round: $out"
 		if xbr fdb flush "$BR" >/dev/null 2>&1; then
 			"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
 			local t0 t1

@@ -60,12 +60,20 @@ int ctl_sweep(struct xb_bridge *br, struct xdpbridge_bpf *ager)
 int ctl_watch_ports(struct xb_bridge *br)
 {
 	struct vanished v = { .n = 0 };
+	int lock_fd;
 
 	port_for_each(br, find_vanished, &v);
+	if (!v.n)
+		return 0;
+	/* port_remove rewrites config: not while a command changes it. */
+	lock_fd = xb_lock_take();
+	if (lock_fd < 0)
+		return lock_fd;
 	for (size_t i = 0; i < v.n; i++) {
 		pr_info("bridge %s: port %s disappeared; removed it", br->name, v.names[i]);
 		port_remove(br, v.ifindexes[i]);
 	}
+	xb_lock_release(lock_fd);
 	return 0;
 }
 

@@ -86,8 +86,10 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./scripts/demo.sh
 
+include bench/bench.mk
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all bench-tools
 	$(Q)./scripts/bench.sh
 
 # Kernel-facing suites in a qemu VM on Debian 12's 6.1 LTS kernel

@@ -67,7 +67,7 @@ xbr() { nsenter --net="/run/netns/$NSB" -- "$XB" "$@" 2>>"$OUT/xdpbridge.log"; }
 
 [[ $(id -u) == 0 ]] || die "run as root"
 for c in ip ethtool nsenter jq; do command -v $c >/dev/null || die "missing $c"; done
-make -s -f bench/bench.mk bench-tools >&2
+make -s bench-tools >&2
 mkdir -p "$OUT"
 HAVE_XB=0
 XB_BUILT=none
@@ -343,24 +343,23 @@ run_mode() {	# MODE: skip xdpbridge when the CLI is missing
 
 # --- control plane ------------------------------------------------------------------
 measure_sweep() {
-	local round=$1 n out ms pin p3
+	local round=$1 n out pin p3
 	for n in $SWEEP_SIZES; do
 		mode_on xdpbridge sweep
 		pin=/sys/fs/bpf/xdpbridge/$BR/fdb
 		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
+		# The loader's own sweep (fdb_age): over n live entries (none expires,
+		# the sweep that runs every few seconds), then over n that all expire.
 		"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
-		# Threshold 0: every entry counts as expired, so one sweep reads and
-		# deletes all n (entries are fresh for the loader's own ageing loop).
-		out=$("$X" sweep "$pin" 0)
-		ms=$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")
-		record "sweep_$n" xdpbridge "$round" "$ms" "$n" "$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
-		log "sweep $n round $round: $out"
-		# The same sweep in the kernel (bpf_for_each_map_elem), for comparison.
-		"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
-		out=$("$X" ksweep "$pin" 0)
-		record "ksweep_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
+		out=$("$X" sweep "$BR")
+		record "sweep_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
 			"$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
-		log "in-kernel sweep $n round $round: $out"
+		log "sweep $n live round $round: $out"
+		"$X" fdbfill "$pin" "$n" "$p3" 3600 >/dev/null
+		out=$("$X" sweep "$BR")
+		record "sweep_expire_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
+			"$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
+		log "sweep $n expiring round $round: $out"
 		if xbr fdb flush "$BR" >/dev/null 2>&1; then
 			"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
 			local t0 t1

@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xbbench: the benchmark's own tools, one binary.
+ *
+ *   xbbench gen   --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]
+ *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N]
+ *       Inject N frames with bpf_prog_test_run_opts(BPF_F_TEST_XDP_LIVE_FRAMES)
+ *       out of DEV (they enter DEV's veth peer). Prints "sent=N ns=T pps=R".
+ *   xbbench sink  attach|detach|read|reset DEV...
+ *       Counting XDP_DROP receiver. read prints "DEV FRAMES BYTES" per device.
+ *   xbbench floor IN OUT[,OUT...]
+ *       Attach the floor program to IN: redirect every frame to OUT (one) or
+ *       broadcast to all OUTs except IN (several).
+ *   xbbench detach DEV...
+ *   xbbench fdbfill PIN N IFINDEX [--age SEC]
+ *       Insert N learned entries into the pinned fdb map (bpf_map_update_batch).
+ *   xbbench sweep BRIDGE
+ *       One run of the loader's own ageing sweep (fdb_age() from build/libxb.a:
+ *       the xdpbridge_age program walking the FDB in the kernel), timed.
+ *   xbbench echo --port P [--idle SEC]
+ *   xbbench ping --to IPV4 --port P --count N [--warmup N] [--size B]
+ *       UDP request/response latency; ping prints min/p50/p99/p999/max (us).
+ *
+ * DEV is IFNAME or NETNS/IFNAME (NETNS as in /run/netns). Programs attached
+ * by this tool are attached through netlink and stay after it exits.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdpbridge.h"
+#include "xbbench.h"
+#include "xbgen.skel.h"
+#include "xbsink.skel.h"
+#include "xbfloor.skel.h"
+/* The loader's library, for its real ageing sweep. */
+#include "bridge.h"
+#include "fdb.h"
+#include "xdpbridge.skel.h"
+
+#define pr_err(...) fprintf(stderr, "xbbench: " __VA_ARGS__)
+
+static int orig_netns = -1;
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !getenv("XBBENCH_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* "NS/IFNAME" -> enter NS (from the original netns), return ifindex; 0 on error. */
+static int dev_resolve(const char *spec)
+{
+	const char *slash = strchr(spec, '/');
+	char path[256];
+	unsigned int ifindex;
+	int fd;
+
+	if (orig_netns < 0)
+		orig_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (setns(orig_netns, CLONE_NEWNET)) {
+		pr_err("setns back: %s\n", strerror(errno));
+		return 0;
+	}
+	if (slash) {
+		snprintf(path, sizeof(path), "/run/netns/%.*s", (int)(slash - spec), spec);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+			pr_err("netns %s: %s\n", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return 0;
+		}
+		close(fd);
+		spec = slash + 1;
+	}
+	ifindex = if_nametoindex(spec);
+	if (!ifindex)
+		pr_err("no interface %s\n", spec);
+	return (int)ifindex;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -EINVAL;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+static uint16_t ip_csum(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Ethernet + IPv4 (valid header checksum) + UDP (no checksum) to XBB_UDP_PORT. */
+static void build_frame(uint8_t *f, unsigned int size, const uint8_t dst[6],
+			const uint8_t src[6], bool broadcast)
+{
+	uint8_t *ip = f + 14, *udp = ip + 20;
+	unsigned int ip_len = size - 14, udp_len = ip_len - 20;
+
+	memset(f, 0, size);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	ip[0] = 0x45;
+	ip[2] = ip_len >> 8;
+	ip[3] = ip_len & 0xff;
+	ip[6] = 0x40;		/* DF */
+	ip[8] = 64;		/* TTL */
+	ip[9] = IPPROTO_UDP;
+	ip[12] = 10; ip[13] = 77; ip[14] = 0; ip[15] = 1;
+	ip[16] = 10; ip[17] = 77; ip[18] = broadcast ? 255 : 0; ip[19] = broadcast ? 255 : 2;
+	*(uint16_t *)(ip + 10) = ip_csum(ip, 20);
+	udp[0] = 9000 >> 8;
+	udp[1] = 9000 & 0xff;
+	udp[2] = XBB_UDP_PORT >> 8;
+	udp[3] = XBB_UDP_PORT & 0xff;
+	udp[4] = udp_len >> 8;
+	udp[5] = udp_len & 0xff;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "src", required_argument, NULL, 'S' },
+		{ "dst", required_argument, NULL, 'D' },
+		{ "churn", required_argument, NULL, 'C' },
+		{ "churn-base", required_argument, NULL, 'B' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "alt-dev", required_argument, NULL, 'a' },
+		{ 0 },
+	};
+	uint8_t src[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
+	unsigned long count = 1000000, size = 64, churn = 0, churn_base = 0, batch = 64;
+	unsigned long rounds = 1, r, sent = 0;
+	char *devs[16], *devlist = NULL, *save = NULL, *tok;
+	uint64_t busy = 0;
+	int ndev = 0, d, alt_ifindex = 0;
+	const char *alt_dev = NULL;
+	struct xdp_md ctx = {};
+	struct xbgen_bpf *skel = NULL;
+	uint8_t *frame = NULL;
+	uint64_t t0, t1;
+	int opt, ifindex, err = 1;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': devlist = optarg; break;
+		case 'r': rounds = strtoul(optarg, NULL, 0); break;
+		case 'a': alt_dev = optarg; break;
+		case 'c': count = strtoul(optarg, NULL, 0); break;
+		case 's': size = strtoul(optarg, NULL, 0); break;
+		case 'C': churn = strtoul(optarg, NULL, 0); break;
+		case 'B': churn_base = strtoul(optarg, NULL, 0); break;
+		case 'b': batch = strtoul(optarg, NULL, 0); break;
+		case 'S':
+			if (parse_mac(optarg, src)) { pr_err("bad MAC %s\n", optarg); return 2; }
+			break;
+		case 'D':
+			if (parse_mac(optarg, dst)) { pr_err("bad MAC %s\n", optarg); return 2; }
+			break;
+		default: return 2;
+		}
+	}
+	for (tok = devlist ? strtok_r(devlist, ",", &save) : NULL; tok && ndev < 16;
+	     tok = strtok_r(NULL, ",", &save))
+		devs[ndev++] = tok;
+	if (!ndev || !rounds || !count || count > UINT32_MAX || size < 60 || size > 3000 ||
+	    !batch || batch > 256) {
+		pr_err("gen: need --dev DEV[,DEV...], rounds > 0, 0 < count < 2^32, 60 <= size <= 3000, 1 <= batch <= 256\n");
+		return 2;
+	}
+	if (alt_dev) {	/* an interface in the netns of the first --dev */
+		if (!dev_resolve(devs[0]))
+			return 1;
+		alt_ifindex = (int)if_nametoindex(alt_dev);
+		if (!alt_ifindex || !churn) {
+			pr_err("gen: --alt-dev needs --churn and an interface %s next to %s\n",
+			       alt_dev, devs[0]);
+			return 2;
+		}
+	}
+	skel = xbgen_bpf__open();
+	if (!skel) {
+		pr_err("open xbgen: %s\n", strerror(errno));
+		return 1;
+	}
+	skel->rodata->alt_ifindex = (uint32_t)alt_ifindex;
+	skel->rodata->churn = (uint32_t)churn;
+	skel->rodata->churn_base = (uint32_t)churn_base;
+	if (xbgen_bpf__load(skel)) {
+		pr_err("load xbgen: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	frame = malloc(size);
+	if (!frame)
+		goto cleanup;
+	build_frame(frame, (unsigned int)size, dst, src, dst[0] & 1);
+
+	/* Each test run injects @count frames; several devices take turns, the
+	 * time reported is the sum of the test runs (setup outside it excluded). */
+	for (r = 0; r < rounds; r++) {
+		for (d = 0; d < ndev; d++) {
+			ifindex = dev_resolve(devs[d]);	/* enters the device's netns */
+			if (!ifindex)
+				goto cleanup;
+			memset(&ctx, 0, sizeof(ctx));
+			ctx.data_end = (uint32_t)size;
+			ctx.ingress_ifindex = (uint32_t)ifindex;
+			LIBBPF_OPTS(bpf_test_run_opts, topts,
+				    .data_in = frame,
+				    .data_size_in = (uint32_t)size,
+				    .ctx_in = &ctx,
+				    .ctx_size_in = sizeof(ctx),
+				    .repeat = (uint32_t)count,
+				    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+				    .batch_size = (uint32_t)batch);
+			t0 = now_ns(CLOCK_MONOTONIC);
+			if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xbgen), &topts)) {
+				pr_err("test_run on %s: %s\n", devs[d], strerror(errno));
+				goto cleanup;
+			}
+			t1 = now_ns(CLOCK_MONOTONIC);
+			busy += t1 - t0;
+			sent += count;
+		}
+	}
+	printf("sent=%lu ns=%llu pps=%.0f\n", sent, (unsigned long long)busy,
+	       (double)sent * 1e9 / (double)busy);
+	err = 0;
+cleanup:
+	free(frame);
+	xbgen_bpf__destroy(skel);
+	return err;
+}
+
+/* Map fd of the map called @name used by the XDP program on @ifindex. */
+static int xdp_prog_map_fd(int ifindex, const char *name)
+{
+	struct bpf_prog_info pinfo = {};
+	struct bpf_map_info minfo;
+	uint32_t len, ids[16], prog_id = 0, i;
+	int prog_fd, map_fd;
+
+	if (bpf_xdp_query_id(ifindex, 0, &prog_id) || !prog_id) {
+		pr_err("no XDP program on ifindex %d\n", ifindex);
+		return -1;
+	}
+	prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (prog_fd < 0)
+		return -1;
+	pinfo.nr_map_ids = 16;
+	pinfo.map_ids = (uint64_t)(unsigned long)ids;
+	len = sizeof(pinfo);
+	if (bpf_obj_get_info_by_fd(prog_fd, &pinfo, &len)) {
+		close(prog_fd);
+		return -1;
+	}
+	close(prog_fd);
+	for (i = 0; i < pinfo.nr_map_ids && i < 16; i++) {
+		map_fd = bpf_map_get_fd_by_id(ids[i]);
+		if (map_fd < 0)
+			continue;
+		memset(&minfo, 0, sizeof(minfo));
+		len = sizeof(minfo);
+		if (!bpf_obj_get_info_by_fd(map_fd, &minfo, &len) && !strcmp(minfo.name, name))
+			return map_fd;
+		close(map_fd);
+	}
+	pr_err("XDP program on ifindex %d has no map %s\n", ifindex, name);
+	return -1;
+}
+
+static int sink_one(const char *op, const char *dev)
+{
+	int ncpu = libbpf_num_possible_cpus(), ifindex, fd, err = 0;
+	uint64_t vals[XBB_SINK_MAX], *percpu;
+	struct xbsink_bpf *skel;
+	uint32_t key;
+	int c;
+
+	ifindex = dev_resolve(dev);
+	if (!ifindex)
+		return 1;
+	if (!strcmp(op, "attach")) {
+		skel = xbsink_bpf__open_and_load();
+		if (!skel) {
+			pr_err("load xbsink: %s\n", strerror(errno));
+			return 1;
+		}
+		err = bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.xbsink),
+				     XDP_FLAGS_DRV_MODE, NULL);
+		if (err)
+			pr_err("attach sink to %s: %s\n", dev, strerror(-err));
+		xbsink_bpf__destroy(skel);
+		return err ? 1 : 0;
+	}
+	if (!strcmp(op, "detach"))
+		return bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL) ? 1 : 0;
+
+	fd = xdp_prog_map_fd(ifindex, "xbsink_counts");
+	if (fd < 0)
+		return 1;
+	percpu = calloc(ncpu, sizeof(uint64_t));
+	if (!percpu) {
+		close(fd);
+		return 1;
+	}
+	for (key = 0; key < XBB_SINK_MAX; key++) {
+		vals[key] = 0;
+		if (!strcmp(op, "reset")) {
+			if (bpf_map_update_elem(fd, &key, percpu, BPF_ANY))
+				err = 1;
+			continue;
+		}
+		if (bpf_map_lookup_elem(fd, &key, percpu)) {
+			err = 1;
+			continue;
+		}
+		for (c = 0; c < ncpu; c++)
+			vals[key] += percpu[c];
+	}
+	if (!strcmp(op, "read"))
+		printf("%s %llu %llu\n", dev, (unsigned long long)vals[XBB_SINK_FRAMES],
+		       (unsigned long long)vals[XBB_SINK_BYTES]);
+	free(percpu);
+	close(fd);
+	return err;
+}
+
+static int cmd_sink(int argc, char **argv)
+{
+	int i, err = 0;
+
+	if (argc < 3 || (strcmp(argv[1], "attach") && strcmp(argv[1], "detach") &&
+			 strcmp(argv[1], "read") && strcmp(argv[1], "reset"))) {
+		pr_err("usage: sink attach|detach|read|reset DEV...\n");
+		return 2;
+	}
+	for (i = 2; i < argc; i++)
+		err |= sink_one(argv[1], argv[i]);
+	return err;
+}
+
+static int cmd_floor(int argc, char **argv)
+{
+	char *outs, *tok, *save = NULL, spec[256], prefix[128] = "";
+	const char *slash;
+	struct xbfloor_bpf *skel;
+	int in, out, n = 0, err = 1;
+	uint32_t slot, ifindexes[XBB_FLOOR_MAX_OUT];
+
+	if (argc != 3) {
+		pr_err("usage: floor IN OUT[,OUT...]\n");
+		return 2;
+	}
+	slash = strchr(argv[1], '/');
+	if (slash)
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - argv[1] + 1), argv[1]);
+	outs = strdup(argv[2]);
+	for (tok = strtok_r(outs, ",", &save); tok && n < XBB_FLOOR_MAX_OUT;
+	     tok = strtok_r(NULL, ",", &save)) {
+		snprintf(spec, sizeof(spec), "%s%s", strchr(tok, '/') ? "" : prefix, tok);
+		out = dev_resolve(spec);
+		if (!out) {
+			free(outs);
+			return 1;
+		}
+		ifindexes[n++] = (uint32_t)out;
+	}
+	free(outs);
+	in = dev_resolve(argv[1]);
+	if (!in || !n)
+		return 1;
+
+	skel = xbfloor_bpf__open();
+	if (!skel)
+		return 1;
+	skel->rodata->broadcast = n > 1;
+	if (xbfloor_bpf__load(skel)) {
+		pr_err("load xbfloor: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	for (slot = 0; slot < (uint32_t)n; slot++) {
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.xbfloor_out), &slot,
+					&ifindexes[slot], BPF_ANY)) {
+			pr_err("devmap slot %u: %s\n", slot, strerror(errno));
+			goto cleanup;
+		}
+	}
+	err = bpf_xdp_attach(in, bpf_program__fd(skel->progs.xbfloor), XDP_FLAGS_DRV_MODE, NULL);
+	if (err)
+		pr_err("attach floor to %s: %s\n", argv[1], strerror(-err));
+cleanup:
+	xbfloor_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
+
+static int cmd_detach(int argc, char **argv)
+{
+	int i, ifindex, err = 0;
+
+	for (i = 1; i < argc; i++) {
+		ifindex = dev_resolve(argv[i]);
+		if (!ifindex || bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL))
+			err = 1;
+	}
+	return err;
+}
+
+static int cmd_fdbfill(int argc, char **argv)
+{
+	const uint32_t chunk = 65536;
+	struct xb_fdb_entry *vals;
+	struct xb_fdb_key *keys;
+	unsigned long n, age = 0, i, done = 0;
+	uint32_t ifindex, cnt;
+	uint64_t now, t0;
+	int fd, err = 0;
+
+	if (argc < 4) {
+		pr_err("usage: fdbfill PIN N IFINDEX [AGE_SEC]\n");
+		return 2;
+	}
+	n = strtoul(argv[2], NULL, 0);
+	ifindex = (uint32_t)strtoul(argv[3], NULL, 0);
+	if (argc > 4)
+		age = strtoul(argv[4], NULL, 0);
+	fd = bpf_obj_get(argv[1]);
+	if (fd < 0) {
+		pr_err("%s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	keys = calloc(chunk, sizeof(*keys));
+	vals = calloc(chunk, sizeof(*vals));
+	if (!keys || !vals)
+		return 1;
+	now = now_ns(CLOCK_MONOTONIC);
+	t0 = now;
+	while (done < n) {
+		cnt = n - done < chunk ? (uint32_t)(n - done) : chunk;
+		for (i = 0; i < cnt; i++) {
+			uint32_t idx = (uint32_t)(done + i);
+
+			keys[i].mac[0] = 0x02;
+			keys[i].mac[1] = 0xfd;
+			keys[i].mac[2] = idx >> 24;
+			keys[i].mac[3] = idx >> 16;
+			keys[i].mac[4] = idx >> 8;
+			keys[i].mac[5] = idx;
+			keys[i].vlan = XB_VLAN_NONE;
+			vals[i].ifindex = ifindex;
+			vals[i].last_seen_ns = now - age * 1000000000ULL;
+		}
+		LIBBPF_OPTS(bpf_map_batch_opts, bopts);
+		if (bpf_map_update_batch(fd, keys, vals, &cnt, &bopts)) {
+			pr_err("update_batch after %lu: %s\n", done + cnt, strerror(errno));
+			err = 1;
+			break;
+		}
+		done += cnt;
+	}
+	printf("inserted=%lu ms=%.1f\n", done, (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+	free(keys);
+	free(vals);
+	close(fd);
+	return err;
+}
+
+/* One run of the loader's own ageing sweep (user/fdb.c: fdb_ager_open,
+ * fdb_age) over bridge BRIDGE, timed. */
+static int cmd_sweep(int argc, char **argv)
+{
+	struct xdpbridge_bpf *ager = NULL;
+	struct xb_bridge br;
+	uint64_t t0, t1;
+	int removed, err;
+
+	if (argc < 2) {
+		pr_err("usage: sweep BRIDGE\n");
+		return 2;
+	}
+	err = bridge_open(argv[1], &br);
+	if (err)
+		return 1;
+	err = fdb_ager_open(&br, &ager);
+	if (err) {
+		pr_err("load the ageing program: %s\n", strerror(-err));
+		bridge_close(&br);
+		return 1;
+	}
+	t0 = now_ns(CLOCK_MONOTONIC);
+	removed = fdb_age(ager);
+	t1 = now_ns(CLOCK_MONOTONIC);
+	if (removed < 0)
+		pr_err("sweep: %s\n", strerror(-removed));
+	else
+		printf("entries=%u expired=%d ms=%.1f\n", ager->bss->sweep_seen, removed,
+		       (double)(t1 - t0) / 1e6);
+	xdpbridge_bpf__destroy(ager);
+	bridge_close(&br);
+	return removed < 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET }, peer;
+	struct timeval tv = { .tv_sec = 10 };
+	socklen_t plen;
+	char buf[2048];
+	ssize_t n;
+	int fd;
+
+	if (argc < 2) {
+		pr_err("usage: echo PORT [IDLE_SEC]\n");
+		return 2;
+	}
+	addr.sin_port = htons((uint16_t)atoi(argv[1]));
+	if (argc > 2)
+		tv.tv_sec = atoi(argv[2]);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		pr_err("echo: %s\n", strerror(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		plen = sizeof(peer);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
+		if (n < 0)
+			break;	/* idle timeout: done */
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, plen);
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmd_ping(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 1 };
+	unsigned long count, warmup = 1000, size = 64, i, lost = 0, got = 0;
+	uint64_t *rtt, t0;
+	char buf[2048] = { 0 };
+	int fd;
+
+	if (argc < 4) {
+		pr_err("usage: ping IPV4 PORT COUNT [WARMUP] [SIZE]\n");
+		return 2;
+	}
+	if (inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1)
+		return 2;
+	addr.sin_port = htons((uint16_t)atoi(argv[2]));
+	count = strtoul(argv[3], NULL, 0);
+	if (argc > 4)
+		warmup = strtoul(argv[4], NULL, 0);
+	if (argc > 5)
+		size = strtoul(argv[5], NULL, 0);
+	if (!count || size > sizeof(buf))
+		return 2;
+	rtt = calloc(count, sizeof(*rtt));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (!rtt || fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		pr_err("ping: %s\n", strerror(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < warmup + count; i++) {
+		t0 = now_ns(CLOCK_MONOTONIC);
+		if (send(fd, buf, size, 0) < 0 || recv(fd, buf, sizeof(buf), 0) < 0) {
+			lost++;
+			if (lost > 10)
+				break;
+			continue;
+		}
+		if (i >= warmup)
+			rtt[got++] = now_ns(CLOCK_MONOTONIC) - t0;
+	}
+	close(fd);
+	if (!got) {
+		pr_err("ping: no replies\n");
+		return 1;
+	}
+	qsort(rtt, got, sizeof(*rtt), cmp_u64);
+	printf("count=%lu lost=%lu min_us=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f\n",
+	       got, lost, rtt[0] / 1e3, rtt[got / 2] / 1e3, rtt[got * 99 / 100] / 1e3,
+	       rtt[got * 999 / 1000] / 1e3, rtt[got - 1] / 1e3);
+	free(rtt);
+	return lost ? 1 : 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: xbbench gen --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]\n"
+		"                   [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N]\n"
+		"       xbbench sink { attach | detach | read | reset } DEV...\n"
+		"       xbbench floor IN OUT[,OUT...]\n"
+		"       xbbench detach DEV...\n"
+		"       xbbench fdbfill PIN N IFINDEX [AGE_SEC]\n"
+		"       xbbench sweep BRIDGE\n"
+		"       xbbench echo PORT [IDLE_SEC]\n"
+		"       xbbench ping IPV4 PORT COUNT [WARMUP] [SIZE]\n"
+		"DEV is IFNAME or NETNS/IFNAME.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "gen", cmd_gen }, { "sink", cmd_sink }, { "floor", cmd_floor },
+		{ "detach", cmd_detach }, { "fdbfill", cmd_fdbfill }, { "sweep", cmd_sweep },
+		{ "echo", cmd_echo }, { "ping", cmd_ping },
+	};
+	size_t i;
+
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	libbpf_set_print(libbpf_print);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	usage();
+	return 2;
+}

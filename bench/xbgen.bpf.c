@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Traffic generator, run by bpf_prog_test_run_opts(BPF_F_TEST_XDP_LIVE_FRAMES)
+ * with ingress_ifindex = the sender's veth. XDP_TX there becomes a redirect
+ * back out of that veth, i.e. ndo_xdp_xmit into its peer: the bridge port.
+ * The frame template comes from user space; with churn set, every frame gets
+ * the next source MAC of a rotating set (bytes 2..5 = index, big endian).
+ * With alt_ifindex set too, every other pass over the set leaves through that
+ * device instead (XDP redirect), so every frame is a station moving between
+ * two bridge ports: a learning write per frame, in one test run.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+
+const volatile __u32 churn = 0;	/* size of the rotating source MAC set; 0 = off */
+const volatile __u32 churn_base = 0;	/* first index */
+const volatile __u32 alt_ifindex = 0;	/* odd passes leave through this device */
+
+__u32 next_idx;
+__u32 pass;
+
+SEC("xdp")
+int xbgen(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = (void *)(long)ctx->data;
+	__u32 idx;
+
+	if (churn) {
+		if ((void *)(eth + 1) > data_end)
+			return XDP_ABORTED;
+		idx = churn_base + next_idx;
+		if (++next_idx >= churn) {
+			next_idx = 0;
+			pass ^= 1;
+		}
+		eth->h_source[2] = idx >> 24;
+		eth->h_source[3] = idx >> 16;
+		eth->h_source[4] = idx >> 8;
+		eth->h_source[5] = idx;
+		if (alt_ifindex && pass)
+			return bpf_redirect(alt_ifindex, 0);
+	}
+	return XDP_TX;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

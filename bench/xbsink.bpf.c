@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Receiver: counts generated frames (IPv4/UDP to XBB_UDP_PORT) into a per-CPU
+ * array and drops them; every other frame (ARP, TCP, echo traffic) passes.
+ * Attached to a veth, it also gives the veth the NAPI context that frames
+ * XDP-redirected into it need.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/in.h>
+#include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "xbbench.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XBB_SINK_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} xbsink_counts SEC(".maps");
+
+SEC("xdp")
+int xbsink(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp = (void *)(ip + 1);
+	__u32 key = XBB_SINK_FRAMES;
+	__u64 *v;
+
+	if ((void *)(udp + 1) > data_end)
+		return XDP_PASS;
+	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_UDP ||
+	    udp->dest != bpf_htons(XBB_UDP_PORT))
+		return XDP_PASS;
+
+	v = bpf_map_lookup_elem(&xbsink_counts, &key);
+	if (v)
+		*v += 1;
+	key = XBB_SINK_BYTES;
+	v = bpf_map_lookup_elem(&xbsink_counts, &key);
+	if (v)
+		*v += data_end - data;
+	return XDP_DROP;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -8,7 +8,7 @@ def order: ["uc64", "fdb1m", "stations", "churn", "flood8", "uc512", "uc1500", "
 	    "lat_p50", "lat_p99", "load16"];
 def about: {
 	uc64: "known unicast, 64 B, h1 -> h2",
-	fdb1m: "known unicast, 64 B, \($machine.fdb_entries) other MACs in the FDB (xdpbridge: bpf_map_update_batch, --fdb-size \(2 * $machine.fdb_entries); Linux bridge: learned from frames)",
+	fdb1m: "known unicast, 64 B, \($machine.fdb_entries) other MACs in the FDB (xdpbridge: bpf_map_update_batch, --fdb-size the smallest power of two above it; Linux bridge: learned from frames)",
 	stations: "known unicast, 64 B, \($machine.stations) learned source MACs on h1's port in rotation (many flows, no learning writes)",
 	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame)",
 	flood8: "broadcast 64 B from h1 flooded to 8 ports, \($machine.flood_frames_per_run) frames per run (frames injected/s; every port must receive all)",

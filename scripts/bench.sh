@@ -172,7 +172,9 @@ mode_on() {	# MODE SCENARIO
 	case $mode in
 	xdpbridge)
 		local extra=()
-		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size $((2 * FDB_BIG)))
+		# Sized for them: the smallest power of two that holds FDB_BIG (the
+		# hash has that many buckets either way, and a sweep walks them all).
+		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size "$(pow2_at_least $((FDB_BIG + 2048)))")
 		xbr load "$BR" "${ports[@]}" --detach "${extra[@]}" >/dev/null
 		;;
 	linux_nf*)
@@ -335,6 +337,12 @@ rotate() {	# ROUND MODE...
 	local r=$1; shift
 	local a=("$@") n=$# i
 	for ((i = 0; i < n; i++)); do echo "${a[$(((i + r) % n))]}"; done
+}
+
+pow2_at_least() {	# N: the smallest power of two >= N
+	local p=1
+	while ((p < $1)); do p=$((p * 2)); done
+	echo "$p"
 }
 
 run_mode() {	# MODE: skip xdpbridge when the CLI is missing

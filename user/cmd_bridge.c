@@ -52,7 +52,7 @@ int cmd_bridge_name(const char *name)
 }
 
 /* Validate every requested port before anything changes. */
-static int ports_validate(const char *bridge, const char **names, int n, bool host_port,
+static int ports_validate(const char *bridge, const char *const *names, int n, bool host_port,
 			  struct nl_link *links)
 {
 	char host_peer[XB_IFNAMSIZ * 2];
@@ -87,8 +87,19 @@ static void warn_peers(const struct nl_link *links, int n)
 		veth_peer_warn(&links[i]);
 }
 
+/* What `load` was asked for, parsed and checked once. */
+struct load_request {
+	const char *name;
+	const char *ports[ARGS_MAX_POSITIONAL];
+	int nports;
+	struct xb_create_opts create;
+	enum xb_xdp_mode mode;
+	bool detach;
+	bool ageing_given, fdb_size_given, max_ports_given;
+};
+
 static int load_fresh(const char *name, const struct xb_create_opts *copts, enum xb_xdp_mode mode,
-		      const char **port_names, int nports, struct xb_bridge *br)
+		      const char *const *port_names, int nports, struct xb_bridge *br)
 {
 	struct nl_link links[ARGS_MAX_POSITIONAL], host;
 	char host_peer[XB_IFNAMSIZ * 2];
@@ -135,12 +146,11 @@ rollback:
 	return err;
 }
 
-static int load_adopt(const char *name, const struct parsed_args *a, enum xb_xdp_mode mode,
-		      struct xb_bridge *br)
+static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 {
 	struct nl_link links[ARGS_MAX_POSITIONAL];
-	const char *const *names = a->pos + 1;
 	const char *fresh[ARGS_MAX_POSITIONAL];
+	const char *name = req->name;
 	int nfresh = 0, added = 0, err;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), ifindex;
@@ -156,30 +166,30 @@ static int load_adopt(const char *name, const struct parsed_args *a, enum xb_xdp
 	err = bridge_open(name, br);
 	if (err)
 		return err;
-	for (int i = 0; i < a->npos - 1; i++)
-		if (port_lookup_by_name(br, names[i], &ifindex))
-			fresh[nfresh++] = names[i];
+	for (int i = 0; i < req->nports; i++)
+		if (port_lookup_by_name(br, req->ports[i], &ifindex))
+			fresh[nfresh++] = req->ports[i];
 	err = bridge_config_get(br, &cfg);
 	if (!err)
 		err = ports_validate(name, fresh, nfresh, cfg.flags & XB_CFG_HOST_PORT, links);
 	if (err)
 		goto fail;
-	if (a->values[1] && !bpf_obj_get_info_by_fd(br->fdb_fd, &info, &len) &&
-	    info.max_entries != strtoul(a->values[1], NULL, 10))
+	if (req->fdb_size_given && !bpf_obj_get_info_by_fd(br->fdb_fd, &info, &len) &&
+	    info.max_entries != req->create.fdb_size)
 		pr_warn("--fdb-size ignored: bridge %s keeps its FDB of %u entries (unload it to change the size)",
 			name, info.max_entries);
 	len = sizeof(info);
-	if (a->values[5] && !bpf_obj_get_info_by_fd(br->info_fd, &info, &len) &&
-	    info.max_entries != strtoul(a->values[5], NULL, 10))
+	if (req->max_ports_given && !bpf_obj_get_info_by_fd(br->info_fd, &info, &len) &&
+	    info.max_entries != req->create.max_ports)
 		pr_warn("--max-ports ignored: bridge %s keeps room for %u ports (unload it to change that)",
 			name, info.max_entries);
 	for (added = 0; added < nfresh; added++) {
-		err = port_add(br, &links[added], mode, 0);
+		err = port_add(br, &links[added], req->mode, 0);
 		if (err)
 			goto fail;
 	}
-	if (a->values[0]) {
-		cfg.ageing_ns = strtoull(a->values[0], NULL, 10) * 1000000000ULL;
+	if (req->ageing_given) {
+		cfg.ageing_ns = (__u64)req->create.ageing_sec * 1000000000ULL;
 		err = bridge_config_set(br, &cfg);
 		if (err)
 			goto fail;
@@ -195,75 +205,100 @@ fail:
 	return err;
 }
 
+enum load_opt { OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_NO_HOST_PORT, OPT_DETACH, OPT_MAX_PORTS };
+
 static const struct opt_spec load_opts[] = {
-	{ "--ageing", true }, { "--fdb-size", true }, { "--mode", true },
-	{ "--no-host-port", false }, { "--detach", false }, { "--max-ports", true },
+	[OPT_AGEING] = { "--ageing", true },
+	[OPT_FDB_SIZE] = { "--fdb-size", true },
+	[OPT_MODE] = { "--mode", true },
+	[OPT_NO_HOST_PORT] = { "--no-host-port", false },
+	[OPT_DETACH] = { "--detach", false },
+	[OPT_MAX_PORTS] = { "--max-ports", true },
 };
+
+/* Parse and check load's arguments; prints the usage error. */
+static int load_request_parse(int argc, char **argv, struct load_request *req)
+{
+	struct parsed_args a;
+	const char *const *v = a.values;
+
+	*req = (struct load_request){
+		.create = {
+			.ageing_sec = XB_DEFAULT_AGEING_SEC,
+			.fdb_size = XB_DEFAULT_FDB_SIZE,
+			.max_ports = XB_DEFAULT_MAX_PORTS,
+			.host_port = true,
+		},
+		.mode = XB_MODE_NATIVE,
+	};
+	if (args_parse(argc, argv, load_opts, sizeof(load_opts) / sizeof(load_opts[0]), &a))
+		return -EINVAL;
+	if (a.npos < 1) {
+		pr_err("load needs a bridge name: xdpbridge load BRIDGE [PORT...]");
+		return -EINVAL;
+	}
+	req->name = a.pos[0];
+	for (int i = 1; i < a.npos; i++)
+		req->ports[req->nports++] = a.pos[i];
+	if (cmd_bridge_name(req->name))
+		return -EINVAL;
+	if (v[OPT_AGEING] && parse_u32(v[OPT_AGEING], 1, MAX_AGEING_SEC, &req->create.ageing_sec)) {
+		pr_err("--ageing takes seconds between 1 and %u, not '%s'", MAX_AGEING_SEC, v[OPT_AGEING]);
+		return -EINVAL;
+	}
+	if (v[OPT_FDB_SIZE] && parse_u32(v[OPT_FDB_SIZE], 1, MAX_FDB_SIZE, &req->create.fdb_size)) {
+		pr_err("--fdb-size takes a number of entries between 1 and %u, not '%s'", MAX_FDB_SIZE,
+		       v[OPT_FDB_SIZE]);
+		return -EINVAL;
+	}
+	if (v[OPT_MODE] && parse_mode(v[OPT_MODE], &req->mode)) {
+		pr_err("--mode is native or generic, not '%s'", v[OPT_MODE]);
+		return -EINVAL;
+	}
+	if (v[OPT_MAX_PORTS] && parse_u32(v[OPT_MAX_PORTS], 2, XB_MAX_PORTS, &req->create.max_ports)) {
+		pr_err("--max-ports takes a number of ports between 2 and %d, not '%s'", XB_MAX_PORTS,
+		       v[OPT_MAX_PORTS]);
+		return -EINVAL;
+	}
+	req->create.host_port = !v[OPT_NO_HOST_PORT];
+	req->detach = v[OPT_DETACH];
+	req->ageing_given = v[OPT_AGEING];
+	req->fdb_size_given = v[OPT_FDB_SIZE];
+	req->max_ports_given = v[OPT_MAX_PORTS];
+	if (req->nports + req->create.host_port > (int)req->create.max_ports) {
+		pr_err("%d ports do not fit --max-ports %u: raise --max-ports",
+		       req->nports + req->create.host_port, req->create.max_ports);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int cmd_load(int argc, char **argv)
 {
-	struct xb_create_opts copts = {
-		.ageing_sec = XB_DEFAULT_AGEING_SEC,
-		.fdb_size = XB_DEFAULT_FDB_SIZE,
-		.max_ports = XB_DEFAULT_MAX_PORTS,
-		.host_port = true,
-	};
-	enum xb_xdp_mode mode = XB_MODE_NATIVE;
-	struct parsed_args a;
+	struct load_request req;
 	struct xb_bridge br;
-	const char *name;
 	int lock_fd, err;
 
-	if (args_parse(argc, argv, load_opts, 6, &a))
+	if (load_request_parse(argc, argv, &req))
 		return EXIT_USAGE;
-	if (a.npos < 1) {
-		pr_err("load needs a bridge name: xdpbridge load BRIDGE [PORT...]");
-		return EXIT_USAGE;
-	}
-	name = a.pos[0];
-	if (cmd_bridge_name(name))
-		return EXIT_USAGE;
-	if (a.values[0] && parse_u32(a.values[0], 1, MAX_AGEING_SEC, &copts.ageing_sec)) {
-		pr_err("--ageing takes seconds between 1 and %u, not '%s'", MAX_AGEING_SEC, a.values[0]);
-		return EXIT_USAGE;
-	}
-	if (a.values[1] && parse_u32(a.values[1], 1, MAX_FDB_SIZE, &copts.fdb_size)) {
-		pr_err("--fdb-size takes a number of entries between 1 and %u, not '%s'", MAX_FDB_SIZE, a.values[1]);
-		return EXIT_USAGE;
-	}
-	if (a.values[2] && parse_mode(a.values[2], &mode)) {
-		pr_err("--mode is native or generic, not '%s'", a.values[2]);
-		return EXIT_USAGE;
-	}
-	copts.host_port = !a.values[3];
-	if (a.values[5] && parse_u32(a.values[5], 2, XB_MAX_PORTS, &copts.max_ports)) {
-		pr_err("--max-ports takes a number of ports between 2 and %d, not '%s'", XB_MAX_PORTS, a.values[5]);
-		return EXIT_USAGE;
-	}
-	if (a.npos - 1 + copts.host_port > (int)copts.max_ports) {
-		pr_err("%d ports do not fit --max-ports %u: raise --max-ports", a.npos - 1 + copts.host_port,
-		       copts.max_ports);
-		return EXIT_USAGE;
-	}
-
 	if (cmd_preflight())
 		return 1;
 	lock_fd = xb_lock_take();
 	if (lock_fd < 0)
 		return 1;
-	if (bridge_exists(name))
-		err = load_adopt(name, &a, mode, &br);
+	if (bridge_exists(req.name))
+		err = load_adopt(&req, &br);
 	else
-		err = load_fresh(name, &copts, mode, a.pos + 1, a.npos - 1, &br);
+		err = load_fresh(req.name, &req.create, req.mode, req.ports, req.nports, &br);
 	if (err) {
 		xb_lock_release(lock_fd);
 		return 1;
 	}
 	/* Ready: start the loop before releasing the lock, so a racing `load`
 	 * sees it running (the pid file) and does not start a second one. */
-	pr_info("bridge %s forwarding; control loop %s", name,
-		a.values[4] ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
-	err = ctl_run(&br, a.values[4] != NULL, lock_fd);
+	pr_info("bridge %s forwarding; control loop %s", req.name,
+		req.detach ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
+	err = ctl_run(&br, req.detach, lock_fd);
 	bridge_close(&br);
 	return err ? 1 : 0;
 }

@@ -53,6 +53,10 @@ step "xdpbridge stats $br"
 $XB stats "$br"
 
 step "bpftool map dump pinned /sys/fs/bpf/xdpbridge/$br/fdb (first entry)"
-bpftool map dump pinned "/sys/fs/bpf/xdpbridge/$br/fdb" | head -12
+bpftool map dump pinned "/sys/fs/bpf/xdpbridge/$br/fdb" | sed -n 1,12p	# sed reads all: no SIGPIPE
 
 step "xdpbridge unload $br, then remove the namespaces"
+$XB unload "$br"
+cleanup
+trap - EXIT
+echo "done: no bridge, pin, namespace or veth left"

@@ -637,6 +637,17 @@ test_bad_fdb_add() {
 	! grep -q static <<<"$OUT" || fail "static entries after failed fdb add: $OUT"
 }
 
+# The README's demo runs to the end, pings get through, and it leaves nothing.
+test_demo() {
+	need_xdpbridge
+	need_cmd bpftool
+	xrun timeout 120 "$XB_TOP/scripts/demo.sh"
+	assert_rc 0 "scripts/demo.sh"
+	assert_eq 4 "$(grep -c '3 received, 0% packet loss' <<<"$OUT")" "demo pings answered"
+	! ip -o link show | grep -q 'xd[0-9]*\(v[0-9]\|br\)' || fail "demo left interfaces behind"
+	! ip netns list | grep -q '^xd[0-9]*h[0-9]' || fail "demo left namespaces behind"
+}
+
 # --max-ports bounds the bridge: more ports than that is refused up front (a
 # usage error at load) or when the bridge is full (port add), changing nothing.
 test_bad_max_ports() {

@@ -74,7 +74,7 @@ static int probe_devmap_broadcast(void)
 		    .repeat = 1);
 	int map_fd, prog_fd = -1, ret;
 
-	map_fd = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, "xb_probe", 4, 4, 1, NULL);
+	map_fd = bpf_map_create(BPF_MAP_TYPE_DEVMAP, "xb_probe", 4, 4, 1, NULL);
 	if (map_fd < 0)
 		return -errno;
 	insns[0].imm = map_fd;

@@ -274,8 +274,10 @@ int bridge_host_iface_create(const char *name)
 	}
 	ifindex = (int)if_nametoindex(name);
 	peer_ifindex = (int)if_nametoindex(peer);
-	if (!ifindex || !peer_ifindex)
+	if (!ifindex || !peer_ifindex) {
+		pr_err("the host interface %s (veth peer %s) vanished right after its creation", name, peer);
 		return -ENODEV;
+	}
 	/*
 	 * Frames the bridge redirects into the peer arrive on <name>: it needs
 	 * NAPI (GRO) to receive them. The host's own TCP leaves <name> with a

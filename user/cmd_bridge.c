@@ -278,6 +278,7 @@ int cmd_load(int argc, char **argv)
 	struct load_request req;
 	struct xb_bridge br;
 	int lock_fd, err;
+	bool fresh;
 
 	if (load_request_parse(argc, argv, &req))
 		return EXIT_USAGE;
@@ -286,10 +287,11 @@ int cmd_load(int argc, char **argv)
 	lock_fd = xb_lock_take();
 	if (lock_fd < 0)
 		return 1;
-	if (bridge_exists(req.name))
-		err = load_adopt(&req, &br);
-	else
+	fresh = !bridge_exists(req.name);
+	if (fresh)
 		err = load_fresh(req.name, &req.create, req.mode, req.ports, req.nports, &br);
+	else
+		err = load_adopt(&req, &br);
 	if (err) {
 		xb_lock_release(lock_fd);
 		return 1;
@@ -300,6 +302,13 @@ int cmd_load(int argc, char **argv)
 		req.detach ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
 	err = ctl_run(&br, req.detach, lock_fd);
 	bridge_close(&br);
+	if (err && fresh) {
+		/* The control loop never started (ctl_run fails only before its
+		 * loop): a bridge this command created must not stay behind. */
+		lock_fd = xb_lock_take();
+		bridge_destroy(req.name);
+		xb_lock_release(lock_fd);
+	}
 	return err ? 1 : 0;
 }
 
@@ -548,16 +557,20 @@ int cmd_set(int argc, char **argv)
 	ret = open_loaded_bridge(argv[0], &br);
 	if (ret)
 		return ret;
-	lock_fd = xb_lock_take();
-	ret = lock_fd < 0 || bridge_config_get(&br, &cfg);
-	if (!ret) {
-		/* Read by the data path on the next frame and by the loop's next tick. */
-		cfg.ageing_ns = (__u64)ageing * 1000000000ULL;
-		ret = bridge_config_set(&br, &cfg) != 0;
+	lock_fd = xb_lock_take();	/* prints its own error */
+	if (lock_fd >= 0) {
+		ret = bridge_config_get(&br, &cfg) != 0;
+		if (!ret) {
+			/* Read by the data path on the next frame and by the loop's next tick. */
+			cfg.ageing_ns = (__u64)ageing * 1000000000ULL;
+			ret = bridge_config_set(&br, &cfg) != 0;
+		}
+		if (ret)
+			pr_err("cannot change the ageing time of bridge %s", argv[0]);
+		xb_lock_release(lock_fd);
+	} else {
+		ret = 1;
 	}
-	if (ret)
-		pr_err("cannot change the ageing time of bridge %s", argv[0]);
-	xb_lock_release(lock_fd);
 	bridge_close(&br);
 	return ret;
 }

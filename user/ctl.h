@@ -12,7 +12,8 @@
 
 struct xb_bridge;
 
-/* Run until SIGINT/SIGTERM or until the bridge is unloaded. With detach,
+/* Run until SIGINT/SIGTERM or until the bridge is unloaded; an error return
+ * means the loop never started. With detach,
  * fork into the background first; the parent returns 0 once the child runs.
  * lock_fd (the command lock) is released once the pid file names the loop. */
 int ctl_run(struct xb_bridge *br, bool detach, int lock_fd);

@@ -369,6 +369,7 @@ xb_teardown() {
 		# Detached control loops we started (only when unload failed).
 		for p in $(loader_pids "$br"); do kill -KILL "$p" 2>/dev/null; done
 		rm -rf "${PIN_ROOT:?}/$br" 2>/dev/null
+		rmdir "/run/xdpbridge/$br.pid" 2>/dev/null	# test_bad_loop_cannot_start
 	done
 	for name in $(ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
 		      grep -E "^$PFX(h[0-9]+|b|l|i)?(-p)?$"); do

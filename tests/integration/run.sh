@@ -637,6 +637,18 @@ test_bad_fdb_add() {
 	! grep -q static <<<"$OUT" || fail "static entries after failed fdb add: $OUT"
 }
 
+# A fresh bridge whose control loop cannot start (its pid file cannot be
+# written) is removed again: load fails and leaves nothing.
+test_bad_loop_cannot_start() {
+	need_xdpbridge
+	topo_up 1
+	mkdir -p "/run/xdpbridge/$BR.pid"
+	bad_input 1 "load whose control loop cannot write its pid file" \
+		"$XDPBRIDGE" load "$BR" "$(hv 1)" --detach
+	rmdir "/run/xdpbridge/$BR.pid"
+	assert_nothing_left "$BR" "load whose control loop could not start" "$(hv 1)"
+}
+
 # The README's demo runs to the end, pings get through, and it leaves nothing.
 test_demo() {
 	need_xdpbridge

@@ -9,7 +9,7 @@ ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null || echo x86_64-
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -I$(BUILD) -Iuser
-BPF_CFLAGS := -O2 -g -Wall -target bpf -D__BPF__ -Iinclude -I$(ARCH_INC)
+BPF_CFLAGS := -O2 -g -Wall -target bpf -mcpu=v3 -D__BPF__ -Iinclude -I$(ARCH_INC)
 LDLIBS    := -lbpf -lelf -lz -lmnl
 TEST_LIBS := -lcriterion
 

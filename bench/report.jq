@@ -29,17 +29,19 @@ def about: {
 | [ (order[] | select(. as $n | $names | index($n))),
     ([ $names[] | select(. as $n | order | index($n) | not) ]
      | sort_by([ (split("_") | last | tonumber? // 0),
-		 (if startswith("sweep_expire_") then 1 elif startswith("sweep_") then 0
-		  elif startswith("flush_") then 2 else 3 end) ])[]) ] as $names
+		 (if startswith("sweep_expire_") then 2 elif startswith("sweep_full_") then 1
+		  elif startswith("sweep_") then 0 elif startswith("flush_") then 3 else 4 end) ])[]) ] as $names
 | [ $names[] as $n
     | [ $all[] | select(.scen == $n) ] as $s
     | { name: $n,
 	unit: $s[0].unit,
 	better: (if ($s[0].unit == "us" or $s[0].unit == "ms") then "lower" else "higher" end),
 	description: (about[$n] // (if ($n | startswith("sweep_expire_")) then
-		"the loader's ageing sweep (xdpbridge_age in the kernel) over \($n | ltrimstr("sweep_expire_")) learned entries that all expire (every one deleted)"
+		"the loader's ageing sweep (xdpbridge_age: the ageing index, in the kernel) over \($n | ltrimstr("sweep_expire_")) learned entries that all expire (every one deleted)"
+		elif ($n | startswith("sweep_full_")) then
+		"the loader's full FDB walk (xdpbridge_age_full: bpf_for_each_map_elem over the FDB hash; run only when the data path reports an entry it could not index) over \($n | ltrimstr("sweep_full_")) live learned entries"
 		elif ($n | startswith("sweep_")) then
-		"the loader's ageing sweep (xdpbridge_age in the kernel) over \($n | ltrimstr("sweep_")) live learned entries (none expires: the recurring case)"
+		"the loader's ageing sweep (xdpbridge_age: the ageing index, in the kernel) over \($n | ltrimstr("sweep_")) live learned entries (none expires: the recurring case)"
 		elif ($n | startswith("flush_")) then "`xdpbridge fdb flush` of \($n | ltrimstr("flush_")) entries (the loader's own delete path)"
 		else $n end)),
 	modes: ([ $s[].mode ] | unique | map(. as $m

@@ -12,11 +12,13 @@
  *       Attach the floor program to IN: redirect every frame to OUT (one) or
  *       broadcast to all OUTs except IN (several).
  *   xbbench detach DEV...
- *   xbbench fdbfill PIN N IFINDEX [--age SEC]
- *       Insert N learned entries into the pinned fdb map (bpf_map_update_batch).
- *   xbbench sweep BRIDGE
+ *   xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]
+ *       Insert N learned entries as the data path learns them (fdb_learned_put:
+ *       FDB entry plus ageing record).
+ *   xbbench sweep BRIDGE [--full]
  *       One run of the loader's own ageing sweep (fdb_age() from build/libxb.a:
- *       the xdpbridge_age program walking the FDB in the kernel), timed.
+ *       the xdpbridge_age program reading the ageing index in the kernel; with
+ *       --full, fdb_age_full() walking the whole FDB), timed.
  *   xbbench echo --port P [--idle SEC]
  *   xbbench ping --to IPV4 --port P --count N [--warmup N] [--size B]
  *       UDP request/response latency; ping prints min/p50/p99/p999/max (us).
@@ -456,40 +458,43 @@ static int cmd_detach(int argc, char **argv)
 	return err;
 }
 
+/* Write N learned entries (02:fd:xx:xx:xx:xx on IFINDEX, seen AGE_SEC ago)
+ * the way the data path learns them: FDB entry plus ageing record. */
 static int cmd_fdbfill(int argc, char **argv)
 {
 	const uint32_t chunk = 65536;
 	struct xb_fdb_entry *vals;
 	struct xb_fdb_key *keys;
-	unsigned long n, age = 0, i, done = 0;
+	unsigned long n, age = 0, i, done = 0, untracked = 0;
 	uint32_t ifindex, cnt;
+	struct xb_bridge br;
 	uint64_t now, t0;
-	int fd, err = 0;
+	int err = 0;
 
 	if (argc < 4) {
-		pr_err("usage: fdbfill PIN N IFINDEX [AGE_SEC]\n");
+		pr_err("usage: fdbfill BRIDGE N IFINDEX [AGE_SEC]\n");
 		return 2;
 	}
 	n = strtoul(argv[2], NULL, 0);
 	ifindex = (uint32_t)strtoul(argv[3], NULL, 0);
 	if (argc > 4)
 		age = strtoul(argv[4], NULL, 0);
-	fd = bpf_obj_get(argv[1]);
-	if (fd < 0) {
-		pr_err("%s: %s\n", argv[1], strerror(errno));
+	if (bridge_open(argv[1], &br))
 		return 1;
-	}
 	keys = calloc(chunk, sizeof(*keys));
 	vals = calloc(chunk, sizeof(*vals));
-	if (!keys || !vals)
-		return 1;
-	now = now_ns(CLOCK_MONOTONIC);
-	t0 = now;
+	if (!keys || !vals) {
+		err = 1;
+		goto cleanup;
+	}
+	now = monotonic_ns();
+	t0 = now_ns(CLOCK_MONOTONIC);
 	while (done < n) {
 		cnt = n - done < chunk ? (uint32_t)(n - done) : chunk;
 		for (i = 0; i < cnt; i++) {
 			uint32_t idx = (uint32_t)(done + i);
 
+			memset(&keys[i], 0, sizeof(keys[i]));
 			keys[i].mac[0] = 0x02;
 			keys[i].mac[1] = 0xfd;
 			keys[i].mac[2] = idx >> 24;
@@ -497,26 +502,32 @@ static int cmd_fdbfill(int argc, char **argv)
 			keys[i].mac[4] = idx >> 8;
 			keys[i].mac[5] = idx;
 			keys[i].vlan = XB_VLAN_NONE;
+			memset(&vals[i], 0, sizeof(vals[i]));
 			vals[i].ifindex = ifindex;
 			vals[i].last_seen_ns = now - age * 1000000000ULL;
 		}
-		LIBBPF_OPTS(bpf_map_batch_opts, bopts);
-		if (bpf_map_update_batch(fd, keys, vals, &cnt, &bopts)) {
-			pr_err("update_batch after %lu: %s\n", done + cnt, strerror(errno));
+		err = fdb_learned_put(&br, keys, vals, cnt);
+		if (err) {
+			pr_err("fdb_learned_put after %lu: %s\n", done, strerror(-err));
 			err = 1;
 			break;
 		}
+		for (i = 0; i < cnt; i++)
+			untracked += vals[i].age_slot == XB_AGE_NONE;
 		done += cnt;
 	}
-	printf("inserted=%lu ms=%.1f\n", done, (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+	printf("inserted=%lu untracked=%lu ms=%.1f\n", done, untracked,
+	       (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+cleanup:
 	free(keys);
 	free(vals);
-	close(fd);
+	bridge_close(&br);
 	return err;
 }
 
-/* One run of the loader's own ageing sweep (user/fdb.c: fdb_ager_open,
- * fdb_age) over bridge BRIDGE, timed. */
+/* One run of the loader's own ageing sweep (user/fdb.c: fdb_ager_open, then
+ * fdb_age over the ageing index, or with --full fdb_age_full walking the
+ * whole FDB) over bridge BRIDGE, timed. */
 static int cmd_sweep(int argc, char **argv)
 {
 	struct xdpbridge_bpf *ager = NULL;
@@ -524,8 +535,10 @@ static int cmd_sweep(int argc, char **argv)
 	uint64_t t0, t1;
 	int removed, err;
 
+	bool full = argc > 2 && !strcmp(argv[2], "--full");
+
 	if (argc < 2) {
-		pr_err("usage: sweep BRIDGE\n");
+		pr_err("usage: sweep BRIDGE [--full]\n");
 		return 2;
 	}
 	err = bridge_open(argv[1], &br);
@@ -538,7 +551,7 @@ static int cmd_sweep(int argc, char **argv)
 		return 1;
 	}
 	t0 = now_ns(CLOCK_MONOTONIC);
-	removed = fdb_age(ager);
+	removed = full ? fdb_age_full(ager) : fdb_age(ager);
 	t1 = now_ns(CLOCK_MONOTONIC);
 	if (removed < 0)
 		pr_err("sweep: %s\n", strerror(-removed));
@@ -652,8 +665,8 @@ static void usage(void)
 		"       xbbench sink { attach | detach | read | reset } DEV...\n"
 		"       xbbench floor IN OUT[,OUT...]\n"
 		"       xbbench detach DEV...\n"
-		"       xbbench fdbfill PIN N IFINDEX [AGE_SEC]\n"
-		"       xbbench sweep BRIDGE\n"
+		"       xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]\n"
+		"       xbbench sweep BRIDGE [--full]\n"
 		"       xbbench echo PORT [IDLE_SEC]\n"
 		"       xbbench ping IPV4 PORT COUNT [WARMUP] [SIZE]\n"
 		"DEV is IFNAME or NETNS/IFNAME.\n");

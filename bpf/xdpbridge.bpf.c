@@ -20,6 +20,15 @@ struct {
 	__type(value, struct xb_fdb_entry);
 } fdb SEC(".maps");
 
+/* Ageing index (see struct xb_age_record): sized by the loader to
+ * xb_age_blocks(FDB size); its mask reaches each program as age_block_mask. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_FDB_SIZE * 2 / XB_AGE_WAYS);	/* set by the loader */
+	__type(key, __u32);
+	__type(value, struct xb_age_block);
+} fdb_ages SEC(".maps");
+
 /* Static entries, consulted before "fdb"; a plain hash is never evicted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -82,6 +91,7 @@ struct {
  * the port's slot: the ingress port's counters need no lookup by ifindex.
  */
 const volatile __u32 port_slot = 0;
+const volatile __u32 age_block_mask = 0;	/* "fdb_ages" blocks - 1 */
 
 static __always_inline int mac_is_multicast(const __u8 *mac)
 {
@@ -119,6 +129,77 @@ static __always_inline int cache_fresh(__u32 generation, __u32 cfg_generation,
 	return generation == cfg_generation && (__s64)(now - checked_ns) <= (__s64)XB_CACHE_NS;
 }
 
+static __always_inline __u64 *fdb_key_word(struct xb_fdb_key *key)
+{
+	return (__u64 *)key;
+}
+
+/*
+ * Claim a record in "fdb_ages" for key: its own (a re-learned station) or a
+ * free one, in key's two blocks. Runs only for a new station or one whose
+ * record was lost. last_seen is written before the key, so a sweep never
+ * sees a claimed record with a stale time. Returns the record's index, or
+ * XB_AGE_NONE when both blocks hold live stations (records are freed only by
+ * the sweep: a bridge without its control loop fills up) or a race was lost.
+ * Global: the verifier checks it once, not at every call site.
+ */
+__noinline __u32 age_claim(const struct xb_fdb_key *key, __u64 now)
+{
+	struct xb_age_block *b;
+	struct xb_age_record *r;
+	__u64 want, cur;
+	__u32 blk, way;
+	int which;
+
+	if (!key)
+		return XB_AGE_NONE;
+	want = *(const __u64 *)key;
+	for (which = 0; which < 2; which++) {
+		blk = xb_age_block_of(key, age_block_mask, which);
+		b = bpf_map_lookup_elem(&fdb_ages, &blk);
+		if (!b)
+			return XB_AGE_NONE;
+		for (way = 0; way < XB_AGE_WAYS; way++) {
+			r = &b->way[way];
+			cur = *fdb_key_word(&r->key);
+			if (cur == want) {
+				r->last_seen_ns = now;
+				return blk * XB_AGE_WAYS + way;
+			}
+			if (cur)
+				continue;
+			r->last_seen_ns = now;
+			if (!__sync_val_compare_and_swap(fdb_key_word(&r->key), 0, want))
+				return blk * XB_AGE_WAYS + way;
+		}
+	}
+	return XB_AGE_NONE;
+}
+
+/* Stamp e's record with now; claim another if the record is no longer e's
+ * (freed by a sweep, or taken over after expiring). */
+static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry *e,
+				      const struct xb_fdb_key *key, __u64 now)
+{
+	__u32 idx = e->age_slot, blk = idx / XB_AGE_WAYS;
+	struct xb_age_block *b;
+	struct xb_age_record *r;
+
+	if (idx != XB_AGE_NONE) {
+		b = bpf_map_lookup_elem(&fdb_ages, &blk);
+		if (b) {
+			r = &b->way[idx & (XB_AGE_WAYS - 1)];
+			if (*fdb_key_word(&r->key) == *(const __u64 *)key) {
+				r->last_seen_ns = now;
+				return;
+			}
+		}
+	}
+	e->age_slot = age_claim(key, now);
+	if (e->age_slot == XB_AGE_NONE)
+		__sync_fetch_and_add(&cfg->age_untracked, 1);
+}
+
 /*
  * Learn src -> ifindex. Most frames come from the station this CPU confirmed
  * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
@@ -139,12 +220,16 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 	if (!cfg->static_count || !bpf_map_lookup_elem(&fdb_static, key)) {
 		e = bpf_map_lookup_elem(&fdb, key);
 		if (e && e->ifindex == ifindex) {
-			if ((__s64)(now - e->last_seen_ns) > (__s64)XB_REFRESH_NS)
+			if ((__s64)(now - e->last_seen_ns) > (__s64)XB_REFRESH_NS) {
 				e->last_seen_ns = now;
+				age_touch(cfg, e, key, now);
+			}
 		} else {
 			fresh.ifindex = ifindex;
 			fresh.slot = port_slot;
 			fresh.last_seen_ns = now;
+			fresh.age_slot = e ? e->age_slot : XB_AGE_NONE;	/* a move keeps it */
+			age_touch(cfg, &fresh, key, now);
 			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
 			__sync_fetch_and_add(&cfg->fdb_generation, 1);
 		}
@@ -259,10 +344,18 @@ int xdpbridge_rx(struct xdp_md *ctx)
 }
 
 /*
- * FDB ageing, run by the control loop with bpf_prog_test_run(): one pass over
- * the FDB in the kernel, deleting every learned entry older than the ageing
- * time. Walking in place costs a fraction of copying 1M entries out with
- * batch lookups and deleting them back (see docs/PERFORMANCE.md).
+ * FDB ageing, run by the control loop with bpf_prog_test_run().
+ *
+ * xdpbridge_age reads the ageing index ("fdb_ages"), a flat array: a live
+ * record costs one compare, and only a record older than the ageing time
+ * costs an FDB lookup (then a delete, or a resync if the entry was refreshed
+ * after the record). Walking the FDB hash itself costs ~90 ns per entry
+ * (a cache miss per element); this costs ~2 ns per record.
+ *
+ * xdpbridge_age_full walks the FDB hash (bpf_for_each_map_elem) and deletes
+ * every expired entry, tracked or not: the loader runs it when the data path
+ * reports an entry it could not track (config.age_untracked), and when it
+ * adopts a bridge whose control loop was away.
  */
 struct fdb_sweep {
 	__u64 now;
@@ -271,17 +364,43 @@ struct fdb_sweep {
 	__u32 seen;
 };
 
-__u32 sweep_removed;	/* result of the last xdpbridge_age run */
-__u32 sweep_seen;
+__u32 sweep_removed;	/* result of the last xdpbridge_age(_full) run */
+__u32 sweep_seen;	/* records in use (age), entries visited (age_full) */
 
-static long fdb_age_one(void *map, struct xb_fdb_key *key,
-			struct xb_fdb_entry *e, struct fdb_sweep *s)
+static __always_inline int entry_expired(const struct fdb_sweep *s, __u64 last_seen_ns)
 {
-	s->seen++;
-	/* Deleting the element being visited is allowed for hash maps. */
-	if ((__s64)(s->now - e->last_seen_ns) > (__s64)s->ageing_ns &&
-	    !bpf_map_delete_elem(map, key))
-		s->removed++;
+	return (__s64)(s->now - last_seen_ns) > (__s64)s->ageing_ns;
+}
+
+static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struct fdb_sweep *s)
+{
+	struct xb_fdb_entry *e;
+	struct xb_age_record *r;
+	struct xb_fdb_key key;
+	__u64 word;
+	__u32 way;
+
+	for (way = 0; way < XB_AGE_WAYS; way++) {
+		r = &b->way[way];
+		word = *fdb_key_word(&r->key);
+		if (!word)
+			continue;
+		s->seen++;
+		if (!entry_expired(s, r->last_seen_ns))
+			continue;
+		key = r->key;
+		e = bpf_map_lookup_elem(&fdb, &key);
+		if (e && e->age_slot == *blk * XB_AGE_WAYS + way) {
+			if (!entry_expired(s, e->last_seen_ns)) {
+				r->last_seen_ns = e->last_seen_ns;	/* refreshed since */
+				continue;
+			}
+			if (!bpf_map_delete_elem(&fdb, &key))
+				s->removed++;
+		}
+		/* Free it unless the data path re-claimed it meanwhile. */
+		__sync_val_compare_and_swap(fdb_key_word(&r->key), word, 0);
+	}
 	return 0;
 }
 
@@ -297,7 +416,36 @@ int xdpbridge_age(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	s.now = bpf_ktime_get_coarse_ns();
 	s.ageing_ns = cfg->ageing_ns;
-	bpf_for_each_map_elem(&fdb, fdb_age_one, &s, 0);
+	bpf_for_each_map_elem(&fdb_ages, age_block_sweep, &s, 0);
+	sweep_removed = s.removed;
+	sweep_seen = s.seen;
+	return XDP_DROP;
+}
+
+static long fdb_entry_sweep(void *map, struct xb_fdb_key *key,
+			    struct xb_fdb_entry *e, struct fdb_sweep *s)
+{
+	s->seen++;
+	/* Deleting the element being visited is allowed for hash maps; the
+	 * entry's record, if any, is freed by the next xdpbridge_age. */
+	if (entry_expired(s, e->last_seen_ns) && !bpf_map_delete_elem(map, key))
+		s->removed++;
+	return 0;
+}
+
+SEC("xdp")
+int xdpbridge_age_full(struct xdp_md *ctx)
+{
+	struct fdb_sweep s = {};
+	struct xb_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cfg)
+		return XDP_ABORTED;
+	s.now = bpf_ktime_get_coarse_ns();
+	s.ageing_ns = cfg->ageing_ns;
+	bpf_for_each_map_elem(&fdb, fdb_entry_sweep, &s, 0);
 	sweep_removed = s.removed;
 	sweep_seen = s.seen;
 	return XDP_DROP;

@@ -173,7 +173,7 @@ mode_on() {	# MODE SCENARIO
 	xdpbridge)
 		local extra=()
 		# Sized for them: the smallest power of two that holds FDB_BIG (the
-		# hash has that many buckets either way, and a sweep walks them all).
+		# hash has that many buckets either way, and a full walk visits them all).
 		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size "$(pow2_at_least $((FDB_BIG + 2048)))")
 		xbr load "$BR" "${ports[@]}" --detach "${extra[@]}" >/dev/null
 		;;
@@ -238,7 +238,7 @@ prefill() {
 	case $mode in
 	xdpbridge)
 		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
-		log "xdpbridge FDB: $("$X" fdbfill "/sys/fs/bpf/xdpbridge/$BR/fdb" "$FDB_BIG" "$p3")"
+		log "xdpbridge FDB: $("$X" fdbfill "$BR" "$FDB_BIG" "$p3")"
 		;;
 	linux_nf*)	# the Linux bridge learns them from frames sent by h3
 		taskset -c "$BENCH_CPU" "$X" gen --dev "$(peer 3)" --count "$FDB_BIG" --churn "$FDB_BIG" \
@@ -351,25 +351,30 @@ run_mode() {	# MODE: skip xdpbridge when the CLI is missing
 
 # --- control plane ------------------------------------------------------------------
 measure_sweep() {
-	local round=$1 n out pin p3
+	local round=$1 n out p3
 	for n in $SWEEP_SIZES; do
 		mode_on xdpbridge sweep
-		pin=/sys/fs/bpf/xdpbridge/$BR/fdb
 		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
-		# The loader's own sweep (fdb_age): over n live entries (none expires,
-		# the sweep that runs every few seconds), then over n that all expire.
-		"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
+		# The loader's own sweep (fdb_age, over the ageing index): over n live
+		# entries (none expires, the sweep that runs every few seconds), then
+		# the full FDB walk (fdb_age_full, run only when the data path reports
+		# an entry without a record), then the sweep over n that all expire.
+		log "fill $n live round $round: $("$X" fdbfill "$BR" "$n" "$p3")"
 		out=$("$X" sweep "$BR")
 		record "sweep_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
 			"$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
 		log "sweep $n live round $round: $out"
-		"$X" fdbfill "$pin" "$n" "$p3" 3600 >/dev/null
+		out=$("$X" sweep "$BR" --full)
+		record "sweep_full_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
+			"$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
+		log "full walk $n live round $round: $out"
+		"$X" fdbfill "$BR" "$n" "$p3" 3600 >/dev/null
 		out=$("$X" sweep "$BR")
 		record "sweep_expire_$n" xdpbridge "$round" "$(sed -E 's/.* ms=([0-9.]+).*/\1/' <<<"$out")" "$n" \
 			"$(sed -E 's/.*expired=([0-9]+).*/\1/' <<<"$out")" 1 ms
 		log "sweep $n expiring round $round: $out"
 		if xbr fdb flush "$BR" >/dev/null 2>&1; then
-			"$X" fdbfill "$pin" "$n" "$p3" >/dev/null
+			"$X" fdbfill "$BR" "$n" "$p3" >/dev/null
 			local t0 t1
 			t0=$(date +%s%N)
 			if xbr fdb flush "$BR" >/dev/null 2>&1; then

@@ -36,6 +36,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_info", MAP_FD(info_fd), sizeof(struct xb_port_info) },
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
 	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
+	{ "fdb_ages", MAP_FD(ages_fd), sizeof(struct xb_age_block) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -92,6 +93,8 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	}
 	err = bpf_map__set_max_entries(skel->maps.fdb, opts->fdb_size);
 	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.fdb_ages, xb_age_blocks(opts->fdb_size));
+	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.ports, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.flood_ports, opts->max_ports);
@@ -104,6 +107,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	/* Maps only: each port loads its own program instance (port_add). */
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, false);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, false);
+	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, false);
 	err = xdpbridge_bpf__load(skel);
 	if (err) {
 		pr_err("the kernel refused the bridge's maps (%s); run with -v for details", strerror(-err));
@@ -173,6 +177,8 @@ int bridge_open(const char *name, struct xb_bridge *br)
 			       name, m->name, name);
 			goto cleanup;
 		}
+		if (fd == br->ages_fd)	/* info was read just above */
+			br->age_block_mask = info.max_entries - 1;	/* a power of two */
 	}
 	return 0;
 cleanup:
@@ -202,8 +208,10 @@ int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
 	if (!skel)
 		return -errno;
 	skel->rodata->port_slot = slot;
+	skel->rodata->age_block_mask = br->age_block_mask;
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
+	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, which == XB_PROG_AGE);
 	bpf_object__for_each_map(map, skel->obj) {
 		const struct pinned_map *m = NULL;
 

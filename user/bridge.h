@@ -27,6 +27,8 @@ struct xb_bridge {
 	int info_fd;
 	int config_fd;
 	int cache_fd;
+	int ages_fd;
+	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 
 struct xdpbridge_bpf;
@@ -47,7 +49,7 @@ int bridge_open(const char *name, struct xb_bridge *br);
 void bridge_close(struct xb_bridge *br);
 enum xb_prog {
 	XB_PROG_RX,	/* the data path, one instance per port */
-	XB_PROG_AGE,	/* the FDB ageing sweep, run by the control loop */
+	XB_PROG_AGE,	/* the FDB ageing sweeps (index and full walk), run by the control loop */
 };
 
 /* Load one instance of a program sharing the bridge's maps; for XB_PROG_RX,

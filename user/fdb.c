@@ -252,19 +252,98 @@ int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager)
 	return bridge_prog_load(br, XB_PROG_AGE, 0, ager);
 }
 
-/* No generation bump: an expired entry is already a miss in every cache
- * (the cache keeps the entry's last_seen and checks it against the ageing). */
-int fdb_age(struct xdpbridge_bpf *ager)
+static int ager_run(struct bpf_program *prog, struct xdpbridge_bpf *ager)
 {
 	unsigned char frame[ETH_ZLEN] = { 0 };	/* the program ignores it */
 	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame, .data_size_in = sizeof(frame),
 		    .repeat = 1);
 
-	if (bpf_prog_test_run_opts(bpf_program__fd(ager->progs.xdpbridge_age), &run))
+	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run))
 		return -errno;
 	if (run.retval != XDP_DROP)
 		return -EIO;
 	return (int)ager->bss->sweep_removed;
+}
+
+/* No generation bump: an expired entry is already a miss in every cache
+ * (the cache keeps the entry's last_seen and checks it against the ageing). */
+int fdb_age(struct xdpbridge_bpf *ager)
+{
+	return ager_run(ager->progs.xdpbridge_age, ager);
+}
+
+int fdb_age_full(struct xdpbridge_bpf *ager)
+{
+	return ager_run(ager->progs.xdpbridge_age_full, ager);
+}
+
+/* The data path's age_claim, for entries written from user space: key's own
+ * record or a free one in key's two blocks (never an expired station's: its
+ * entry would lose its record). Not atomic against the data path (a whole
+ * block is rewritten); a record lost that way is claimed again at the
+ * station's next refresh. */
+static __u32 age_claim_user(const struct xb_bridge *br, const struct xb_fdb_key *key,
+			    __u64 last_seen_ns)
+{
+	struct xb_age_block b[2];
+	__u64 want = *(const __u64 *)key;
+	__u32 blk[2];
+
+	for (int which = 0; which < 2; which++) {
+		blk[which] = xb_age_block_of(key, br->age_block_mask, which);
+		if (bpf_map_lookup_elem(br->ages_fd, &blk[which], &b[which]))
+			return XB_AGE_NONE;
+	}
+	/* Pass 0: key's own record; pass 1: a free one. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int which = 0; which < 2; which++) {
+			for (__u32 way = 0; way < XB_AGE_WAYS; way++) {
+				struct xb_age_record *r = &b[which].way[way];
+				__u64 cur = *(const __u64 *)&r->key;
+
+				if (cur != (pass ? 0 : want))
+					continue;
+				r->key = *key;
+				r->last_seen_ns = last_seen_ns;
+				if (bpf_map_update_elem(br->ages_fd, &blk[which], &b[which], BPF_ANY))
+					return XB_AGE_NONE;
+				return blk[which] * XB_AGE_WAYS + way;
+			}
+		}
+	}
+	return XB_AGE_NONE;
+}
+
+int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
+		    struct xb_fdb_entry *entries, __u32 n)
+{
+	__u32 done = 0, count, untracked = 0;
+	struct xb_config cfg;
+	int err;
+
+	for (__u32 i = 0; i < n; i++) {
+		entries[i].age_slot = age_claim_user(br, &keys[i], entries[i].last_seen_ns);
+		entries[i].pad = 0;
+		untracked += entries[i].age_slot == XB_AGE_NONE;
+	}
+	while (done < n) {
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+		count = n - done < FDB_BATCH ? n - done : FDB_BATCH;
+		if (bpf_map_update_batch(br->fdb_fd, keys + done, entries + done, &count, &opts))
+			return -errno;
+		done += count;
+	}
+	if (untracked) {	/* as the data path does: the control loop walks the FDB */
+		err = bridge_config_get(br, &cfg);
+		if (err)
+			return err;
+		cfg.age_untracked += untracked;
+		err = bridge_config_set(br, &cfg);
+		if (err)
+			return err;
+	}
+	return bridge_fdb_changed(br);
 }
 
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)

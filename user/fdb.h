@@ -33,9 +33,18 @@ int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static);
 struct xdpbridge_bpf;
 /* Load the in-kernel ageing sweep for br; the caller destroys it. */
 int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager);
-/* One ageing sweep in the kernel: deletes learned entries older than the
- * configured ageing time. Returns the number removed or -errno. */
+/* One ageing sweep in the kernel over the ageing index ("fdb_ages"): deletes
+ * learned entries older than the configured ageing time and frees records
+ * whose entry is gone. Returns the number removed or -errno. */
 int fdb_age(struct xdpbridge_bpf *ager);
+/* The same by walking the whole FDB: also ages entries without a record
+ * (config.age_untracked). Slower: ~90 ns per entry. */
+int fdb_age_full(struct xdpbridge_bpf *ager);
+/* Write n learned entries (keys[i] -> entries[i], last_seen as given) the way
+ * the data path learns them, each with its ageing record (entries[i].age_slot
+ * is filled in). For tests, tools and the benchmark. Returns 0 or -errno. */
+int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
+		    struct xb_fdb_entry *entries, __u32 n);
 
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex);
 /* Delete key: static entry if there is one, else the learned one. */

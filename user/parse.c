@@ -104,3 +104,13 @@ uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec)
 		return 100;
 	return ms > 10000 ? 10000 : (uint32_t)ms;
 }
+
+bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_ns,
+		   uint64_t ageing_ns, uint64_t interval_ns)
+{
+	if (untracked != st->untracked_seen) {
+		st->untracked_seen = untracked;
+		st->until_ns = now_ns + ageing_ns + 2 * interval_ns;
+	}
+	return now_ns < st->until_ns;
+}

@@ -47,4 +47,17 @@ static inline __u64 fdb_entry_age_sec(__u64 now_ns, __u64 last_seen_ns)
  * an expired entry stays visible and occupies a slot. */
 uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec);
 
+/* Whether the next sweep must walk the whole FDB instead of the ageing
+ * index. Entries without an index record are counted by the data path
+ * (config.age_untracked); once that count changes, full walks are due until
+ * such an entry has had time to expire and be seen expired: one ageing time
+ * plus two sweep intervals. A fresh state (zeroed) with a non-zero count
+ * counts as a change: a restarted loop cannot know when they were learned. */
+struct full_walk_state {
+	uint32_t untracked_seen;
+	uint64_t until_ns;
+};
+bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_ns,
+		   uint64_t ageing_ns, uint64_t interval_ns);
+
 #endif

@@ -258,7 +258,8 @@ static int fdb_get(const uint8_t *mac, struct xb_fdb_entry *e)
 	return bpf_map__lookup_elem(skel->maps.fdb, &key, sizeof(key), e, sizeof(*e), 0);
 }
 
-/* Write a learned entry directly, as if learned at last_seen_ns. */
+/* Write a learned entry as if learned at last_seen_ns: with its ageing
+ * record, through the loader's fdb_learned_put. */
 static void fdb_put(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 {
 	struct xb_fdb_entry e = { .ifindex = ifindex, .slot = slot_of(ifindex),
@@ -266,9 +267,9 @@ static void fdb_put(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 	struct xb_fdb_key key = fdb_key(mac);
 	int err;
 
-	err = bpf_map__update_elem(skel->maps.fdb, &key, sizeof(key), &e, sizeof(e), BPF_ANY);
+	err = fdb_learned_put(&test_br, &key, &e, 1);
 	cr_assert_eq(err, 0, "fdb[%s] update: %s", xb_mac_str(mac), strerror(-err));
-	fdb_changed();
+	cr_assert_neq(e.age_slot, XB_AGE_NONE, "fdb[%s] got no ageing record", xb_mac_str(mac));
 }
 
 static void static_put(const uint8_t *mac, int ifindex)
@@ -292,6 +293,21 @@ static unsigned int fdb_count(void)
 		key = next;
 		prev = &key;
 		n++;
+	}
+	return n;
+}
+
+/* Records of "fdb_ages" holding a station. */
+static unsigned int age_records_used(void)
+{
+	struct xb_age_block b;
+	unsigned int n = 0;
+
+	for (__u32 blk = 0; blk < xb_age_blocks(FDB_SIZE); blk++) {
+		if (bpf_map__lookup_elem(skel->maps.fdb_ages, &blk, sizeof(blk), &b, sizeof(b), 0))
+			continue;
+		for (__u32 way = 0; way < XB_AGE_WAYS; way++)
+			n += *(const __u64 *)&b.way[way].key != 0;
 	}
 	return n;
 }
@@ -433,6 +449,9 @@ static void datapath_setup(void)
 	cr_assert_not_null(skel, "xdpbridge_bpf__open: %s", strerror(errno));
 	err = bpf_map__set_max_entries(skel->maps.fdb, FDB_SIZE);
 	cr_assert_eq(err, 0, "set fdb max_entries: %s", strerror(-err));
+	err = bpf_map__set_max_entries(skel->maps.fdb_ages, xb_age_blocks(FDB_SIZE));
+	cr_assert_eq(err, 0, "set fdb_ages max_entries: %s", strerror(-err));
+	skel->rodata->age_block_mask = xb_age_blocks(FDB_SIZE) - 1;
 	err = xdpbridge_bpf__load(skel);
 	if (err == -EPERM || err == -EACCES || err == -ENOSYS || err == -EOPNOTSUPP)
 		cr_skip_test("BPF unavailable: loading the program failed: %s", strerror(-err));
@@ -453,6 +472,8 @@ static void datapath_setup(void)
 		.info_fd = bpf_map__fd(skel->maps.port_info),
 		.config_fd = bpf_map__fd(skel->maps.config),
 		.cache_fd = bpf_map__fd(skel->maps.fdb_cache),
+		.ages_fd = bpf_map__fd(skel->maps.fdb_ages),
+		.age_block_mask = xb_age_blocks(FDB_SIZE) - 1,
 	};
 	struct xb_bridge br = test_br;
 	for (i = 0; i < NPORTS; i++) {
@@ -639,13 +660,18 @@ Test(datapath, stale_port_falls_back_to_flood)
 
 /* ---- per-CPU FDB cache ---------------------------------------------------- */
 
-/* Move an entry behind the loader's back: no generation bump. */
+/* Move an entry behind the loader's back: no generation bump (the entry
+ * keeps its ageing record). */
 static void fdb_put_raw(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
 {
 	struct xb_fdb_entry e = { .ifindex = ifindex, .slot = slot_of(ifindex),
-				  .last_seen_ns = last_seen_ns };
+				  .last_seen_ns = last_seen_ns, .age_slot = XB_AGE_NONE };
 	struct xb_fdb_key key = fdb_key(mac);
+	struct xb_fdb_entry old;
 	int err;
+
+	if (!fdb_get(mac, &old))
+		e.age_slot = old.age_slot;
 
 	err = bpf_map__update_elem(skel->maps.fdb, &key, sizeof(key), &e, sizeof(e), BPF_ANY);
 	cr_assert_eq(err, 0, "fdb[%s] raw update: %s", xb_mac_str(mac), strerror(-err));
@@ -799,13 +825,173 @@ Test(datapath, ageing_sweep_removes_only_expired_learned_entries)
 	cr_assert_eq(fdb_get(MAC_D, &e), -ENOENT, "the expired entry is gone");
 	cr_assert_eq(fdb_get(MAC_S, &e), 0, "the live entry stays");
 	cr_assert_eq(fdb_get(MAC_E, &e), 0, "a future timestamp is 'just seen', not expired");
-	cr_assert_eq(ager->bss->sweep_seen, 3, "the sweep visits every learned entry, seen %u",
+	cr_assert_eq(ager->bss->sweep_seen, 3, "the sweep visits every learned entry's record, seen %u",
 		     ager->bss->sweep_seen + 0);
+	cr_assert_eq(age_records_used(), 2, "the removed entry's record is free again, %u in use",
+		     age_records_used());
 
 	set_config(4 * NS_PER_SEC, 1);					/* `set ageing 4` */
 	removed = fdb_age(ager);
 	cr_assert_eq(removed, 1, "a shorter ageing time applies at the next sweep, removed %d", removed);
 	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "the 5 s old entry is gone with ageing 4 s");
+	xdpbridge_bpf__destroy(ager);
+}
+
+/* ---- ageing index ("fdb_ages") --------------------------------------------- */
+
+static struct xb_age_record age_record(__u32 idx)
+{
+	struct xb_age_block b;
+	__u32 blk = idx / XB_AGE_WAYS;
+	int err;
+
+	cr_assert_lt(blk, xb_age_blocks(FDB_SIZE), "record %u out of the table", idx);
+	err = bpf_map__lookup_elem(skel->maps.fdb_ages, &blk, sizeof(blk), &b, sizeof(b), 0);
+	cr_assert_eq(err, 0, "fdb_ages[%u] lookup: %s", blk, strerror(-err));
+	return b.way[idx % XB_AGE_WAYS];
+}
+
+/* Overwrite every record of the table with fake stations seen at last_seen_ns. */
+static void age_records_fill(__u64 last_seen_ns)
+{
+	struct xb_age_block b;
+	int err;
+
+	for (__u32 blk = 0; blk < xb_age_blocks(FDB_SIZE); blk++) {
+		for (__u32 way = 0; way < XB_AGE_WAYS; way++) {
+			memset(&b.way[way].key, 0, sizeof(b.way[way].key));
+			b.way[way].key.mac[0] = 0x02;
+			b.way[way].key.mac[1] = 0xee;
+			b.way[way].key.mac[4] = (uint8_t)blk;
+			b.way[way].key.mac[5] = (uint8_t)way;
+			b.way[way].last_seen_ns = last_seen_ns;
+		}
+		err = bpf_map__update_elem(skel->maps.fdb_ages, &blk, sizeof(blk), &b, sizeof(b), BPF_ANY);
+		cr_assert_eq(err, 0, "fdb_ages[%u] update: %s", blk, strerror(-err));
+	}
+}
+
+static void assert_record_of(const uint8_t *mac, const char *what)
+{
+	struct xb_fdb_key key = fdb_key(mac);
+	struct xb_age_record r;
+	struct xb_fdb_entry e;
+
+	cr_assert_eq(fdb_get(mac, &e), 0, "%s: %s is not in fdb", what, xb_mac_str(mac));
+	cr_assert_neq(e.age_slot, XB_AGE_NONE, "%s: fdb[%s] has no ageing record", what, xb_mac_str(mac));
+	r = age_record(e.age_slot);
+	cr_assert(!memcmp(&r.key, &key, sizeof(key)), "%s: record %u holds %s, not %s", what,
+		  e.age_slot, xb_mac_str(r.key.mac), xb_mac_str(mac));
+	cr_assert_eq(r.last_seen_ns, e.last_seen_ns, "%s: record %u last_seen %llu, entry's %llu",
+		     what, e.age_slot, (unsigned long long)r.last_seen_ns,
+		     (unsigned long long)e.last_seen_ns);
+	cr_assert(e.age_slot / XB_AGE_WAYS == xb_age_block_of(&key, xb_age_blocks(FDB_SIZE) - 1, 0) ||
+		  e.age_slot / XB_AGE_WAYS == xb_age_block_of(&key, xb_age_blocks(FDB_SIZE) - 1, 1),
+		  "%s: record %u is in neither of %s's blocks", what, e.age_slot, xb_mac_str(mac));
+}
+
+static struct xdpbridge_bpf *ager_open(void)
+{
+	struct xdpbridge_bpf *ager = NULL;
+	int err = fdb_ager_open(&test_br, &ager);
+
+	cr_assert_eq(err, 0, "fdb_ager_open: %s", strerror(-err));
+	return ager;
+}
+
+Test(datapath, learning_claims_an_ageing_record_and_refresh_stamps_it)
+{
+	struct xb_fdb_entry e1, e2;
+
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_record_of(MAC_S, "new station");
+	cr_assert_eq(age_records_used(), 1, "one record in use, got %u", age_records_used());
+	cr_assert_eq(fdb_get(MAC_S, &e1), 0, "S learned");
+
+	fdb_put_raw(MAC_S, port[A], ago(2 * NS_PER_SEC));	/* due for a refresh */
+	fdb_changed();
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_record_of(MAC_S, "refreshed station");
+
+	fdb_changed();
+	send_frame(port[B], MAC_BCAST, MAC_S);			/* S moves to B */
+	assert_record_of(MAC_S, "moved station");
+	cr_assert_eq(fdb_get(MAC_S, &e2), 0, "S still learned");
+	cr_assert_eq(e2.ifindex, (__u32)port[B], "S moved to B");
+	cr_assert_eq(e2.age_slot, e1.age_slot, "a move keeps the record (%u -> %u)",
+		     e1.age_slot, e2.age_slot);
+	cr_assert_eq(age_records_used(), 1, "still one record in use, got %u", age_records_used());
+}
+
+Test(datapath, lost_record_is_claimed_again_at_the_next_refresh)
+{
+	struct xb_fdb_entry e;
+	struct xb_age_block b;
+	__u32 blk;
+	int err;
+
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S learned");
+	blk = e.age_slot / XB_AGE_WAYS;		/* a user-space writer lost it */
+	err = bpf_map__lookup_elem(skel->maps.fdb_ages, &blk, sizeof(blk), &b, sizeof(b), 0);
+	cr_assert_eq(err, 0, "fdb_ages lookup: %s", strerror(-err));
+	memset(&b.way[e.age_slot % XB_AGE_WAYS], 0, sizeof(b.way[0]));
+	err = bpf_map__update_elem(skel->maps.fdb_ages, &blk, sizeof(blk), &b, sizeof(b), BPF_ANY);
+	cr_assert_eq(err, 0, "fdb_ages update: %s", strerror(-err));
+
+	fdb_put_raw(MAC_S, port[A], ago(2 * NS_PER_SEC));
+	fdb_changed();
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_record_of(MAC_S, "station after its record was lost");
+}
+
+Test(datapath, sweep_frees_orphan_records_and_resyncs_refreshed_ones)
+{
+	struct xdpbridge_bpf *ager;
+	struct xb_fdb_key key = fdb_key(MAC_D);
+	struct xb_fdb_entry e;
+	int removed, err;
+
+	set_config(10 * NS_PER_SEC, 0);
+	fdb_put(MAC_D, port[B], ago(11 * NS_PER_SEC));
+	fdb_put(MAC_S, port[A], ago(11 * NS_PER_SEC));
+	/* D's entry goes (as an LRU eviction or flush would), its record stays;
+	 * S's entry was refreshed after its record (the record lags). */
+	err = bpf_map__delete_elem(skel->maps.fdb, &key, sizeof(key), 0);
+	cr_assert_eq(err, 0, "fdb delete D: %s", strerror(-err));
+	fdb_put_raw(MAC_S, port[A], ago(1 * NS_PER_SEC));
+
+	ager = ager_open();
+	removed = fdb_age(ager);
+	cr_assert_eq(removed, 0, "nothing to delete (D is gone, S is live), removed %d", removed);
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S stays");
+	assert_record_of(MAC_S, "S's record took the entry's time");
+	cr_assert_eq(age_records_used(), 1, "D's orphan record is free, %u in use", age_records_used());
+	xdpbridge_bpf__destroy(ager);
+}
+
+Test(datapath, full_table_leaves_entries_to_the_full_walk)
+{
+	struct xdpbridge_bpf *ager;
+	struct xb_fdb_entry e;
+	__u32 untracked;
+	int removed;
+
+	set_config(10 * NS_PER_SEC, 0);
+	untracked = get_config().age_untracked;
+	age_records_fill(now_coarse());			/* every record a live station's */
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S is learned even with the index full");
+	cr_assert_eq(e.age_slot, XB_AGE_NONE, "no record left for S, got %u", e.age_slot);
+	cr_assert_eq(get_config().age_untracked, untracked + 1, "the data path reports it");
+
+	fdb_put_raw(MAC_S, port[A], ago(11 * NS_PER_SEC));
+	ager = ager_open();
+	removed = fdb_age(ager);
+	cr_assert_eq(removed, 0, "the index sweep cannot see S, removed %d", removed);
+	removed = fdb_age_full(ager);
+	cr_assert_eq(removed, 1, "the full walk removes expired S, removed %d", removed);
+	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "S is gone");
 	xdpbridge_bpf__destroy(ager);
 }
 

@@ -224,6 +224,40 @@ test_ageing() {
 	assert_recv r2 2 "h2 aged out: unicast h1 -> h2 at h2"
 }
 
+# With the ageing index full, a station is learned without its record; the
+# data path reports it and the control loop then walks the whole FDB, so the
+# station still ages out.
+test_ageing_untracked() {
+	need_xdpbridge
+	need_cmd bpftool jq
+	local blocks blk way val untracked slot
+	TOPO_V6=0 topo_up 2
+	br_load --ageing 2 --fdb-size 32 $(ports 1 2)
+	# Every record a live fake station's (last seen in the far future).
+	blocks=$(bpftool -j map show pinned "$PIN_ROOT/$BR/fdb_ages" | jq .max_entries)
+	[ "$blocks" -ge 1 ] || fail "fdb_ages has no blocks: $blocks"
+	for ((blk = 0; blk < blocks; blk++)); do
+		val=""
+		for ((way = 0; way < 16; way++)); do
+			val+="02 ee 00 00 $(printf '%02x %02x' "$blk" "$way") 00 00 ff ff ff ff ff ff ff 7f "
+		done
+		# shellcheck disable=SC2086
+		must bpftool map update pinned "$PIN_ROOT/$BR/fdb_ages" key "$blk" 0 0 0 value hex $val
+	done
+	send_from 2 --dst "$UNUSED_MAC"
+	wait_for 1 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
+	slot=$(bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb" |
+		jq --argjson m "$(mac_json_array "$(mac 2)")" '[.[] | (.formatted // .) | select(.key.mac == $m) | .value.age_slot][0]')
+	[ "$slot" = 4294967295 ] || fail "h2 got ageing record $slot in a full index"
+	untracked=$(bpftool -j map dump pinned "$PIN_ROOT/$BR/config" | jq '.[0] | (.formatted // .) | .value.age_untracked')
+	[ "$untracked" -ge 1 ] || fail "the data path did not report the untracked entry (age_untracked $untracked)"
+	log "ok: h2 learned without a record, age_untracked $untracked"
+	wait_for 6 eval 'bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb" |
+		jq -e --argjson m "$(mac_json_array "$(mac 2)")" "[.[] | (.formatted // .) | select(.key.mac == \$m)] | length == 0" >/dev/null' ||
+		fail "untracked h2 still in the pinned fdb map 6 s after its frame with --ageing 2"
+	log "ok: the full walk aged out the untracked entry"
+}
+
 # `set BRIDGE ageing SEC` takes effect on a running bridge.
 test_set_ageing() {
 	need_xdpbridge

@@ -105,3 +105,26 @@ Test(ageing, sweep_interval_bounds)
 	cr_assert_eq(ageing_sweep_interval_ms(300), 10000, "default ageing sweeps at the ceiling");
 	cr_assert_eq(ageing_sweep_interval_ms(1000000), 10000);
 }
+
+Test(ageing, full_walk_only_while_untracked_entries_may_live)
+{
+	const uint64_t s = 1000000000ULL, ageing = 10 * s, interval = 1 * s;
+	struct full_walk_state st = { 0 };
+
+	cr_assert(!full_walk_due(&st, 0, 100 * s, ageing, interval), "nothing untracked: index sweeps");
+	cr_assert(!full_walk_due(&st, 0, 200 * s, ageing, interval));
+	cr_assert(full_walk_due(&st, 1, 201 * s, ageing, interval), "an untracked entry: full walks");
+	cr_assert(full_walk_due(&st, 1, 212 * s, ageing, interval),
+		  "still due when the entry may just have expired (ageing + 1 interval)");
+	cr_assert(!full_walk_due(&st, 1, 213 * s, ageing, interval),
+		  "not due once it had ageing + 2 intervals to expire");
+	cr_assert(full_walk_due(&st, 3, 300 * s, ageing, interval), "new ones: due again");
+	cr_assert(full_walk_due(&st, 3, 305 * s, ageing, interval));
+	cr_assert(full_walk_due(&st, 4, 312 * s, ageing, interval), "another extends the window");
+	cr_assert(full_walk_due(&st, 4, 320 * s, ageing, interval));
+	cr_assert(!full_walk_due(&st, 4, 324 * s, ageing, interval));
+
+	st = (struct full_walk_state){ 0 };
+	cr_assert(full_walk_due(&st, 7, 400 * s, ageing, interval),
+		  "a restarted loop seeing a non-zero count walks for one ageing time");
+}

@@ -350,10 +350,26 @@ run_mode() {	# MODE: skip xdpbridge when the CLI is missing
 }
 
 # --- control plane ------------------------------------------------------------------
+stop_control_loop() {	# BRIDGE
+	local pid i
+	pid=$(cat "/run/xdpbridge/$1.pid" 2>/dev/null) || return 0
+	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == xdpbridge* ]] || return 0	# stale
+	kill "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	die "the control loop of $1 (pid $pid) did not stop"
+}
+
 measure_sweep() {
 	local round=$1 n out p3
 	for n in $SWEEP_SIZES; do
 		mode_on xdpbridge sweep
+		# Time the sweep alone: stop the bridge's control loop (the bridge keeps
+		# forwarding), or its own sweeps every few seconds would race with the
+		# fills and the timed runs.
+		stop_control_loop "$BR"
 		p3=$(ip -n "$NSB" -o link show p3 | cut -d: -f1)
 		# The loader's own sweep (fdb_age, over the ageing index): over n live
 		# entries (none expires, the sweep that runs every few seconds), then

@@ -279,11 +279,11 @@ int fdb_age_full(struct xdpbridge_bpf *ager)
 
 /* The data path's age_claim, for entries written from user space: key's own
  * record or a free one in key's two blocks (never an expired station's: its
- * entry would lose its record). Not atomic against the data path (a whole
- * block is rewritten); a record lost that way is claimed again at the
- * station's next refresh. */
-static __u32 age_claim_user(const struct xb_bridge *br, const struct xb_fdb_key *key,
-			    __u64 last_seen_ns)
+ * entry would lose its record). Fills *block with that block, the record
+ * written in, for the caller to store after the entry; returns the record's
+ * index or XB_AGE_NONE. */
+static __u32 age_record_place(const struct xb_bridge *br, const struct xb_fdb_key *key,
+			      __u64 last_seen_ns, __u32 *blk_out, struct xb_age_block *block)
 {
 	struct xb_age_block b[2];
 	__u64 want = *(const __u64 *)key;
@@ -305,8 +305,8 @@ static __u32 age_claim_user(const struct xb_bridge *br, const struct xb_fdb_key 
 					continue;
 				r->key = *key;
 				r->last_seen_ns = last_seen_ns;
-				if (bpf_map_update_elem(br->ages_fd, &blk[which], &b[which], BPF_ANY))
-					return XB_AGE_NONE;
+				*blk_out = blk[which];
+				*block = b[which];
 				return blk[which] * XB_AGE_WAYS + way;
 			}
 		}
@@ -314,25 +314,33 @@ static __u32 age_claim_user(const struct xb_bridge *br, const struct xb_fdb_key 
 	return XB_AGE_NONE;
 }
 
+/*
+ * Entry first, record second: a sweep in between sees the old record (or
+ * none) next to the new entry, and at worst copies the entry's time into it.
+ * The other order would let a sweep copy the old entry's time into the new
+ * record and keep an expired entry for another ageing time. Not atomic
+ * against the data path (a whole block is rewritten); a record lost that way
+ * is claimed again at the station's next refresh.
+ */
 int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 		    struct xb_fdb_entry *entries, __u32 n)
 {
-	__u32 done = 0, count, untracked = 0;
+	struct xb_age_block block;
+	__u32 untracked = 0, blk = 0;
 	struct xb_config cfg;
 	int err;
 
 	for (__u32 i = 0; i < n; i++) {
-		entries[i].age_slot = age_claim_user(br, &keys[i], entries[i].last_seen_ns);
-		entries[i].pad = 0;
-		untracked += entries[i].age_slot == XB_AGE_NONE;
-	}
-	while (done < n) {
-		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		struct xb_fdb_entry *e = &entries[i];
 
-		count = n - done < FDB_BATCH ? n - done : FDB_BATCH;
-		if (bpf_map_update_batch(br->fdb_fd, keys + done, entries + done, &count, &opts))
+		e->age_slot = age_record_place(br, &keys[i], e->last_seen_ns, &blk, &block);
+		e->pad = 0;
+		if (bpf_map_update_elem(br->fdb_fd, &keys[i], e, BPF_ANY))
 			return -errno;
-		done += count;
+		if (e->age_slot == XB_AGE_NONE)
+			untracked++;
+		else if (bpf_map_update_elem(br->ages_fd, &blk, &block, BPF_ANY))
+			return -errno;
 	}
 	if (untracked) {	/* as the data path does: the control loop walks the FDB */
 		err = bridge_config_get(br, &cfg);

@@ -49,6 +49,13 @@ void print_bridge(const struct bridge_summary *b)
 	print_uint(PRINT_ANY, "max_ports", " max_ports %" PRIu64, b->max_ports);
 	print_uint(PRINT_ANY, "learned", " learned %" PRIu64, b->learned);
 	print_uint(PRINT_ANY, "static", " static %" PRIu64, b->cfg.static_count);
+	/* Stations learned without an ageing record (the index was full): the
+	 * control loop then walks the whole FDB. Text shows it only when it
+	 * happened; a growing count says --fdb-size is too small. */
+	if (b->cfg.age_untracked)
+		print_uint(PRINT_ANY, "unindexed", " unindexed %" PRIu64, b->cfg.age_untracked);
+	else
+		print_uint(PRINT_JSON, "unindexed", NULL, 0);
 	if (b->cfg.flags & XB_CFG_HOST_PORT)
 		print_string(PRINT_ANY, "host_iface", " host_iface %s", b->name);
 	else

@@ -251,7 +251,9 @@ test_ageing_untracked() {
 	[ "$slot" = 4294967295 ] || fail "h2 got ageing record $slot in a full index"
 	untracked=$(bpftool -j map dump pinned "$PIN_ROOT/$BR/config" | jq '.[0] | (.formatted // .) | .value.age_untracked')
 	[ "$untracked" -ge 1 ] || fail "the data path did not report the untracked entry (age_untracked $untracked)"
-	log "ok: h2 learned without a record, age_untracked $untracked"
+	xrun "$XDPBRIDGE" show "$BR"
+	grep -q " unindexed $untracked " "$XB_TMP/out" || fail "'show' does not report the unindexed learns: $(cat "$XB_TMP/out")"
+	log "ok: h2 learned without a record, age_untracked $untracked (shown by 'show')"
 	wait_for 6 eval 'bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb" |
 		jq -e --argjson m "$(mac_json_array "$(mac 2)")" "[.[] | (.formatted // .) | select(.key.mac == \$m)] | length == 0" >/dev/null' ||
 		fail "untracked h2 still in the pinned fdb map 6 s after its frame with --ageing 2"

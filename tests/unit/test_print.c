@@ -128,3 +128,15 @@ Test(print, bridge_summary, .fini = teardown)
 			 "    port br0-p ifindex 9 mode native host\n"
 			 "    port eth1 ifindex 4 mode generic\n");
 }
+
+Test(print, bridge_summary_unindexed, .fini = teardown)
+{
+	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC, .age_untracked = 7 },
+				    .fdb_size = 16, .max_ports = 64 };
+
+	capture(false, false);
+	print_bridge(&b);
+	cr_assert_str_eq(captured(),
+			 "bridge br0 ageing 300 fdb_size 16 max_ports 64 learned 0 static 0 unindexed 7 "
+			 "control_pid none\n", "text shows unindexed learns once there are any");
+}

@@ -404,22 +404,36 @@ static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struc
 	return 0;
 }
 
-SEC("xdp")
-int xdpbridge_age(struct xdp_md *ctx)
+/* The sweep's clock and ageing time: 0, or -1 without a config. */
+static __always_inline int sweep_start(struct fdb_sweep *s)
 {
-	struct fdb_sweep s = {};
 	struct xb_config *cfg;
 	__u32 zero = 0;
 
 	cfg = bpf_map_lookup_elem(&config, &zero);
 	if (!cfg)
-		return XDP_ABORTED;
-	s.now = bpf_ktime_get_coarse_ns();
-	s.ageing_ns = cfg->ageing_ns;
-	bpf_for_each_map_elem(&fdb_ages, age_block_sweep, &s, 0);
-	sweep_removed = s.removed;
-	sweep_seen = s.seen;
+		return -1;
+	s->now = bpf_ktime_get_coarse_ns();
+	s->ageing_ns = cfg->ageing_ns;
+	return 0;
+}
+
+static __always_inline int sweep_done(const struct fdb_sweep *s)
+{
+	sweep_removed = s->removed;
+	sweep_seen = s->seen;
 	return XDP_DROP;
+}
+
+SEC("xdp")
+int xdpbridge_age(struct xdp_md *ctx)
+{
+	struct fdb_sweep s = {};
+
+	if (sweep_start(&s))
+		return XDP_ABORTED;
+	bpf_for_each_map_elem(&fdb_ages, age_block_sweep, &s, 0);
+	return sweep_done(&s);
 }
 
 static long fdb_entry_sweep(void *map, struct xb_fdb_key *key,
@@ -437,18 +451,11 @@ SEC("xdp")
 int xdpbridge_age_full(struct xdp_md *ctx)
 {
 	struct fdb_sweep s = {};
-	struct xb_config *cfg;
-	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!cfg)
+	if (sweep_start(&s))
 		return XDP_ABORTED;
-	s.now = bpf_ktime_get_coarse_ns();
-	s.ageing_ns = cfg->ageing_ns;
 	bpf_for_each_map_elem(&fdb, fdb_entry_sweep, &s, 0);
-	sweep_removed = s.removed;
-	sweep_seen = s.seen;
-	return XDP_DROP;
+	return sweep_done(&s);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

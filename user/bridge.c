@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,7 +148,8 @@ cleanup:
 	return err;
 }
 
-int bridge_open(const char *name, struct xb_bridge *br)
+/* report: print what is wrong (unload opens quietly: it removes either way). */
+static int bridge_open_pins(const char *name, struct xb_bridge *br, bool report)
 {
 	char path[PATH_MAX * 2];
 	int err;
@@ -165,16 +167,18 @@ int bridge_open(const char *name, struct xb_bridge *br)
 		fd = bpf_obj_get(path);
 		if (fd < 0) {
 			err = -errno;
-			pr_err("bridge %s is incomplete (%s: %s): run 'xdpbridge unload %s' and load it again",
-			       name, path, strerror(-err), name);
+			if (report)
+				pr_err("bridge %s is incomplete (%s: %s): run 'xdpbridge unload %s' and load it again",
+				       name, path, strerror(-err), name);
 			goto cleanup;
 		}
 		*bridge_fd(br, m) = fd;
 		if (m->value_size && (bpf_obj_get_info_by_fd(fd, &info, &len) ||
 				      info.value_size != m->value_size)) {
 			err = -EPROTO;
-			pr_err("bridge %s was loaded by an incompatible xdpbridge (map %s): run 'xdpbridge unload %s' first",
-			       name, m->name, name);
+			if (report)
+				pr_err("bridge %s was loaded by an incompatible xdpbridge (map %s): run 'xdpbridge unload %s' first",
+				       name, m->name, name);
 			goto cleanup;
 		}
 		if (fd == br->ages_fd)	/* info was read just above */
@@ -184,6 +188,35 @@ int bridge_open(const char *name, struct xb_bridge *br)
 cleanup:
 	bridge_close(br);
 	return err;
+}
+
+int bridge_open(const char *name, struct xb_bridge *br)
+{
+	return bridge_open_pins(name, br, true);
+}
+
+/* config.flags read straight from the pin, for a bridge bridge_open refuses
+ * (incomplete, or pinned by another xdpbridge version: flags has kept its
+ * offset). 0 when unreadable. */
+static __u32 bridge_flags_from_pin(const char *name)
+{
+	unsigned char value[256] = { 0 };
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), zero = 0, flags = 0;
+	char path[PATH_MAX * 2];
+	int fd;
+
+	bridge_pin_dir(name, path, sizeof(path));
+	strncat(path, "/config", sizeof(path) - strlen(path) - 1);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.value_size <= sizeof(value) &&
+	    info.value_size >= offsetof(struct xb_config, flags) + sizeof(flags) &&
+	    !bpf_map_lookup_elem(fd, &zero, value))
+		memcpy(&flags, value + offsetof(struct xb_config, flags), sizeof(flags));
+	close(fd);
+	return flags;
 }
 
 void bridge_close(struct xb_bridge *br)
@@ -614,13 +647,16 @@ int bridge_destroy(const char *name)
 	DIR *dir;
 	int err;
 
-	err = bridge_open(name, &br);
+	err = bridge_open_pins(name, &br, false);
 	if (!err) {
 		port_for_each(&br, collect_port, &cursor);
 		for (__u32 *p = ifindexes; p < cursor; p++)
 			port_remove(&br, *p);
 		bridge_config_get(&br, &cfg);
 		bridge_close(&br);
+	} else {
+		/* Its ports detach when their link pins go, below. */
+		cfg.flags = bridge_flags_from_pin(name);
 	}
 	/* The host interface goes with the bridge (its peer, a port, with it). */
 	if (cfg.flags & XB_CFG_HOST_PORT) {

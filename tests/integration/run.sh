@@ -522,6 +522,22 @@ test_unload_leaves_nothing() {
 	assert_one_stderr_line "unload of a bridge that is not loaded"
 }
 
+# A bridge missing a pin (half removed, or pinned by an xdpbridge from before
+# the ageing index) is refused by every command but unload, which removes it
+# whole and quietly: ports detached, host interface and pins gone.
+test_unload_incomplete_bridge() {
+	need_xdpbridge
+	topo_up 2
+	br_load $(ports 1 2)
+	must rm "$PIN_ROOT/$BR/fdb_ages"
+	xrun "$XDPBRIDGE" fdb show "$BR"
+	assert_rc 1 "fdb show of an incomplete bridge"
+	grep -q "unload $BR" "$XB_TMP/err" || fail "the error does not say to unload: $(cat "$XB_TMP/err")"
+	must "$XDPBRIDGE" unload "$BR"
+	[ ! -s "$XB_TMP/err" ] || fail "unload of an incomplete bridge printed: $(cat "$XB_TMP/err")"
+	assert_nothing_left "$BR" "unload of an incomplete bridge" $(ports 1 2)
+}
+
 # unload stops a foreground control loop; a second load while it runs is refused.
 test_unload_stops_foreground_loop() {
 	local lpid i

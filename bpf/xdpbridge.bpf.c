@@ -353,9 +353,8 @@ int xdpbridge_rx(struct xdp_md *ctx)
  * (a cache miss per element); this costs ~2 ns per record.
  *
  * xdpbridge_age_full walks the FDB hash (bpf_for_each_map_elem) and deletes
- * every expired entry, tracked or not: the loader runs it when the data path
- * reports an entry it could not track (config.age_untracked), and when it
- * adopts a bridge whose control loop was away.
+ * every expired entry, tracked or not: the loader runs it once the entries
+ * the data path could not index (config.age_untracked) can have expired.
  */
 struct fdb_sweep {
 	__u64 now;

@@ -180,10 +180,12 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 			next_sweep = now;
 		full = full_walk_due(&full_walk, cfg.age_untracked, now, cfg.ageing_ns,
 				     (__u64)interval_ms * 1000000ULL);
-		if (now >= next_sweep) {
+		if (now >= next_sweep || full) {
 			err = ctl_sweep(br, ager, full);
 			if (err)
 				pr_warn("bridge %s: FDB ageing sweep failed: %s", br->name, strerror(-err));
+			else if (full)
+				full_walk_done(&full_walk, now);
 			next_sweep = now + (__u64)interval_ms * 1000000ULL;
 		}
 		sleep_ms(interval_ms < 1000 ? interval_ms : 1000);

@@ -110,7 +110,12 @@ bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_
 {
 	if (untracked != st->untracked_seen) {
 		st->untracked_seen = untracked;
-		st->until_ns = now_ns + ageing_ns + 2 * interval_ns;
+		st->expired_ns = now_ns + ageing_ns + interval_ns;
 	}
-	return now_ns < st->until_ns;
+	return st->expired_ns && now_ns >= st->expired_ns && st->last_full_ns < st->expired_ns;
+}
+
+void full_walk_done(struct full_walk_state *st, uint64_t now_ns)
+{
+	st->last_full_ns = now_ns;
 }

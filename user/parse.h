@@ -48,16 +48,21 @@ static inline __u64 fdb_entry_age_sec(__u64 now_ns, __u64 last_seen_ns)
 uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec);
 
 /* Whether the next sweep must walk the whole FDB instead of the ageing
- * index. Entries without an index record are counted by the data path
- * (config.age_untracked); once that count changes, full walks are due until
- * such an entry has had time to expire and be seen expired: one ageing time
- * plus two sweep intervals. A fresh state (zeroed) with a non-zero count
- * counts as a change: a restarted loop cannot know when they were learned. */
+ * index. The data path counts the stations it learned without an index
+ * record (config.age_untracked). Each such station was last seen before the
+ * count last changed (a refresh retries the claim and counts a new failure),
+ * so it has expired one ageing time (plus a sweep interval of slack) after
+ * that: one full walk then deletes it. The walk stays due until it ran
+ * (full_walk_done), however late the loop gets there. A zeroed state that
+ * sees a non-zero count treats it as a change: a restarted loop cannot know
+ * when those stations were learned. */
 struct full_walk_state {
 	uint32_t untracked_seen;
-	uint64_t until_ns;
+	uint64_t expired_ns;	/* every untracked station has expired by then; 0: none */
+	uint64_t last_full_ns;	/* when the last full walk ran */
 };
 bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_ns,
 		   uint64_t ageing_ns, uint64_t interval_ns);
+void full_walk_done(struct full_walk_state *st, uint64_t now_ns);
 
 #endif

@@ -106,25 +106,29 @@ Test(ageing, sweep_interval_bounds)
 	cr_assert_eq(ageing_sweep_interval_ms(1000000), 10000);
 }
 
-Test(ageing, full_walk_only_while_untracked_entries_may_live)
+Test(ageing, one_full_walk_once_untracked_stations_can_have_expired)
 {
 	const uint64_t s = 1000000000ULL, ageing = 10 * s, interval = 1 * s;
 	struct full_walk_state st = { 0 };
 
 	cr_assert(!full_walk_due(&st, 0, 100 * s, ageing, interval), "nothing untracked: index sweeps");
-	cr_assert(!full_walk_due(&st, 0, 200 * s, ageing, interval));
-	cr_assert(full_walk_due(&st, 1, 201 * s, ageing, interval), "an untracked entry: full walks");
-	cr_assert(full_walk_due(&st, 1, 212 * s, ageing, interval),
-		  "still due when the entry may just have expired (ageing + 1 interval)");
-	cr_assert(!full_walk_due(&st, 1, 213 * s, ageing, interval),
-		  "not due once it had ageing + 2 intervals to expire");
-	cr_assert(full_walk_due(&st, 3, 300 * s, ageing, interval), "new ones: due again");
-	cr_assert(full_walk_due(&st, 3, 305 * s, ageing, interval));
-	cr_assert(full_walk_due(&st, 4, 312 * s, ageing, interval), "another extends the window");
-	cr_assert(full_walk_due(&st, 4, 320 * s, ageing, interval));
-	cr_assert(!full_walk_due(&st, 4, 324 * s, ageing, interval));
+	cr_assert(!full_walk_due(&st, 1, 200 * s, ageing, interval),
+		  "an untracked station was just seen: nothing to delete yet");
+	cr_assert(!full_walk_due(&st, 1, 210 * s, ageing, interval), "not before ageing + one interval");
+	cr_assert(full_walk_due(&st, 1, 211 * s, ageing, interval), "due once it can have expired");
+	cr_assert(full_walk_due(&st, 1, 250 * s, ageing, interval), "stays due until a full walk ran");
+	full_walk_done(&st, 250 * s);
+	cr_assert(!full_walk_due(&st, 1, 251 * s, ageing, interval), "one walk is enough");
+
+	cr_assert(!full_walk_due(&st, 3, 300 * s, ageing, interval), "more untracked: a new deadline");
+	cr_assert(!full_walk_due(&st, 4, 305 * s, ageing, interval), "another moves it later");
+	cr_assert(!full_walk_due(&st, 4, 315 * s, ageing, interval));
+	cr_assert(full_walk_due(&st, 4, 316 * s, ageing, interval), "due after the last one can have expired");
+	full_walk_done(&st, 316 * s);
+	cr_assert(!full_walk_due(&st, 4, 400 * s, ageing, interval));
 
 	st = (struct full_walk_state){ 0 };
-	cr_assert(full_walk_due(&st, 7, 400 * s, ageing, interval),
-		  "a restarted loop seeing a non-zero count walks for one ageing time");
+	cr_assert(!full_walk_due(&st, 7, 500 * s, ageing, interval),
+		  "a restarted loop seeing a non-zero count starts a deadline");
+	cr_assert(full_walk_due(&st, 7, 511 * s, ageing, interval));
 }

@@ -908,10 +908,11 @@ Test(datapath, learning_claims_an_ageing_record_and_refresh_stamps_it)
 	cr_assert_eq(age_records_used(), 1, "one record in use, got %u", age_records_used());
 	cr_assert_eq(fdb_get(MAC_S, &e1), 0, "S learned");
 
-	fdb_put_raw(MAC_S, port[A], ago(2 * NS_PER_SEC));	/* due for a refresh */
-	fdb_changed();
-	send_frame(port[A], MAC_BCAST, MAC_S);
-	assert_record_of(MAC_S, "refreshed station");
+	fdb_put(MAC_S, port[A], ago(2 * NS_PER_SEC));		/* entry and record 2 s old */
+	send_frame(port[A], MAC_BCAST, MAC_S);			/* due for a refresh */
+	cr_assert_eq(fdb_get(MAC_S, &e2), 0, "S still learned");
+	cr_assert_gt(e2.last_seen_ns, now_coarse() - NS_PER_SEC, "the entry was refreshed");
+	assert_record_of(MAC_S, "refreshed station (its record stamped too)");
 
 	fdb_changed();
 	send_frame(port[B], MAC_BCAST, MAC_S);			/* S moves to B */

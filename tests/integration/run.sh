@@ -733,6 +733,8 @@ test_bad_max_ports() {
 # nothing is left; --mode generic then works. An ifb device has no native XDP.
 test_bad_native_unsupported() {
 	need_xdpbridge
+	# Load ifb without its default ifb0/ifb1, which would outlive the test.
+	[ -d /sys/module/ifb ] || modprobe ifb numifbs=0 2>/dev/null
 	ip link add "${PFX}i" type ifb 2>/dev/null || skip "cannot create an ifb device (CONFIG_IFB)"
 	topo_up 1
 	bad_input 1 "load with a port lacking native XDP" "$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --detach

@@ -177,7 +177,7 @@ __noinline __u32 age_claim(const struct xb_fdb_key *key, __u64 now)
 }
 
 /* Stamp e's record with now; claim another if the record is no longer e's
- * (freed by a sweep, or taken over after expiring). */
+ * (freed by a sweep, or lost to a user-space writer). */
 static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry *e,
 				      const struct xb_fdb_key *key, __u64 now)
 {
@@ -189,7 +189,7 @@ static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry
 		b = bpf_map_lookup_elem(&fdb_ages, &blk);
 		if (b) {
 			r = &b->way[idx & (XB_AGE_WAYS - 1)];
-			if (*fdb_key_word(&r->key) == *(const __u64 *)key) {
+			if (fdb_key_eq(&r->key, key)) {
 				r->last_seen_ns = now;
 				return;
 			}

@@ -203,11 +203,11 @@ static __u32 bridge_flags_from_pin(const char *name)
 	unsigned char value[256] = { 0 };
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), zero = 0, flags = 0;
-	char path[PATH_MAX * 2];
+	char dir[PATH_MAX], path[PATH_MAX * 2];
 	int fd;
 
-	bridge_pin_dir(name, path, sizeof(path));
-	strncat(path, "/config", sizeof(path) - strlen(path) - 1);
+	bridge_pin_dir(name, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/config", dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return 0;

@@ -421,13 +421,20 @@ wait_ports_attached() {
 	done
 }
 
+# Two hosts bridged by a loader running in the foreground (in the background
+# of this shell); its pid in LOADER_PID once both ports are attached.
+fg_loader_up() {
+	TOPO_V6=0 topo_up 2
+	bg loader "$XDPBRIDGE" load "$BR" $(ports 1 2)
+	LOADER_PID=$BG_LAST
+	wait_ports_attached $(ports 1 2)
+}
+
 test_sigkill_loader_keeps_forwarding() {
 	local lpid n
 	need_xdpbridge
-	TOPO_V6=0 topo_up 2
-	bg loader "$XDPBRIDGE" load "$BR" $(ports 1 2)
-	lpid=$BG_LAST
-	wait_ports_attached $(ports 1 2)
+	fg_loader_up
+	lpid=$LOADER_PID
 	wait_for 5 test -e "$PIN_ROOT/$BR/fdb" || fail "no $PIN_ROOT/$BR/fdb"
 	kill -0 "$lpid" 2>/dev/null || fail "foreground load exited: $(cat "$XB_TMP/bg.loader")"
 	assert_ping 1 2
@@ -460,10 +467,8 @@ test_sigkill_loader_keeps_forwarding() {
 test_sigterm_loader_keeps_forwarding() {
 	local lpid i
 	need_xdpbridge
-	TOPO_V6=0 topo_up 2
-	bg loader "$XDPBRIDGE" load "$BR" $(ports 1 2)
-	lpid=$BG_LAST
-	wait_ports_attached $(ports 1 2)
+	fg_loader_up
+	lpid=$LOADER_PID
 	assert_ping 1 2
 	log "kill -TERM $lpid (loader)"
 	kill -TERM "$lpid"
@@ -542,10 +547,8 @@ test_unload_incomplete_bridge() {
 test_unload_stops_foreground_loop() {
 	local lpid i
 	need_xdpbridge
-	TOPO_V6=0 topo_up 2
-	bg loader "$XDPBRIDGE" load "$BR" $(ports 1 2)
-	lpid=$BG_LAST
-	wait_ports_attached $(ports 1 2)
+	fg_loader_up
+	lpid=$LOADER_PID
 	bad_input 1 "load of a bridge whose control loop runs" "$XDPBRIDGE" load "$BR" --detach
 	kill -0 "$lpid" 2>/dev/null || fail "the refused load stopped the running loop"
 	must "$XDPBRIDGE" unload "$BR"

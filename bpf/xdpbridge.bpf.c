@@ -93,23 +93,6 @@ struct {
 const volatile __u32 port_slot = 0;
 const volatile __u32 age_block_mask = 0;	/* "fdb_ages" blocks - 1 */
 
-static __always_inline int mac_is_multicast(const __u8 *mac)
-{
-	return mac[0] & 1;
-}
-
-static __always_inline int mac_is_zero(const __u8 *mac)
-{
-	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
-}
-
-/* 01:80:C2:00:00:00 .. 01:80:C2:00:00:0F: STP, pause, LACP, LLDP, 802.1X. */
-static __always_inline int mac_is_link_local(const __u8 *mac)
-{
-	return mac[0] == 0x01 && mac[1] == 0x80 && mac[2] == 0xC2 &&
-	       mac[3] == 0 && mac[4] == 0 && (mac[5] & 0xF0) == 0;
-}
-
 static __always_inline void fdb_key_set(struct xb_fdb_key *key, const __u8 *mac,
 					__u16 vlan)
 {
@@ -126,7 +109,7 @@ static __always_inline int fdb_key_eq(const struct xb_fdb_key *a, const struct x
 static __always_inline int cache_fresh(__u32 generation, __u32 cfg_generation,
 				       __u64 checked_ns, __u64 now)
 {
-	return generation == cfg_generation && (__s64)(now - checked_ns) <= (__s64)XB_CACHE_NS;
+	return generation == cfg_generation && !xb_older_than(now, checked_ns, XB_CACHE_NS);
 }
 
 static __always_inline __u64 *fdb_key_word(struct xb_fdb_key *key)
@@ -220,7 +203,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 	if (!cfg->static_count || !bpf_map_lookup_elem(&fdb_static, key)) {
 		e = bpf_map_lookup_elem(&fdb, key);
 		if (e && e->ifindex == ifindex) {
-			if ((__s64)(now - e->last_seen_ns) > (__s64)XB_REFRESH_NS) {
+			if (xb_older_than(now, e->last_seen_ns, XB_REFRESH_NS)) {
 				e->last_seen_ns = now;
 				age_touch(cfg, e, key, now);
 			}
@@ -251,7 +234,7 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_f
 
 	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
 	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now) &&
-	    (!c->dst_last_seen_ns || (__s64)(now - c->dst_last_seen_ns) <= (__s64)cfg->ageing_ns)) {
+	    (!c->dst_last_seen_ns || !xb_older_than(now, c->dst_last_seen_ns, cfg->ageing_ns))) {
 		*slot = c->dst_slot;
 		return c->dst_ifindex;
 	}
@@ -266,8 +249,7 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_f
 		}
 	}
 	e = bpf_map_lookup_elem(&fdb, key);
-	/* Signed: another CPU may have stamped the entry after our clock read. */
-	if (!e || (__s64)(now - e->last_seen_ns) > (__s64)cfg->ageing_ns)
+	if (!e || xb_older_than(now, e->last_seen_ns, cfg->ageing_ns))
 		return 0;
 	c->dst_last_seen_ns = e->last_seen_ns;
 	c->dst_ifindex = e->ifindex;
@@ -308,11 +290,11 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		st->dropped[XB_DROP_RUNT]++;
 		return XDP_DROP;
 	}
-	if (mac_is_multicast(eth->h_source) || mac_is_zero(eth->h_source)) {
+	if (!xb_mac_is_station(eth->h_source)) {
 		st->dropped[XB_DROP_BAD_SRC]++;
 		return XDP_DROP;
 	}
-	if (mac_is_link_local(eth->h_dest)) {
+	if (xb_mac_is_link_local(eth->h_dest)) {
 		st->to_host++;
 		return XDP_PASS;
 	}
@@ -323,7 +305,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
 	fdb_learn(cfg, cache, gen, &key, ifindex, now);
 
-	if (!mac_is_multicast(eth->h_dest)) {
+	if (!xb_mac_is_multicast(eth->h_dest)) {
 		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
 		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
 		if (out == ifindex) {
@@ -368,7 +350,7 @@ __u32 sweep_seen;	/* records in use (age), entries visited (age_full) */
 
 static __always_inline int entry_expired(const struct fdb_sweep *s, __u64 last_seen_ns)
 {
-	return (__s64)(s->now - last_seen_ns) > (__s64)s->ageing_ns;
+	return xb_older_than(s->now, last_seen_ns, s->ageing_ns);
 }
 
 static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struct fdb_sweep *s)

@@ -25,6 +25,46 @@
 #define XB_CACHE_NS		250000000ULL
 #define XB_VLAN_NONE		0	/* VLAN id used until VLAN filtering exists */
 
+/*
+ * Rules the data path and user space must agree on, written once.
+ * static inline and free of kernel or libc calls, so both sides compile them.
+ */
+
+/* Group (multicast or broadcast) address: the I/G bit. */
+static inline int xb_mac_is_multicast(const __u8 *mac)
+{
+	return mac[0] & 1;
+}
+
+static inline int xb_mac_is_zero(const __u8 *mac)
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* A station address: what a frame's source may be, what the FDB may hold. */
+static inline int xb_mac_is_station(const __u8 *mac)
+{
+	return !xb_mac_is_multicast(mac) && !xb_mac_is_zero(mac);
+}
+
+/* 01:80:C2:00:00:00 .. 01:80:C2:00:00:0F: STP, pause, LACP, LLDP, 802.1X. */
+static inline int xb_mac_is_link_local(const __u8 *mac)
+{
+	return mac[0] == 0x01 && mac[1] == 0x80 && mac[2] == 0xC2 &&
+	       mac[3] == 0 && mac[4] == 0 && (mac[5] & 0xF0) == 0;
+}
+
+/*
+ * Is something last seen at last_seen_ns older than max_age_ns at now_ns?
+ * Signed: another CPU may stamp an entry after this CPU read its clock, so
+ * last_seen can lie slightly in the future, which is "just seen", never
+ * expired. Used for FDB expiry, cache TTLs and refresh intervals alike.
+ */
+static inline int xb_older_than(__u64 now_ns, __u64 last_seen_ns, __u64 max_age_ns)
+{
+	return (__s64)(now_ns - last_seen_ns) > (__s64)max_age_ns;
+}
+
 /* FDB key: MAC plus VLAN id, so VLAN filtering needs no new layout.
  * 8-byte aligned so the data path compares keys as one __u64. */
 struct xb_fdb_key {

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <linux/types.h>
 
+#include "xdpbridge.h"
+
 #define XB_BRIDGE_NAME_MAX 13	/* the host port is named "<bridge>-p" (IFNAMSIZ 16) */
 #define XB_MAC_STR_LEN 18
 
@@ -28,11 +30,10 @@ int validate_bridge_name(const char *name);
 int parse_kernel_release(const char *release, int *major, int *minor);
 bool kernel_version_supported(int major, int minor);
 
-/* Learned entry older than the ageing time? Clock skew between CPUs can put
- * last_seen slightly in the future: that is "just seen", never expired. */
+/* Learned entry older than the ageing time? The data path's rule. */
 static inline bool fdb_entry_expired(__u64 now_ns, __u64 last_seen_ns, __u64 ageing_ns)
 {
-	return now_ns > last_seen_ns && now_ns - last_seen_ns > ageing_ns;
+	return xb_older_than(now_ns, last_seen_ns, ageing_ns);
 }
 
 /* Seconds since last_seen, for display (0 when in the future). */

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The bridge under test, built through the loader's library (build/libxb.a):
+ * bridge_create() and port_add() set up maps, pins and one attached program
+ * instance per port exactly as `xdpbridge load` does. See fixture.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "fixture.h"
+#include "netlink.h"
+#include "xdpbridge.skel.h"
+
+/* Where the loader pins (XB_PIN_ROOT lives below it); here a private bpffs. */
+#define BPFFS		"/sys/fs/bpf"
+#define MAX_PORTS	8
+
+struct xb_bridge test_br = { .fdb_fd = -1 };
+int port[NPORTS];
+int peer[NPORTS];
+char port_name[NPORTS][IF_NAMESIZE];
+char peer_name[NPORTS][IF_NAMESIZE];
+
+static char bridge_name[XB_IFNAMSIZ];
+static bool bridge_created;
+static bool bpffs_mounted;
+static int prog_fd[NPORTS] = { -1, -1, -1 };
+static int ncpu;
+
+/* ---- clock ---------------------------------------------------------------- */
+
+__u64 now_coarse(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (__u64)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+/* Right after boot (a fresh VM) the monotonic clock may be younger than
+ * `age`: wait until it is not. */
+__u64 ago(__u64 age)
+{
+	__u64 now = now_coarse();
+
+	if (now < age + NS_PER_SEC) {
+		__u64 wait = age + NS_PER_SEC - now;
+		struct timespec ts = { .tv_sec = wait / NS_PER_SEC, .tv_nsec = wait % NS_PER_SEC };
+
+		nanosleep(&ts, NULL);
+		now = now_coarse();
+	}
+	return now - age;
+}
+
+__u64 now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * NS_PER_MS };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- the bridge's maps ------------------------------------------------------ */
+
+__u32 slot_of(int ifindex)
+{
+	struct xb_port_info info;
+	__u32 key = (__u32)ifindex;
+
+	cr_assert_eq(bpf_map_lookup_elem(test_br.info_fd, &key, &info), 0,
+		     "ifindex %d must be a port (port_info lookup: %s)", ifindex, strerror(errno));
+	return info.slot;
+}
+
+struct xb_config get_config(void)
+{
+	struct xb_config cfg;
+	__u32 zero = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(test_br.config_fd, &zero, &cfg), 0,
+		     "config[0] must be readable: %s", strerror(errno));
+	return cfg;
+}
+
+/* Written raw, not through bridge_fdb_changed(), which would recount
+ * static_count: some tests need it to disagree with fdb_static. */
+void set_config(__u64 ageing_ns, __u32 static_count)
+{
+	struct xb_config cfg = get_config();
+	__u32 zero = 0;
+
+	cfg.ageing_ns = ageing_ns;
+	cfg.static_count = static_count;
+	cfg.fdb_generation++;
+	cr_assert_eq(bpf_map_update_elem(test_br.config_fd, &zero, &cfg, BPF_ANY), 0,
+		     "config[0] must be writable: %s", strerror(errno));
+}
+
+void fdb_changed(void)
+{
+	struct xb_config cfg = get_config();
+
+	set_config(cfg.ageing_ns, cfg.static_count);
+}
+
+struct xb_port_stats port_stats(int ifindex)
+{
+	struct xb_port_stats *pc, sum = { 0 };
+	__u32 key = slot_of(ifindex);
+	int err, i, j;
+
+	pc = calloc(ncpu, sizeof(*pc));
+	cr_assert_not_null(pc, "calloc of per-CPU stats must succeed");
+	err = bpf_map_lookup_elem(test_br.stats_fd, &key, pc) ? -errno : 0;
+	cr_assert_eq(err, 0, "port_stats[%d] must be readable: %s", ifindex, strerror(-err));
+	for (i = 0; i < ncpu; i++) {
+		sum.rx_packets += pc[i].rx_packets;
+		sum.rx_bytes += pc[i].rx_bytes;
+		sum.forwarded += pc[i].forwarded;
+		sum.flooded += pc[i].flooded;
+		sum.to_host += pc[i].to_host;
+		for (j = 0; j < XB_DROP_MAX; j++)
+			sum.dropped[j] += pc[i].dropped[j];
+	}
+	free(pc);
+	return sum;
+}
+
+void assert_stats_eq(int ifindex, struct xb_port_stats want, const char *what)
+{
+	struct xb_port_stats got = port_stats(ifindex);
+
+#define CHECK_FIELD(f)								\
+	cr_assert_eq(got.f, want.f, "%s: port %d " #f " = %llu, want %llu",	\
+		     what, ifindex, (unsigned long long)got.f,			\
+		     (unsigned long long)want.f)
+	CHECK_FIELD(rx_packets);
+	CHECK_FIELD(rx_bytes);
+	CHECK_FIELD(forwarded);
+	CHECK_FIELD(flooded);
+	CHECK_FIELD(to_host);
+	CHECK_FIELD(dropped[XB_DROP_RUNT]);
+	CHECK_FIELD(dropped[XB_DROP_BAD_SRC]);
+	CHECK_FIELD(dropped[XB_DROP_REFLECT]);
+#undef CHECK_FIELD
+}
+
+struct xb_fdb_key fdb_key(const uint8_t *mac)
+{
+	struct xb_fdb_key key;
+
+	memset(&key, 0, sizeof(key));
+	memcpy(key.mac, mac, XB_ETH_ALEN);
+	key.vlan = XB_VLAN_NONE;
+	return key;
+}
+
+int fdb_get(const uint8_t *mac, struct xb_fdb_entry *e)
+{
+	struct xb_fdb_key key = fdb_key(mac);
+
+	return bpf_map_lookup_elem(test_br.fdb_fd, &key, e) ? -errno : 0;
+}
+
+void fdb_put(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
+{
+	struct xb_fdb_entry e = { .ifindex = ifindex, .slot = slot_of(ifindex),
+				  .last_seen_ns = last_seen_ns };
+	struct xb_fdb_key key = fdb_key(mac);
+	int err;
+
+	err = fdb_learned_put(&test_br, &key, &e, 1);
+	cr_assert_eq(err, 0, "fdb_learned_put(%s) must succeed: %s", xb_mac_str(mac), strerror(-err));
+	cr_assert_neq(e.age_slot, XB_AGE_NONE, "fdb[%s] must get an ageing record", xb_mac_str(mac));
+}
+
+void fdb_put_raw(const uint8_t *mac, int ifindex, __u64 last_seen_ns)
+{
+	struct xb_fdb_entry e = { .ifindex = ifindex, .slot = slot_of(ifindex),
+				  .last_seen_ns = last_seen_ns, .age_slot = XB_AGE_NONE };
+	struct xb_fdb_key key = fdb_key(mac);
+	struct xb_fdb_entry old;
+
+	if (!fdb_get(mac, &old))
+		e.age_slot = old.age_slot;
+	cr_assert_eq(bpf_map_update_elem(test_br.fdb_fd, &key, &e, BPF_ANY), 0,
+		     "raw update of fdb[%s] must succeed: %s", xb_mac_str(mac), strerror(errno));
+}
+
+void static_put(const uint8_t *mac, int ifindex)
+{
+	struct xb_fdb_static s = { .ifindex = ifindex, .slot = slot_of(ifindex) };
+	struct xb_fdb_key key = fdb_key(mac);
+
+	cr_assert_eq(bpf_map_update_elem(test_br.fdb_static_fd, &key, &s, BPF_ANY), 0,
+		     "update of fdb_static[%s] must succeed: %s", xb_mac_str(mac), strerror(errno));
+	fdb_changed();
+}
+
+unsigned int fdb_count(void)
+{
+	struct xb_fdb_key key, next;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(test_br.fdb_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+void assert_learned(const uint8_t *mac, int ifindex, __u64 t0, __u64 t1, const char *what)
+{
+	struct xb_fdb_entry e;
+	int err = fdb_get(mac, &e);
+
+	cr_assert_eq(err, 0, "%s: %s must be in fdb (%s)", what, xb_mac_str(mac), strerror(-err));
+	cr_assert_eq(e.ifindex, (__u32)ifindex, "%s: fdb[%s] port %u, want %d",
+		     what, xb_mac_str(mac), e.ifindex, ifindex);
+	cr_assert_eq(e.slot, slot_of(ifindex), "%s: fdb[%s] slot %u, want %u (the port's)",
+		     what, xb_mac_str(mac), e.slot, slot_of(ifindex));
+	cr_assert(e.last_seen_ns + CLOCK_SLACK_NS >= t0 && e.last_seen_ns <= t1 + CLOCK_SLACK_NS,
+		  "%s: fdb[%s] last_seen_ns %llu, want within [%llu, %llu] (the run)",
+		  what, xb_mac_str(mac), (unsigned long long)e.last_seen_ns,
+		  (unsigned long long)t0, (unsigned long long)t1);
+}
+
+void assert_not_learned(const uint8_t *mac, const char *what)
+{
+	struct xb_fdb_entry e;
+	int err = fdb_get(mac, &e);
+
+	cr_assert_eq(err, -ENOENT, "%s: %s must not be in fdb (lookup: %s, port %u)",
+		     what, xb_mac_str(mac), err ? strerror(-err) : "found",
+		     err ? 0 : e.ifindex);
+}
+
+/* ---- the ageing index --------------------------------------------------------- */
+
+struct xb_age_record age_record(__u32 idx)
+{
+	struct xb_age_block b;
+	__u32 blk = idx / XB_AGE_WAYS;
+
+	cr_assert_leq(blk, test_br.age_block_mask, "record %u must be inside the table", idx);
+	cr_assert_eq(bpf_map_lookup_elem(test_br.ages_fd, &blk, &b), 0,
+		     "fdb_ages[%u] must be readable: %s", blk, strerror(errno));
+	return b.way[idx % XB_AGE_WAYS];
+}
+
+unsigned int age_records_used(void)
+{
+	struct xb_age_block b;
+	unsigned int n = 0;
+
+	for (__u32 blk = 0; blk <= test_br.age_block_mask; blk++) {
+		if (bpf_map_lookup_elem(test_br.ages_fd, &blk, &b))
+			continue;
+		for (__u32 way = 0; way < XB_AGE_WAYS; way++)
+			n += *(const __u64 *)&b.way[way].key != 0;
+	}
+	return n;
+}
+
+void age_records_fill(__u64 last_seen_ns)
+{
+	struct xb_age_block b;
+
+	for (__u32 blk = 0; blk <= test_br.age_block_mask; blk++) {
+		for (__u32 way = 0; way < XB_AGE_WAYS; way++) {
+			memset(&b.way[way].key, 0, sizeof(b.way[way].key));
+			b.way[way].key.mac[0] = 0x02;
+			b.way[way].key.mac[1] = 0xee;
+			b.way[way].key.mac[4] = (uint8_t)blk;
+			b.way[way].key.mac[5] = (uint8_t)way;
+			b.way[way].last_seen_ns = last_seen_ns;
+		}
+		cr_assert_eq(bpf_map_update_elem(test_br.ages_fd, &blk, &b, BPF_ANY), 0,
+			     "fdb_ages[%u] must be writable: %s", blk, strerror(errno));
+	}
+}
+
+void assert_record_of(const uint8_t *mac, const char *what)
+{
+	struct xb_fdb_key key = fdb_key(mac);
+	__u32 mask = test_br.age_block_mask, blk;
+	struct xb_age_record r;
+	struct xb_fdb_entry e;
+
+	cr_assert_eq(fdb_get(mac, &e), 0, "%s: %s must be in fdb", what, xb_mac_str(mac));
+	cr_assert_neq(e.age_slot, XB_AGE_NONE, "%s: fdb[%s] must have an ageing record",
+		      what, xb_mac_str(mac));
+	r = age_record(e.age_slot);
+	cr_assert(!memcmp(&r.key, &key, sizeof(key)), "%s: record %u holds %s, want %s", what,
+		  e.age_slot, xb_mac_str(r.key.mac), xb_mac_str(mac));
+	cr_assert_eq(r.last_seen_ns, e.last_seen_ns, "%s: record %u last_seen %llu, want the entry's %llu",
+		     what, e.age_slot, (unsigned long long)r.last_seen_ns,
+		     (unsigned long long)e.last_seen_ns);
+	blk = e.age_slot / XB_AGE_WAYS;
+	cr_assert(blk == xb_age_block_of(&key, mask, 0) || blk == xb_age_block_of(&key, mask, 1),
+		  "%s: record %u must be in one of %s's two blocks", what, e.age_slot, xb_mac_str(mac));
+}
+
+struct xdpbridge_bpf *ager_open(void)
+{
+	struct xdpbridge_bpf *ager = NULL;
+	int err = fdb_ager_open(&test_br, &ager);
+
+	cr_assert_eq(err, 0, "fdb_ager_open must load the sweep: %s", strerror(-err));
+	return ager;
+}
+
+/* ---- running the program -------------------------------------------------------- */
+
+/* The program the loader attached to ingress (there is no other). */
+static int prog_fd_for(int ingress)
+{
+	for (int i = 0; i < NPORTS; i++)
+		if (port[i] == ingress)
+			return prog_fd[i];
+	cr_assert_fail("ifindex %d must be a port to run its program", ingress);
+	return -1;
+}
+
+int test_run_raw(int ingress, const void *data, __u32 size, __u32 meta,
+		 __u32 data_end, __u32 flags, __u32 *retval)
+{
+	struct xdp_md ctx = {
+		.data = meta,
+		.data_end = data_end,
+		.ingress_ifindex = ingress,
+		.rx_queue_index = 0,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = data,
+		.data_size_in = size,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+		.flags = flags,
+	);
+	int err;
+
+	err = bpf_prog_test_run_opts(prog_fd_for(ingress), &opts);
+	if (retval)
+		*retval = opts.retval;
+	return err < 0 ? -errno : 0;
+}
+
+__u32 xdp_run(int ingress, const void *frame, __u32 len)
+{
+	__u32 verdict = XDP_ABORTED;
+	int err;
+
+	err = test_run_raw(ingress, frame, len, 0, len, 0, &verdict);
+	cr_assert_eq(err, 0, "bpf_prog_test_run_opts(ingress %d, %u bytes) must run: %s",
+		     ingress, len, strerror(-err));
+	return verdict;
+}
+
+__u32 send_frame(int ingress, const uint8_t *dst, const uint8_t *src)
+{
+	uint8_t buf[XB_FRAME_LEN];
+
+	return xdp_run(ingress, buf, xb_frame(buf, dst, src));
+}
+
+/* ---- setup and teardown ------------------------------------------------------------ */
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, s, strlen(s)) < 0) {
+		/* best effort: only keeps IPv6 chatter off the veths */
+	}
+	close(fd);
+}
+
+/*
+ * Private network and mount namespaces: veths and a bpffs of our own, both
+ * gone when this (forked) process exits, however it exits. The mount tree is
+ * made private first, or the bpffs mount would propagate to the host.
+ */
+static void enter_namespaces(void)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)");
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS))
+		cr_skip_test("unshare(CLONE_NEWNET | CLONE_NEWNS): %s", strerror(errno));
+	cr_assert_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0,
+		     "making the mount tree private must succeed: %s", strerror(errno));
+	if (mount("bpf", BPFFS, "bpf", 0, NULL))
+		cr_skip_test("cannot mount a private bpffs on %s: %s", BPFFS, strerror(errno));
+	bpffs_mounted = true;
+
+	/* The new namespace only: no IPv6 autoconf or MLD frames on the veths. */
+	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+}
+
+/* Veth pair <pfx><c>0 / <pfx><c>1, both up; their ifindexes. */
+static void make_veth(char c, char *name0, char *name1, int *ifindex0, int *ifindex1)
+{
+	char cmd[256];
+	int st;
+
+	snprintf(name0, IF_NAMESIZE, "xbt%d%c0", (int)getpid(), c);
+	snprintf(name1, IF_NAMESIZE, "xbt%d%c1", (int)getpid(), c);
+	snprintf(cmd, sizeof(cmd), "set -e; ip link add %s type veth peer name %s; "
+		 "ip link set %s up; ip link set %s up", name0, name1, name0, name1);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "creating veth pair %s/%s must succeed (status %d)", name0, name1, st);
+	*ifindex0 = (int)if_nametoindex(name0);
+	*ifindex1 = (int)if_nametoindex(name1);
+	cr_assert(*ifindex0 > 0 && *ifindex1 > 0, "%s / %s must have an ifindex: %s",
+		  name0, name1, strerror(errno));
+}
+
+/* Attach the bridge to ifname through the loader's port_add(). */
+static void add_port(const char *ifname, int ifindex)
+{
+	struct nl_link link = { .ifindex = ifindex, .kind = "veth" };
+	int err;
+
+	snprintf(link.ifname, sizeof(link.ifname), "%s", ifname);
+	err = port_add(&test_br, &link, XB_MODE_NATIVE, 0);
+	cr_assert_eq(err, 0, "port_add(%s) must attach the bridge: %s", ifname, strerror(-err));
+}
+
+/* An fd for the program instance port_add() attached to ifindex. */
+static int attached_prog_fd(int ifindex)
+{
+	__u32 id = 0;
+	int fd, err;
+
+	err = bpf_xdp_query_id(ifindex, 0, &id);
+	cr_assert(!err && id, "ifindex %d must have an XDP program attached (%s, id %u)",
+		  ifindex, strerror(-err), id);
+	fd = bpf_prog_get_fd_by_id(id);
+	cr_assert_geq(fd, 0, "XDP program %u must be openable: %s", id, strerror(errno));
+	return fd;
+}
+
+void fixture_setup(void)
+{
+	struct xb_create_opts opts = {
+		.ageing_sec = AGEING_NS / NS_PER_SEC,
+		.fdb_size = FDB_SIZE,
+		.max_ports = MAX_PORTS,
+		.host_port = false,
+	};
+	char spare_name[IF_NAMESIZE], spare_peer_name[IF_NAMESIZE];
+	int spare, spare_peer, i, err;
+
+	enter_namespaces();
+	ncpu = libbpf_num_possible_cpus();
+	cr_assert_gt(ncpu, 0, "libbpf_num_possible_cpus must count CPUs: %s", strerror(-ncpu));
+
+	snprintf(bridge_name, sizeof(bridge_name), "xbt%d", (int)getpid());
+	err = bridge_create(bridge_name, &opts, &test_br);
+	if (err == -EPERM || err == -EACCES || err == -ENOSYS || err == -EOPNOTSUPP)
+		cr_skip_test("BPF unavailable: bridge_create failed: %s", strerror(-err));
+	cr_assert_eq(err, 0, "bridge_create(%s) must succeed: %s", bridge_name, strerror(-err));
+	bridge_created = true;
+
+	/*
+	 * A spare port takes slot 0, so A, B and C count in slots 1..3: a
+	 * program instance that ignored its slot would count in slot 0, which
+	 * no test reads as a port's, and every counter check would fail.
+	 */
+	make_veth('z', spare_name, spare_peer_name, &spare, &spare_peer);
+	add_port(spare_name, spare);
+	for (i = 0; i < NPORTS; i++) {
+		make_veth('a' + i, port_name[i], peer_name[i], &port[i], &peer[i]);
+		add_port(port_name[i], port[i]);
+		prog_fd[i] = attached_prog_fd(port[i]);
+		cr_assert_neq(slot_of(port[i]), 0, "slot 0 must be the spare port's");
+	}
+}
+
+void fixture_teardown(void)
+{
+	/* Tidy up on the normal path; the namespaces remove whatever is left. */
+	for (int i = 0; i < NPORTS; i++) {
+		if (prog_fd[i] >= 0)
+			close(prog_fd[i]);
+		prog_fd[i] = -1;
+	}
+	if (bridge_created) {
+		bridge_close(&test_br);
+		bridge_destroy(bridge_name);
+		bridge_created = false;
+	}
+	if (bpffs_mounted) {
+		umount2(BPFFS, MNT_DETACH);
+		bpffs_mounted = false;
+	}
+}

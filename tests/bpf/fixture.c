@@ -271,6 +271,7 @@ struct xb_age_record age_record(__u32 idx)
 
 unsigned int age_records_used(void)
 {
+	static const struct xb_fdb_key free_key;	/* all zero */
 	struct xb_age_block b;
 	unsigned int n = 0;
 
@@ -278,7 +279,7 @@ unsigned int age_records_used(void)
 		if (bpf_map_lookup_elem(test_br.ages_fd, &blk, &b))
 			continue;
 		for (__u32 way = 0; way < XB_AGE_WAYS; way++)
-			n += *(const __u64 *)&b.way[way].key != 0;
+			n += memcmp(&b.way[way].key, &free_key, sizeof(free_key)) != 0;
 	}
 	return n;
 }

@@ -66,19 +66,20 @@ Test(ageing, learning_claims_an_ageing_record_and_refresh_stamps_it)
 	send_frame(port[A], MAC_BCAST, MAC_S);
 	assert_record_of(MAC_S, "new station");
 	cr_assert_eq(age_records_used(), 1, "one record in use, got %u", age_records_used());
-	cr_assert_eq(fdb_get(MAC_S, &e1), 0, "S learned");
+	cr_assert_eq(fdb_get(MAC_S, &e1), 0, "S must be learned");
 
 	fdb_put(MAC_S, port[A], ago(2 * NS_PER_SEC));		/* entry and record 2 s old */
 	send_frame(port[A], MAC_BCAST, MAC_S);			/* due for a refresh */
-	cr_assert_eq(fdb_get(MAC_S, &e2), 0, "S still learned");
-	cr_assert_gt(e2.last_seen_ns, now_coarse() - NS_PER_SEC, "the entry was refreshed");
+	cr_assert_eq(fdb_get(MAC_S, &e2), 0, "S must still be learned");
+	cr_assert_gt(e2.last_seen_ns, now_coarse() - NS_PER_SEC, "a 2 s old entry must be refreshed by a frame");
 	assert_record_of(MAC_S, "refreshed station (its record stamped too)");
 
 	fdb_changed();
 	send_frame(port[B], MAC_BCAST, MAC_S);			/* S moves to B */
 	assert_record_of(MAC_S, "moved station");
-	cr_assert_eq(fdb_get(MAC_S, &e2), 0, "S still learned");
-	cr_assert_eq(e2.ifindex, (__u32)port[B], "S moved to B");
+	cr_assert_eq(fdb_get(MAC_S, &e2), 0, "S must still be learned");
+	cr_assert_eq(e2.ifindex, (__u32)port[B], "S must be on B after its frame from B, is on %u",
+		     e2.ifindex);
 	cr_assert_eq(e2.age_slot, e1.age_slot, "a move keeps the record (%u -> %u)",
 		     e1.age_slot, e2.age_slot);
 	cr_assert_eq(age_records_used(), 1, "still one record in use, got %u", age_records_used());
@@ -92,7 +93,7 @@ Test(ageing, lost_record_is_claimed_again_at_the_next_refresh)
 	int err;
 
 	send_frame(port[A], MAC_BCAST, MAC_S);
-	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S learned");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S must be learned");
 	blk = e.age_slot / XB_AGE_WAYS;		/* a user-space writer lost it */
 	err = bpf_map_lookup_elem(test_br.ages_fd, &blk, &b) ? -errno : 0;
 	cr_assert_eq(err, 0, "fdb_ages[%u] must be readable: %s", blk, strerror(-err));

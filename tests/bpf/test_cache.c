@@ -12,14 +12,14 @@
 
 XB_SUITE(cache);
 
-/* The tests below pin themselves to one CPU: the cache is per CPU. */
 static void pin_to_cpu0(void)
 {
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
-	cr_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0, "sched_setaffinity: %s", strerror(errno));
+	cr_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0,
+		     "pinning to CPU 0 must succeed: %s", strerror(errno));
 }
 
 /* A machine busy enough to stall us past half the cache TTL would make a
@@ -119,13 +119,13 @@ Test(cache, cached_source_is_refreshed_after_the_ttl)
 			break;
 	}
 	cr_assert_lt(attempt, CACHE_ATTEMPTS, "the machine never left us 125 ms between two frames");
-	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S learned");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S must be learned");
 	cr_assert_lt(e.last_seen_ns, now_coarse() - NS_PER_SEC,
 		     "within the cache TTL the FDB is not touched (last_seen stays 2 s old)");
 	sleep_ms(XB_CACHE_NS / NS_PER_MS + 50);
 	send_frame(port[A], MAC_BCAST, MAC_S);
-	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S still learned");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S must still be learned");
 	cr_assert_geq(e.last_seen_ns + CLOCK_SLACK_NS, now_coarse() - 100 * NS_PER_MS,
-		      "after the cache TTL a 2 s old entry is refreshed");
-	cr_assert_eq(e.ifindex, (__u32)port[A], "still on A");
+		      "after the cache TTL a 2 s old entry must be refreshed");
+	cr_assert_eq(e.ifindex, (__u32)port[A], "S must stay on A, is on %u", e.ifindex);
 }

@@ -49,9 +49,9 @@ static int open_sniffer(int ifindex)
 	int fd;
 
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	cr_assert_geq(fd, 0, "AF_PACKET socket: %s", strerror(errno));
+	cr_assert_geq(fd, 0, "an AF_PACKET socket must open: %s", strerror(errno));
 	cr_assert_eq(bind(fd, (struct sockaddr *)&sll, sizeof(sll)), 0,
-		     "bind AF_PACKET to ifindex %d: %s", ifindex, strerror(errno));
+		     "the AF_PACKET socket must bind to ifindex %d: %s", ifindex, strerror(errno));
 	return fd;
 }
 
@@ -131,7 +131,7 @@ static void live_send(int ingress, const uint8_t *dst, const uint8_t *src)
 	err = test_run_raw(ingress, frame, len, 0, len, BPF_F_TEST_XDP_LIVE_FRAMES, NULL);
 	if (err == -EINVAL || err == -EOPNOTSUPP)
 		cr_skip_test("BPF_F_TEST_XDP_LIVE_FRAMES not supported here: %s", strerror(-err));
-	cr_assert_eq(err, 0, "live test run: %s", strerror(-err));
+	cr_assert_eq(err, 0, "the live test run must succeed: %s", strerror(-err));
 }
 
 /* Before 6.3, BPF_F_TEST_XDP_LIVE_FRAMES hands broadcast clones a frame whose

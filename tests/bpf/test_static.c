@@ -47,9 +47,10 @@ Test(static, static_source_is_not_learned_or_moved)
 	seen = ago(2 * NS_PER_SEC);
 	fdb_put(MAC_D, port[A], seen);
 	send_frame(port[C], MAC_BCAST, MAC_D);
-	cr_assert_eq(fdb_get(MAC_D, &e), 0, "pre-existing learned entry of a static MAC vanished");
-	cr_assert_eq(e.ifindex, (__u32)port[A], "learned entry of a static MAC moved to %u", e.ifindex);
-	cr_assert_eq(e.last_seen_ns, seen, "learned entry of a static MAC was refreshed");
+	cr_assert_eq(fdb_get(MAC_D, &e), 0, "the pre-existing learned entry of a static MAC must stay");
+	cr_assert_eq(e.ifindex, (__u32)port[A],
+		     "learned entry of a static MAC moved to %u, want it left on A", e.ifindex);
+	cr_assert_eq(e.last_seen_ns, seen, "learned entry of a static MAC must not be refreshed");
 	assert_stats(port[C], "two broadcasts from a static MAC",
 		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 2);
 }

@@ -29,9 +29,9 @@ Test(sweep, ageing_sweep_removes_only_expired_learned_entries)
 	ager = ager_open();
 	removed = fdb_age(ager);
 	cr_assert_eq(removed, 1, "one expired entry removed, got %d", removed);
-	cr_assert_eq(fdb_get(MAC_D, &e), -ENOENT, "the expired entry is gone");
-	cr_assert_eq(fdb_get(MAC_S, &e), 0, "the live entry stays");
-	cr_assert_eq(fdb_get(MAC_E, &e), 0, "a future timestamp is 'just seen', not expired");
+	cr_assert_eq(fdb_get(MAC_D, &e), -ENOENT, "the expired entry must be gone");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "the live entry must stay");
+	cr_assert_eq(fdb_get(MAC_E, &e), 0, "an entry stamped in the future must stay (just seen, not expired)");
 	cr_assert_eq(ager->bss->sweep_seen, 3, "the sweep visits every learned entry's record, seen %u",
 		     ager->bss->sweep_seen + 0);
 	cr_assert_eq(age_records_used(), 2, "the removed entry's record is free again, %u in use",
@@ -63,7 +63,7 @@ Test(sweep, sweep_frees_orphan_records_and_resyncs_refreshed_ones)
 	ager = ager_open();
 	removed = fdb_age(ager);
 	cr_assert_eq(removed, 0, "nothing to delete (D is gone, S is live), removed %d", removed);
-	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S stays");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "live S must stay");
 	assert_record_of(MAC_S, "S's record took the entry's time");
 	cr_assert_eq(age_records_used(), 1, "D's orphan record is free, %u in use", age_records_used());
 	xdpbridge_bpf__destroy(ager);
@@ -80,9 +80,11 @@ Test(sweep, full_table_leaves_entries_to_the_full_walk)
 	untracked = get_config().age_untracked;
 	age_records_fill(now_coarse());			/* every record a live station's */
 	send_frame(port[A], MAC_BCAST, MAC_S);
-	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S is learned even with the index full");
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S must be learned even with the index full");
 	cr_assert_eq(e.age_slot, XB_AGE_NONE, "no record left for S, got %u", e.age_slot);
-	cr_assert_eq(get_config().age_untracked, untracked + 1, "the data path reports it");
+	cr_assert_eq(get_config().age_untracked, untracked + 1,
+		     "age_untracked %u, want %u: the data path reports the untracked entry",
+		     get_config().age_untracked, untracked + 1);
 
 	fdb_put_raw(MAC_S, port[A], ago(11 * NS_PER_SEC));
 	ager = ager_open();
@@ -90,6 +92,6 @@ Test(sweep, full_table_leaves_entries_to_the_full_walk)
 	cr_assert_eq(removed, 0, "the index sweep cannot see S, removed %d", removed);
 	removed = fdb_age_full(ager);
 	cr_assert_eq(removed, 1, "the full walk removes expired S, removed %d", removed);
-	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "S is gone");
+	cr_assert_eq(fdb_get(MAC_S, &e), -ENOENT, "expired S must be gone after the full walk");
 	xdpbridge_bpf__destroy(ager);
 }

@@ -69,7 +69,7 @@ Test(validation, drops_runt)
 	if (err == -EINVAL)
 		cr_skip_test("this kernel's test_run refuses every way to pass a frame "
 			     "shorter than ETH_HLEN; runt handling untested");
-	cr_assert_eq(err, 0, "test run with %s: %s", how, strerror(-err));
+	cr_assert_eq(err, 0, "the test run with %s must succeed: %s", how, strerror(-err));
 	cr_log_info("runt crafted as %s", how);
 
 	assert_verdict(v, XDP_DROP, how);

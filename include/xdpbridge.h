@@ -118,14 +118,24 @@ static inline __u32 xb_age_blocks(__u32 fdb_size)
 	return blocks;
 }
 
-/* The two candidate blocks of key (which: 0 or 1); mask is blocks - 1.
- * Two multiplicative hashes of the key's 8 bytes; the same in BPF and C. */
+/*
+ * The two candidate blocks of key (which: 0 or 1); mask is blocks - 1. The
+ * key's 8 bytes go through splitmix64's finalizer, so every MAC byte moves
+ * every block bit: sequential MACs (02:42:ac:11:00:01, ...) spread as well as
+ * random ones even in a small table. The same in BPF and C. The key is copied,
+ * not cast: a __u64 read of a struct breaks strict aliasing in C.
+ */
 static inline __u32 xb_age_block_of(const struct xb_fdb_key *key, __u32 mask, int which)
 {
-	__u64 k = *(const __u64 *)key;
-	__u32 b0 = (__u32)((k * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-	__u32 b1 = (__u32)(((k ^ 0xff51afd7ed558ccdULL) * 0xc4ceb9fe1a85ec53ULL) >> 32) & mask;
+	__u64 k;
+	__u32 b0, b1;
 
+	__builtin_memcpy(&k, key, sizeof(k));
+	k = (k ^ (k >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	k = (k ^ (k >> 27)) * 0x94d049bb133111ebULL;
+	k ^= k >> 31;
+	b0 = (__u32)k & mask;
+	b1 = (__u32)(k >> 32) & mask;
 	if (!which)
 		return b0;
 	return b1 == b0 ? b0 ^ (mask & 1) : b1;	/* distinct whenever there are two */

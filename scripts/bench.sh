@@ -91,8 +91,10 @@ else
 fi
 # Per-port mode tc (the skb path, issue 9): rows that need it are n/a without it.
 HAVE_TC=0
-if [[ $HAVE_XB == 1 ]] && "$XB" load --help 2>&1 | grep -qE -- '--mode [a-z|]*\btc\b'; then
-	HAVE_TC=1
+if [[ $HAVE_XB == 1 ]]; then
+	load_help=$("$XB" load --help 2>&1 || true)	# (usage may exit 2; pipefail would hide a match)
+	[[ $load_help =~ --mode\ [a-z\|]*tc ]] && HAVE_TC=1
+	log "xdpbridge --mode tc: $([[ $HAVE_TC == 1 ]] && echo yes || echo 'no (rows that need it are n/a)')"
 fi
 RAW=$OUT/raw.tsv
 : > "$RAW"

@@ -331,7 +331,6 @@ measure_rate() {
 # size's xdpbridge/floor. MTU 9000 on h1-p1-p2-h2 needs frags-aware XDP
 # programs on those veths: the floor and sink have xdp.frags variants; an
 # xdpbridge without them makes the MTU change fail, and its row reads n/a.
-JUMBO_DEVS=()	# "NETNS DEV" pairs whose MTU a jumbo run raised
 jumbo_mtu() {	# MTU: set it on h1/eth0, p1, p2, h2/eth0; 1 if the kernel refuses
 	local mtu=$1 ns dev nd
 	for nd in "$(hns 1) eth0" "$NSB p1" "$NSB p2" "$(hns 2) eth0"; do
@@ -418,7 +417,7 @@ tap_mode_on() {	# MODE: xdpbridge | xdpbridge_tc | linux_nf0
 }
 
 measure_tap() {	# MODE ROUND
-	local mode=$1 round=$2 scen=tcp_tap out sent bps fps bytes ok=1
+	local mode=$1 round=$2 scen=tcp_tap out sent bps bytes ok=1
 	[[ $mode == xdpbridge_tc ]] && scen=tcp_tap_tc
 	if ! out=$(taskset -c "$BENCH_CPU" "$X" tapgen --in "$NSB/t1" --out "$NSB/t2" \
 			--count "$TAP_FRAMES" --size "$TAP_SIZE"); then
@@ -426,7 +425,6 @@ measure_tap() {	# MODE ROUND
 		return 0
 	fi
 	sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$out")
-	fps=$(sed -E 's/.* pps=([0-9]+).*/\1/' <<<"$out")
 	bytes=$(sed -E 's/.*bytes_out=([0-9]+).*/\1/' <<<"$out")
 	bps=$(awk -v g="$(sed -E 's/.*gbps=([0-9.]+).*/\1/' <<<"$out")" 'BEGIN { printf "%.0f", g * 1e9 }')
 	# every byte written must come out (as one GSO frame or as segments, which add headers)

@@ -3,14 +3,26 @@
  * xbbench: the benchmark's own tools, one binary.
  *
  *   xbbench gen   --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]
- *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N]
+ *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N] [--vlan VID]
  *       Inject N frames with bpf_prog_test_run_opts(BPF_F_TEST_XDP_LIVE_FRAMES)
  *       out of DEV (they enter DEV's veth peer). Prints "sent=N ns=T pps=R".
- *   xbbench sink  attach|detach|read|reset DEV...
+ *   xbbench pgen  --dev DEV --count N [--size B] [--src MAC] [--dst MAC] [--batch N]
+ *       Send N frames from DEV through an AF_PACKET socket (sendmmsg, qdisc
+ *       bypassed): skbs, so sizes up to the MTU (jumbo), which live XDP frames
+ *       cannot carry. Prints "sent=N ns=T pps=R".
+ *   xbbench tapgen --in NS/TAP --out NS/TAP --count N [--size B] [--mss M]
+ *       What a guest with TSO hands qemu: N TCP frames of B bytes (default
+ *       65000) with a virtio_net_hdr (GSO_TCPV4, gso_size M, NEEDS_CSUM),
+ *       written non-blocking into TAP --in (opened IFF_VNET_HDR, as qemu does);
+ *       TAP --out is read between batches, with TSO/CSUM offloads on like a
+ *       guest's. Prints "sent=N ns=T pps=R frames_out=F bytes_out=B gbps=G":
+ *       B counts frame bytes read from --out (without virtio headers).
+ *   xbbench sink  attach|attach-frags|detach|read|reset DEV...
  *       Counting XDP_DROP receiver. read prints "DEV FRAMES BYTES" per device.
- *   xbbench floor IN OUT[,OUT...]
+ *       attach-frags: the xdp.frags variant (a jumbo MTU on the peer).
+ *   xbbench floor IN OUT[,OUT...] [--frags]
  *       Attach the floor program to IN: redirect every frame to OUT (one) or
- *       broadcast to all OUTs except IN (several).
+ *       broadcast to all OUTs except IN (several); --frags: xdp.frags variant.
  *   xbbench detach DEV...
  *   xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]
  *       Insert N learned entries as the data path learns them (fdb_learned_put:
@@ -31,7 +43,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/if_packet.h>
 #include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -136,18 +154,26 @@ static uint16_t ip_csum(const void *buf, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-/* Ethernet + IPv4 (valid header checksum) + UDP (no checksum) to XBB_UDP_PORT. */
+/* Ethernet [+ 802.1Q tag with @vid, in the data] + IPv4 (valid header
+ * checksum) + UDP (no checksum) to XBB_UDP_PORT; @size includes the tag. */
 static void build_frame(uint8_t *f, unsigned int size, const uint8_t dst[6],
-			const uint8_t src[6], bool broadcast)
+			const uint8_t src[6], bool broadcast, unsigned int vid)
 {
-	uint8_t *ip = f + 14, *udp = ip + 20;
-	unsigned int ip_len = size - 14, udp_len = ip_len - 20;
+	unsigned int l2 = vid ? 18 : 14;
+	uint8_t *ip = f + l2, *udp = ip + 20;
+	unsigned int ip_len = size - l2, udp_len = ip_len - 20;
 
 	memset(f, 0, size);
 	memcpy(f, dst, 6);
 	memcpy(f + 6, src, 6);
-	f[12] = 0x08;
-	f[13] = 0x00;
+	if (vid) {
+		f[12] = 0x81;
+		f[13] = 0x00;
+		f[14] = (vid >> 8) & 0x0f;
+		f[15] = vid & 0xff;
+	}
+	f[l2 - 2] = 0x08;
+	f[l2 - 1] = 0x00;
 	ip[0] = 0x45;
 	ip[2] = ip_len >> 8;
 	ip[3] = ip_len & 0xff;
@@ -178,11 +204,12 @@ static int cmd_gen(int argc, char **argv)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "alt-dev", required_argument, NULL, 'a' },
+		{ "vlan", required_argument, NULL, 'V' },
 		{ 0 },
 	};
 	uint8_t src[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
 	unsigned long count = 1000000, size = 64, churn = 0, churn_base = 0, batch = 64;
-	unsigned long rounds = 1, r, sent = 0;
+	unsigned long rounds = 1, r, sent = 0, vid = 0;
 	char *devs[16], *devlist = NULL, *save = NULL, *tok;
 	uint64_t busy = 0;
 	int ndev = 0, d, alt_ifindex = 0;
@@ -203,6 +230,7 @@ static int cmd_gen(int argc, char **argv)
 		case 'C': churn = strtoul(optarg, NULL, 0); break;
 		case 'B': churn_base = strtoul(optarg, NULL, 0); break;
 		case 'b': batch = strtoul(optarg, NULL, 0); break;
+		case 'V': vid = strtoul(optarg, NULL, 0); break;
 		case 'S':
 			if (parse_mac(optarg, src)) { pr_err("bad MAC %s\n", optarg); return 2; }
 			break;
@@ -216,8 +244,8 @@ static int cmd_gen(int argc, char **argv)
 	     tok = strtok_r(NULL, ",", &save))
 		devs[ndev++] = tok;
 	if (!ndev || !rounds || !count || count > UINT32_MAX || size < 60 || size > 3000 ||
-	    !batch || batch > 256) {
-		pr_err("gen: need --dev DEV[,DEV...], rounds > 0, 0 < count < 2^32, 60 <= size <= 3000, 1 <= batch <= 256\n");
+	    !batch || batch > 256 || vid > 4094) {
+		pr_err("gen: need --dev DEV[,DEV...], rounds > 0, 0 < count < 2^32, 60 <= size <= 3000, 1 <= batch <= 256, vlan <= 4094\n");
 		return 2;
 	}
 	if (alt_dev) {	/* an interface in the netns of the first --dev */
@@ -245,7 +273,7 @@ static int cmd_gen(int argc, char **argv)
 	frame = malloc(size);
 	if (!frame)
 		goto cleanup;
-	build_frame(frame, (unsigned int)size, dst, src, dst[0] & 1);
+	build_frame(frame, (unsigned int)size, dst, src, dst[0] & 1, (unsigned int)vid);
 
 	/* Each test run injects @count frames; several devices take turns, the
 	 * time reported is the sum of the test runs (setup outside it excluded). */
@@ -281,6 +309,259 @@ static int cmd_gen(int argc, char **argv)
 cleanup:
 	free(frame);
 	xbgen_bpf__destroy(skel);
+	return err;
+}
+
+/* Frames as skbs through an AF_PACKET socket on DEV: what a host's own
+ * sender produces, in any size up to the MTU. With the qdisc bypassed, the
+ * veth hands each skb to its peer's NAPI on this CPU; the time is the wall
+ * time of the whole loop, so that work counts wherever it runs. */
+static int cmd_pgen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "src", required_argument, NULL, 'S' },
+		{ "dst", required_argument, NULL, 'D' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ 0 },
+	};
+	uint8_t src[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
+	unsigned long count = 100000, size = 1500, batch = 32, sent = 0, n, i;
+	const char *dev = NULL;
+	struct mmsghdr msgs[256];
+	struct iovec iov;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	uint8_t *frame = NULL;
+	uint64_t busy = 0, t0;
+	int opt, fd = -1, ifindex, one = 1, err = 1, r, retries = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': dev = optarg; break;
+		case 'c': count = strtoul(optarg, NULL, 0); break;
+		case 's': size = strtoul(optarg, NULL, 0); break;
+		case 'b': batch = strtoul(optarg, NULL, 0); break;
+		case 'S':
+			if (parse_mac(optarg, src)) { pr_err("bad MAC %s\n", optarg); return 2; }
+			break;
+		case 'D':
+			if (parse_mac(optarg, dst)) { pr_err("bad MAC %s\n", optarg); return 2; }
+			break;
+		default: return 2;
+		}
+	}
+	if (!dev || !count || size < 60 || size > 16000 || !batch || batch > 256) {
+		pr_err("pgen: need --dev DEV, count > 0, 60 <= size <= 16000, 1 <= batch <= 256\n");
+		return 2;
+	}
+	ifindex = dev_resolve(dev);
+	if (!ifindex)
+		return 1;
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);	/* protocol 0: send only */
+	if (fd < 0) {
+		pr_err("pgen: socket: %s\n", strerror(errno));
+		return 1;
+	}
+	if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
+		pr_err("pgen: PACKET_QDISC_BYPASS: %s (sending through the qdisc)\n", strerror(errno));
+	sll.sll_ifindex = ifindex;
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, dst, 6);
+	frame = malloc(size);
+	if (!frame)
+		goto cleanup;
+	build_frame(frame, (unsigned int)size, dst, src, dst[0] & 1, 0);
+	iov.iov_base = frame;
+	iov.iov_len = size;
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < batch; i++) {
+		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		msgs[i].msg_hdr.msg_name = &sll;
+		msgs[i].msg_hdr.msg_namelen = sizeof(sll);
+	}
+	t0 = now_ns(CLOCK_MONOTONIC);
+	while (sent < count) {
+		n = count - sent < batch ? count - sent : batch;
+		r = sendmmsg(fd, msgs, (unsigned int)n, 0);
+		if (r < 0) {
+			/* a full ring: the receiver is behind; retry, but not forever */
+			if ((errno == ENOBUFS || errno == EAGAIN) && ++retries < 1000000)
+				continue;
+			pr_err("pgen: sendmmsg on %s: %s\n", dev, strerror(errno));
+			goto cleanup;
+		}
+		sent += (unsigned long)r;
+	}
+	busy = now_ns(CLOCK_MONOTONIC) - t0;
+	printf("sent=%lu ns=%llu pps=%.0f\n", sent, (unsigned long long)busy,
+	       (double)sent * 1e9 / (double)busy);
+	err = 0;
+cleanup:
+	free(frame);
+	close(fd);
+	return err;
+}
+
+/* Open the existing tap @spec (NS/NAME) the way qemu does: IFF_VNET_HDR,
+ * non-blocking; offloads: what the "guest" behind it accepts. */
+static int tap_open(const char *spec)
+{
+	const char *name = strchr(spec, '/') ? strchr(spec, '/') + 1 : spec;
+	struct ifreq ifr = {};
+	int fd;
+
+	if (!dev_resolve(spec))
+		return -1;
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("tapgen: /dev/net/tun: %s\n", strerror(errno));
+		return -1;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	if (ioctl(fd, TUNSETIFF, &ifr) ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) {
+		pr_err("tapgen: tap %s: %s\n", spec, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read everything queued on @fd; add frames and frame bytes. */
+static void tap_drain(int fd, uint8_t *buf, size_t len, unsigned long *frames,
+		      unsigned long long *bytes)
+{
+	ssize_t n;
+
+	while ((n = read(fd, buf, len)) > (ssize_t)sizeof(struct virtio_net_hdr)) {
+		*frames += 1;
+		*bytes += (unsigned long long)n - sizeof(struct virtio_net_hdr);
+	}
+}
+
+static int cmd_tapgen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "mss", required_argument, NULL, 'm' },
+		{ 0 },
+	};
+	/* h1 -> h2, as the rate scenarios use */
+	const uint8_t a[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, b[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
+	unsigned long count = 20000, size = 65000, mss = 1448, sent = 0, frames_out = 0, i;
+	unsigned long long bytes_out = 0;
+	const char *in_spec = NULL, *out_spec = NULL;
+	struct virtio_net_hdr vh = {};
+	uint8_t *frame = NULL, *buf = NULL, *ip, *tcp;
+	struct iovec iov[2];
+	uint32_t sum;
+	uint64_t t0, ns;
+	int opt, in = -1, out = -1, err = 1, spins;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i': in_spec = optarg; break;
+		case 'o': out_spec = optarg; break;
+		case 'c': count = strtoul(optarg, NULL, 0); break;
+		case 's': size = strtoul(optarg, NULL, 0); break;
+		case 'm': mss = strtoul(optarg, NULL, 0); break;
+		default: return 2;
+		}
+	}
+	if (!in_spec || !out_spec || !count || size < 128 || size > 65535 - 14 || mss < 500 || mss > 9000) {
+		pr_err("tapgen: need --in NS/TAP --out NS/TAP, count > 0, 128 <= size <= 65521, 500 <= mss <= 9000\n");
+		return 2;
+	}
+	in = tap_open(in_spec);
+	out = tap_open(out_spec);
+	frame = calloc(1, size);
+	buf = malloc(65536 + 64);
+	if (in < 0 || out < 0 || !frame || !buf)
+		goto cleanup;
+
+	/* Teach the bridge where b lives: a small frame written into --out. */
+	build_frame(frame, 60, a, b, false, 0);
+	memset(&vh, 0, sizeof(vh));
+	iov[0] = (struct iovec){ &vh, sizeof(vh) };
+	iov[1] = (struct iovec){ frame, 60 };
+	for (i = 0; i < 4; i++)
+		if (writev(out, iov, 2) < 0)
+			pr_err("tapgen: learning frame: %s\n", strerror(errno));
+	usleep(100000);
+	tap_drain(in, buf, 65536 + 64, &frames_out, &bytes_out);
+	tap_drain(out, buf, 65536 + 64, &frames_out, &bytes_out);
+	frames_out = 0;
+	bytes_out = 0;
+
+	/* Ethernet, IPv4, TCP (20 bytes), payload; partial TCP checksum: the
+	 * pseudo-header sum, as a guest leaves it for the device to finish. */
+	memset(frame, 0, size);
+	memcpy(frame, b, 6);
+	memcpy(frame + 6, a, 6);
+	frame[12] = 0x08;
+	ip = frame + 14;
+	tcp = ip + 20;
+	ip[0] = 0x45;
+	ip[2] = (size - 14) >> 8;
+	ip[3] = (size - 14) & 0xff;
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = IPPROTO_TCP;
+	ip[12] = 10; ip[13] = 77; ip[14] = 0; ip[15] = 1;
+	ip[16] = 10; ip[17] = 77; ip[18] = 0; ip[19] = 2;
+	*(uint16_t *)(ip + 10) = ip_csum(ip, 20);
+	tcp[0] = 0x9c; tcp[1] = 0x40;	/* 40000 -> 5201 */
+	tcp[2] = 0x14; tcp[3] = 0x51;
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x10;			/* ACK */
+	tcp[14] = 0xff; tcp[15] = 0xff;
+	sum = (10 << 8 | 77) * 2 + 1 + 2 + IPPROTO_TCP + (uint32_t)(size - 34);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	*(uint16_t *)(tcp + 16) = htons((uint16_t)sum);
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.gso_type = size - 54 > mss ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_NONE;
+	vh.hdr_len = 54;
+	vh.gso_size = vh.gso_type == VIRTIO_NET_HDR_GSO_NONE ? 0 : (uint16_t)mss;
+	vh.csum_start = 34;
+	vh.csum_offset = 16;
+	iov[1] = (struct iovec){ frame, size };
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	while (sent < count) {
+		for (i = 0; i < 16 && sent < count; i++) {
+			for (spins = 0; writev(in, iov, 2) < 0; spins++) {
+				if (errno != EAGAIN || spins > 100000) {
+					pr_err("tapgen: write %s: %s\n", in_spec, strerror(errno));
+					goto cleanup;
+				}
+				tap_drain(out, buf, 65536 + 64, &frames_out, &bytes_out);
+			}
+			sent++;
+		}
+		tap_drain(out, buf, 65536 + 64, &frames_out, &bytes_out);
+	}
+	ns = now_ns(CLOCK_MONOTONIC) - t0;
+	usleep(100000);	/* stragglers, not timed */
+	tap_drain(out, buf, 65536 + 64, &frames_out, &bytes_out);
+	printf("sent=%lu ns=%llu pps=%.0f frames_out=%lu bytes_out=%llu gbps=%.3f\n", sent,
+	       (unsigned long long)ns, (double)sent * 1e9 / (double)ns, frames_out, bytes_out,
+	       (double)bytes_out * 8 / (double)ns);
+	err = 0;
+cleanup:
+	free(frame);
+	free(buf);
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
 	return err;
 }
 
@@ -332,13 +613,16 @@ static int sink_one(const char *op, const char *dev)
 	ifindex = dev_resolve(dev);
 	if (!ifindex)
 		return 1;
-	if (!strcmp(op, "attach")) {
+	if (!strcmp(op, "attach") || !strcmp(op, "attach-frags")) {
+		bool frags = !strcmp(op, "attach-frags");
+
 		skel = xbsink_bpf__open_and_load();
 		if (!skel) {
 			pr_err("load xbsink: %s\n", strerror(errno));
 			return 1;
 		}
-		err = bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.xbsink),
+		err = bpf_xdp_attach(ifindex, bpf_program__fd(frags ? skel->progs.xbsink_frags :
+								      skel->progs.xbsink),
 				     XDP_FLAGS_DRV_MODE, NULL);
 		if (err)
 			pr_err("attach sink to %s: %s\n", dev, strerror(-err));
@@ -382,9 +666,10 @@ static int cmd_sink(int argc, char **argv)
 {
 	int i, err = 0;
 
-	if (argc < 3 || (strcmp(argv[1], "attach") && strcmp(argv[1], "detach") &&
-			 strcmp(argv[1], "read") && strcmp(argv[1], "reset"))) {
-		pr_err("usage: sink attach|detach|read|reset DEV...\n");
+	if (argc < 3 || (strcmp(argv[1], "attach") && strcmp(argv[1], "attach-frags") &&
+			 strcmp(argv[1], "detach") && strcmp(argv[1], "read") &&
+			 strcmp(argv[1], "reset"))) {
+		pr_err("usage: sink attach|attach-frags|detach|read|reset DEV...\n");
 		return 2;
 	}
 	for (i = 2; i < argc; i++)
@@ -399,9 +684,10 @@ static int cmd_floor(int argc, char **argv)
 	struct xbfloor_bpf *skel;
 	int in, out, n = 0, err = 1;
 	uint32_t slot, ifindexes[XBB_FLOOR_MAX_OUT];
+	bool frags = argc == 4 && !strcmp(argv[3], "--frags");
 
-	if (argc != 3) {
-		pr_err("usage: floor IN OUT[,OUT...]\n");
+	if (argc != 3 && !frags) {
+		pr_err("usage: floor IN OUT[,OUT...] [--frags]\n");
 		return 2;
 	}
 	slash = strchr(argv[1], '/');
@@ -427,6 +713,9 @@ static int cmd_floor(int argc, char **argv)
 	if (!skel)
 		return 1;
 	skel->rodata->broadcast = n > 1;
+	/* Load only the variant asked for: the kernel requires every program
+	 * that uses a devmap to agree on frags (map_type_contains_progs). */
+	bpf_program__set_autoload(frags ? skel->progs.xbfloor : skel->progs.xbfloor_frags, false);
 	if (xbfloor_bpf__load(skel)) {
 		pr_err("load xbfloor: %s\n", strerror(errno));
 		goto cleanup;
@@ -438,7 +727,8 @@ static int cmd_floor(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	err = bpf_xdp_attach(in, bpf_program__fd(skel->progs.xbfloor), XDP_FLAGS_DRV_MODE, NULL);
+	err = bpf_xdp_attach(in, bpf_program__fd(frags ? skel->progs.xbfloor_frags : skel->progs.xbfloor),
+			     XDP_FLAGS_DRV_MODE, NULL);
 	if (err)
 		pr_err("attach floor to %s: %s\n", argv[1], strerror(-err));
 cleanup:
@@ -662,8 +952,10 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xbbench gen --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]\n"
 		"                   [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N]\n"
-		"       xbbench sink { attach | detach | read | reset } DEV...\n"
-		"       xbbench floor IN OUT[,OUT...]\n"
+		"       xbbench pgen --dev DEV --count N [--size B] [--src MAC] [--dst MAC] [--batch N]\n"
+		"       xbbench tapgen --in NS/TAP --out NS/TAP --count N [--size B] [--mss M]\n"
+		"       xbbench sink { attach | attach-frags | detach | read | reset } DEV...\n"
+		"       xbbench floor IN OUT[,OUT...] [--frags]\n"
 		"       xbbench detach DEV...\n"
 		"       xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]\n"
 		"       xbbench sweep BRIDGE [--full]\n"
@@ -678,7 +970,7 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "gen", cmd_gen }, { "sink", cmd_sink }, { "floor", cmd_floor },
+		{ "gen", cmd_gen }, { "pgen", cmd_pgen }, { "tapgen", cmd_tapgen }, { "sink", cmd_sink }, { "floor", cmd_floor },
 		{ "detach", cmd_detach }, { "fdbfill", cmd_fdbfill }, { "sweep", cmd_sweep },
 		{ "echo", cmd_echo }, { "ping", cmd_ping },
 	};

@@ -17,13 +17,25 @@ struct {
 	__type(value, __u32);
 } xbfloor_out SEC(".maps");
 
-SEC("xdp")
-int xbfloor(struct xdp_md *ctx)
+static __always_inline int floor_redirect(void)
 {
 	if (broadcast)
 		return bpf_redirect_map(&xbfloor_out, 0,
 					BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
 	return bpf_redirect_map(&xbfloor_out, 0, 0);
+}
+
+SEC("xdp")
+int xbfloor(struct xdp_md *ctx)
+{
+	return floor_redirect();
+}
+
+/* The same for jumbo frames: a frags-aware program lets a veth take MTU 9000. */
+SEC("xdp.frags")
+int xbfloor_frags(struct xdp_md *ctx)
+{
+	return floor_redirect();
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

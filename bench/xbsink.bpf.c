@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Receiver: counts generated frames (IPv4/UDP to XBB_UDP_PORT) into a per-CPU
- * array and drops them; every other frame (ARP, TCP, echo traffic) passes.
+ * Receiver: counts generated frames (IPv4/UDP to XBB_UDP_PORT, with or without
+ * one 802.1Q/802.1ad tag in the data) into a per-CPU array and drops them;
+ * every other frame (ARP, TCP, echo traffic) passes.
  * Attached to a veth, it also gives the veth the NAPI context that frames
  * XDP-redirected into it need.
  */
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
@@ -21,20 +23,31 @@ struct {
 	__type(value, __u64);
 } xbsink_counts SEC(".maps");
 
-SEC("xdp")
-int xbsink(struct xdp_md *ctx)
+static __always_inline int sink(struct xdp_md *ctx, bool frags)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
 	struct ethhdr *eth = data;
 	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
+	struct udphdr *udp;
+	__u16 proto;
 	__u32 key = XBB_SINK_FRAMES;
 	__u64 *v;
 
+	if ((void *)(eth + 1) > data_end)
+		return XDP_PASS;
+	proto = eth->h_proto;
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
+		/* the tag's TCI, then the inner EtherType */
+		if ((void *)ip + 4 > data_end)
+			return XDP_PASS;
+		proto = *(__u16 *)((void *)ip + 2);
+		ip = (void *)ip + 4;
+	}
+	udp = (void *)(ip + 1);
 	if ((void *)(udp + 1) > data_end)
 		return XDP_PASS;
-	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_UDP ||
+	if (proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_UDP ||
 	    udp->dest != bpf_htons(XBB_UDP_PORT))
 		return XDP_PASS;
 
@@ -44,8 +57,21 @@ int xbsink(struct xdp_md *ctx)
 	key = XBB_SINK_BYTES;
 	v = bpf_map_lookup_elem(&xbsink_counts, &key);
 	if (v)
-		*v += data_end - data;
+		*v += frags ? bpf_xdp_get_buff_len(ctx) : (__u64)(data_end - data);
 	return XDP_DROP;
+}
+
+SEC("xdp")
+int xbsink(struct xdp_md *ctx)
+{
+	return sink(ctx, false);
+}
+
+/* The same for jumbo frames: a frags-aware program lets a veth take MTU 9000. */
+SEC("xdp.frags")
+int xbsink_frags(struct xdp_md *ctx)
+{
+	return sink(ctx, true);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

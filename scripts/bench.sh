@@ -11,8 +11,9 @@
 #   BENCH_QUICK=1        short smoke run (1 round, small counts)
 #   BENCH_ROUNDS=N       rounds (default 3)
 #   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
-#   BENCH_SCENARIOS="…"  subset of: uc64 fdb1m stations churn flood8 uc512 uc1500 tcp latency
-#                        sweep load16
+#   BENCH_SCENARIOS="…"  subset of: uc64 uc64_tc uc64_vlan fdb1m stations churn flood8
+#                        flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep
+#                        load16 (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
 #   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
@@ -41,11 +42,18 @@ else
 	TCP_SECS=5; LAT_COUNT=20000; SWEEP_SIZES="100000 1000000"
 fi
 FLOOD_FRAMES=$((FRAMES / 5))	# each one is delivered 8 times
-SCENARIOS=${BENCH_SCENARIOS:-"uc64 fdb1m stations churn flood8 uc512 uc1500 tcp latency sweep load16"}
+PKT_FRAMES=$((FRAMES / 10))	# AF_PACKET frames per run (slower than live XDP frames)
+TAP_FRAMES=$((FRAMES / 250))	# 65,000-byte GSO frames per tap run (20,000: 1.3 GB)
+TAP_SIZE=65000
+SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16"}
+VLAN_ID=10		# uc64_vlan: 802.1Q tag in the data
 CHURN_SET=32768		# rotating source MACs, moved between p1 and p3 on every pass
 STATIONS=4096		# rotating source MACs, all staying on p1 (many flows, no moves)
 NPORTS=9		# h1 sends, h2 receives unicast, h2..h9 receive the flood
 RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
+# Rows that measure one xdpbridge variant only; their Linux bridge and floor
+# references come from the row they vary (uc64, flood8), measured in the same round.
+XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost "
 TCP_MODES=(xdpbridge floor linux_nf1 linux_nf0 linux_nf1_best linux_nf0_best)
 LAT_MODES=(xdpbridge floor linux_nf1 linux_nf0)
 
@@ -80,6 +88,13 @@ if [[ -x $XB ]]; then
 	XB=$OUT/xdpbridge.bin
 else
 	log "no $XB: xdpbridge figures will be n/a"
+fi
+# Per-port mode tc (the skb path, issue 9): rows that need it are n/a without it.
+HAVE_TC=0
+if [[ $HAVE_XB == 1 ]]; then
+	load_help=$("$XB" load --help 2>&1 || true)	# (usage may exit 2; pipefail would hide a match)
+	[[ $load_help =~ --mode\ [a-z\|]*tc ]] && HAVE_TC=1
+	log "xdpbridge --mode tc: $([[ $HAVE_TC == 1 ]] && echo yes || echo 'no (rows that need it are n/a)')"
 fi
 RAW=$OUT/raw.tsv
 : > "$RAW"
@@ -175,6 +190,8 @@ mode_on() {	# MODE SCENARIO
 		# Sized for them: the smallest power of two that holds FDB_BIG (the
 		# hash has that many buckets either way, and a full walk visits them all).
 		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size "$(pow2_at_least $((FDB_BIG + 2048)))")
+		[[ $scen == *_tc ]] && extra+=(--mode tc)
+		[[ $scen == flood8_nohost ]] && extra+=(--no-host-port)
 		xbr load "$BR" "${ports[@]}" --detach "${extra[@]}" >/dev/null
 		;;
 	linux_nf*)
@@ -188,7 +205,7 @@ mode_on() {	# MODE SCENARIO
 		ip -n "$NSB" link set br0 up
 		;;
 	floor)
-		if [[ $scen == flood8 ]]; then
+		if [[ $scen == flood8* ]]; then
 			for ((i = 2; i <= NPORTS; i++)); do outs+=("p$i"); done
 			"$X" floor "$NSB/p1" "$(IFS=,; echo "${outs[*]}")"
 		else
@@ -217,10 +234,11 @@ mode_off() {
 # Teach the bridge where h2 (and h1) live, and check that it did (a bridge that
 # floods unknown unicast looks slower than it is).
 learn() {
-	local mode=$1
+	local mode=$1 scen=${2:-} tag=()
 	[[ $mode == floor ]] && return 0
-	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" >/dev/null
-	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" >/dev/null
+	[[ $scen == uc64_vlan ]] && tag=(--vlan "$VLAN_ID")	# the tagged frames' own FDB, if it has one
+	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag[@]}" >/dev/null
+	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag[@]}" >/dev/null
 	if [[ $mode == xdpbridge ]]; then
 		# grep -c reads all input: grep -q would SIGPIPE the writer (pipefail)
 		xbr fdb show "$BR" --port p2 | grep -ci "$(mac 2)" >/dev/null ||
@@ -268,6 +286,7 @@ measure_rate() {
 	case $scen in
 	uc512) size=512 ;;
 	uc1500) size=1500 ;;
+	uc64_vlan) gen_args+=(--vlan "$VLAN_ID") ;;
 	stations)	# learned by the warm-up run; then lookups only, no writes
 		gen_args=(--dev "$(peer 1)" --count "$FRAMES" --churn "$STATIONS" --src 02:cd:00:00:00:00)
 		;;
@@ -275,7 +294,7 @@ measure_rate() {
 		gen_args=(--dev "$(peer 1)" --alt-dev eth3 --count "$FRAMES" --churn "$CHURN_SET"
 			  --src 02:cc:00:00:00:00)
 		;;
-	flood8)
+	flood8|flood8_nohost)
 		dst=ff:ff:ff:ff:ff:ff; recv=()
 		gen_args=(--dev "$(peer 1)" --count "$FLOOD_FRAMES" --src "$(mac 1)")
 		warm=$((FLOOD_FRAMES / 10))
@@ -296,13 +315,122 @@ measure_rate() {
 	min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }' <<<"$counts")
 	ok=$(awk -v s="$sent" -v r="$min" 'BEGIN { print (r * 1000 >= s * 999) ? 1 : 0 }')
 	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
-	if [[ $mode == xdpbridge && $scen != flood8 ]]; then	# known unicast must not flood
+	if [[ $mode == xdpbridge && $scen != flood8* ]]; then	# known unicast must not flood
 		local flooded
 		flooded=$(xbr -j stats "$BR" | jq '[.. | objects | select(.ifname? == "p1") | .flooded // 0] | add // 0')
 		((flooded * 100 <= sent)) || log "warning: xdpbridge flooded $flooded frames from p1: destination not known?"
 	fi
 	log "$(printf '%-7s %-10s round %d: %6.2f Mpps, delivered %s/%s%s' "$scen" "$mode" "$round" \
 		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" "$min" "$sent" \
+		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
+}
+
+# --- frames sent as skbs (AF_PACKET), 1500 and 9000 bytes ------------------------------
+# Live XDP frames cannot exceed a page, so these rows use `xbbench pgen` from
+# h1 (sendmmsg, qdisc bypassed) for both sizes; the ratio that matters is each
+# size's xdpbridge/floor. MTU 9000 on h1-p1-p2-h2 needs frags-aware XDP
+# programs on those veths: the floor and sink have xdp.frags variants; an
+# xdpbridge without them makes the MTU change fail, and its row reads n/a.
+jumbo_mtu() {	# MTU: set it on h1/eth0, p1, p2, h2/eth0; 1 if the kernel refuses
+	local mtu=$1 ns dev nd
+	for nd in "$(hns 1) eth0" "$NSB p1" "$NSB p2" "$(hns 2) eth0"; do
+		ns=${nd% *}; dev=${nd#* }
+		if ! ip -n "$ns" link set dev "$dev" mtu "$mtu" 2>>"$OUT/xdpbridge.log"; then
+			log "MTU $mtu on $ns/$dev refused (see $OUT/xdpbridge.log)"
+			return 1
+		fi
+	done
+}
+
+measure_pkt() {	# SCEN MODE ROUND SIZE
+	local scen=$1 mode=$2 round=$3 size=$4 out sent pps min ok
+	local n=$PKT_FRAMES args=(--dev "$(peer 1)" --src "$(mac 1)" --dst "$(mac 2)" --size "$size")
+	taskset -c "$BENCH_CPU" "$X" pgen "${args[@]}" --count $((n / 10)) >/dev/null || true
+	"$X" sink reset "$(peer 2)"
+	if ! out=$(taskset -c "$BENCH_CPU" "$X" pgen "${args[@]}" --count "$n"); then
+		record "$scen" "$mode" "$round" 0 0 0 0 fps
+		return 0
+	fi
+	sleep 0.2
+	sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$out")
+	pps=$(sed -E 's/.*pps=([0-9]+).*/\1/' <<<"$out")
+	min=$("$X" sink read "$(peer 2)" | awk '{ print $2 + 0 }')
+	ok=$(awk -v s="$sent" -v r="$min" 'BEGIN { print (r * 1000 >= s * 999) ? 1 : 0 }')
+	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
+	log "$(printf '%-10s %-10s round %d: %6.3f Mpps, delivered %s/%s%s' "$scen" "$mode" "$round" \
+		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" "$min" "$sent" \
+		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
+}
+
+measure_jumbo() {	# ROUND
+	local round=$1 size scen mode i
+	# h1 sends only (its sink's non-frags program would cap p1's MTU); h2's sink takes frags
+	# (detach first: a veth lifts its peer's MTU cap only when XDP goes from
+	# none to a frags program, not when a program is replaced)
+	"$X" sink detach "$(peer 1)" "$(peer 2)"
+	"$X" sink attach-frags "$(peer 2)"
+	for size in 1500 9000; do
+		scen=uc${size}_pkt
+		has $scen || continue
+		for mode in $(rotate $round xdpbridge linux_nf0 floor); do
+			run_mode $mode || continue
+			if [[ $mode == floor ]]; then
+				"$X" floor "$NSB/p1" p2 --frags
+				"$X" floor "$NSB/p2" p1 --frags
+			else
+				mode_on $mode "$scen"
+			fi
+			if ((size > 1500)) && ! jumbo_mtu "$size"; then
+				((round == 1)) && record "$scen" none 0 0 0 0 0 fps
+				[[ $mode == xdpbridge ]] && log "$scen: xdpbridge row n/a (a port with XDP refuses MTU $size: needs xdp.frags)"
+			else
+				learn $mode
+				measure_pkt "$scen" $mode $round "$size"
+			fi
+			jumbo_mtu 1500 || true
+			mode_off $mode
+		done
+	done
+	sinks_detach
+	sinks_attach
+}
+
+# --- guest TSO through taps ---------------------------------------------------------
+# Two taps t1, t2 in the bridge's namespace, opened by `xbbench tapgen` as qemu
+# opens them (IFF_VNET_HDR, non-blocking); it writes 65,000-byte TCP frames
+# with a virtio_net_hdr (GSO_TCPV4, gso_size 1448, NEEDS_CSUM) into t1, as a
+# guest with TSO hands them to qemu, and reads t2 (TSO accepted, like a
+# guest's). bps = frame bytes read from t2 per second of writing.
+tap_mode_on() {	# MODE: xdpbridge | xdpbridge_tc | linux_nf0
+	case $1 in
+	xdpbridge) xbr load "$BR" t1 t2 --detach >/dev/null ;;
+	xdpbridge_tc) xbr load "$BR" t1 t2 --detach --mode tc >/dev/null ;;
+	linux_nf0)
+		ip -n "$NSB" link add br0 type bridge
+		[[ -n $linux_nf_orig ]] || linux_nf_orig=$(ip netns exec "$NSB" cat /proc/sys/net/bridge/bridge-nf-call-iptables)
+		ip netns exec "$NSB" sysctl -qw net.bridge.bridge-nf-call-iptables=0
+		ip -n "$NSB" link set t1 master br0
+		ip -n "$NSB" link set t2 master br0
+		ip -n "$NSB" link set br0 up
+		;;
+	esac
+}
+
+measure_tap() {	# MODE ROUND
+	local mode=$1 round=$2 scen=tcp_tap out sent bps bytes ok=1
+	[[ $mode == xdpbridge_tc ]] && scen=tcp_tap_tc
+	if ! out=$(taskset -c "$BENCH_CPU" "$X" tapgen --in "$NSB/t1" --out "$NSB/t2" \
+			--count "$TAP_FRAMES" --size "$TAP_SIZE"); then
+		record "$scen" "${mode%_tc}" "$round" 0 0 0 0 bps
+		return 0
+	fi
+	sent=$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$out")
+	bytes=$(sed -E 's/.*bytes_out=([0-9]+).*/\1/' <<<"$out")
+	bps=$(awk -v g="$(sed -E 's/.*gbps=([0-9.]+).*/\1/' <<<"$out")" 'BEGIN { printf "%.0f", g * 1e9 }')
+	# every byte written must come out (as one GSO frame or as segments, which add headers)
+	ok=$(awk -v s="$sent" -v z="$TAP_SIZE" -v b="$bytes" 'BEGIN { print (b * 1000 >= s * z * 999) ? 1 : 0 }')
+	record "$scen" "${mode%_tc}" "$round" "$bps" "$((sent * TAP_SIZE))" "$bytes" "$ok" bps
+	log "$(printf 'tcp_tap %-14s round %d: %s%s' "$mode" "$round" "$out" \
 		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
 }
 
@@ -317,6 +445,8 @@ measure_tcp() {
 	[[ ${bps%.*} -gt 0 ]] || ok=0
 	if [[ $mode == *_best ]]; then
 		record tcp_best "${mode%_best}" "$round" "${bps%.*}" 0 0 "$ok" bps
+	elif [[ $mode == xdpbridge_tc ]]; then
+		record tcp_tc xdpbridge "$round" "${bps%.*}" 0 0 "$ok" bps
 	else
 		record tcp "$mode" "$round" "${bps%.*}" 0 0 "$ok" bps
 	fi
@@ -436,6 +566,12 @@ if has load16; then
 		ip -n "$NSL" link set "r$i" up
 	done
 fi
+if has tcp_tap; then
+	for t in t1 t2; do
+		ip -n "$NSB" tuntap add dev "$t" mode tap
+		ip -n "$NSB" link set "$t" up
+	done
+fi
 if has latency; then
 	# client and server on the generator's CPU: no cross-CPU wake-ups in a round trip
 	ip netns exec "$(hns 2)" taskset -c "$BENCH_CPU" "$X" echo 7000 3600 & BGPIDS+=($!)
@@ -446,32 +582,74 @@ fi
 sleep 0.3
 
 for ((round = 1; round <= ROUNDS; round++)); do
-	for scen in uc64 fdb1m stations churn flood8 uc512 uc1500; do
+	for scen in uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500; do
 		has $scen || continue
-		for mode in $(rotate $round "${RATE_MODES[@]}"); do
+		modes=("${RATE_MODES[@]}")
+		# Tagged frames: no Linux bridge column. It untags each frame in place
+		# (skb_vlan_untag moves the MACs inside the page), and live XDP frames
+		# reuse their pages without rewriting them: after the first batch the
+		# generator sends garbage. The target compares xdpbridge with the floor.
+		[[ $scen == uc64_vlan ]] && modes=(xdpbridge floor)
+		if [[ $XB_ONLY_SCENARIOS == *" $scen "* ]]; then
+			modes=(xdpbridge)
+			if [[ $scen == *_tc && $HAVE_TC == 0 ]]; then
+				((round == 1)) && record "$scen" none 0 0 0 0 0 fps	# row shown as n/a
+				continue
+			fi
+		fi
+		for mode in $(rotate $round "${modes[@]}"); do
 			run_mode $mode || continue
 			mode_on $mode $scen
 			prefill $mode $scen
-			learn $mode
+			learn $mode $scen
 			measure_rate $scen $mode $round
 			mode_off $mode
 		done
 	done
+	if has uc1500_pkt || has uc9000_pkt; then
+		measure_jumbo $round
+	fi
 	if has tcp; then
 		sinks_detach
-		for mode in $(rotate $round "${TCP_MODES[@]}"); do
-			run_mode $mode || continue
+		tcp_modes=("${TCP_MODES[@]}")
+		if [[ $HAVE_TC == 1 ]]; then
+			tcp_modes+=(xdpbridge_tc)
+		elif ((round == 1)) && [[ $HAVE_XB == 1 ]]; then
+			record tcp_tc none 0 0 0 0 0 bps	# row shown as n/a
+		fi
+		for mode in $(rotate $round "${tcp_modes[@]}"); do
+			run_mode ${mode%_tc} || continue
 			case $mode in
 			xdpbridge|floor) h_offloads xdp ;;
-			*_best) h_offloads best ;;
+			# the skb path keeps GSO/TSO and finishes partial checksums: veth defaults
+			*_best|*_tc) h_offloads best ;;
 			*) h_offloads same ;;
 			esac
-			mode_on "${mode%_best}" tcp
+			if [[ $mode == xdpbridge_tc ]]; then
+				mode_on xdpbridge tcp_tc
+			else
+				mode_on "${mode%_best}" tcp
+			fi
 			measure_tcp $mode $round
-			mode_off "${mode%_best}"
+			mode=${mode%_best}
+			mode_off "${mode%_tc}"
 		done
 		h_offloads best
 		sinks_attach
+	fi
+	if has tcp_tap; then
+		tap_modes=(xdpbridge linux_nf0)
+		if [[ $HAVE_TC == 1 ]]; then
+			tap_modes+=(xdpbridge_tc)
+		elif ((round == 1)) && [[ $HAVE_XB == 1 ]]; then
+			record tcp_tap_tc none 0 0 0 0 0 bps	# row shown as n/a
+		fi
+		for mode in $(rotate $round "${tap_modes[@]}"); do
+			run_mode ${mode%_tc} || continue
+			tap_mode_on $mode
+			measure_tap $mode $round
+			mode_off ${mode%_tc}
+		done
 	fi
 	if has latency; then
 		h_offloads xdp	# full UDP checksums: an XDP-redirected frame has nobody to finish them
@@ -498,9 +676,10 @@ MACHINE=$(jq -n --arg kernel "$(uname -r)" --arg cpu "$(awk -F': ' '/model name/
 	--argjson cpu_pin "$BENCH_CPU" --argjson tcp_secs "$TCP_SECS" --argjson lat "$LAT_COUNT" \
 	--arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 	--argjson dirty "$(git -C "$ROOT" status --porcelain -- bpf include user 2>/dev/null | wc -l)" \
-	--arg xb_built "$XB_BUILT" \
+	--arg xb_built "$XB_BUILT" --argjson have_tc "$HAVE_TC" --argjson pkt "$PKT_FRAMES" \
 	'{kernel: $kernel, cpu: $cpu, nproc: $nproc, loadavg_at_end: $load, date: $date,
 	  git_commit: $commit, uncommitted_files_in_bpf_include_user: $dirty, xdpbridge_built: $xb_built,
+	  xdpbridge_mode_tc: ($have_tc == 1), pkt_frames_per_run: $pkt,
 	  rounds: $rounds, frames_per_run: $frames, flood_frames_per_run: $flood, fdb_entries: $fdb,
 	  churn_macs: $churn, stations: $stations, generator_cpu: $cpu_pin, tcp_seconds: $tcp_secs, latency_round_trips: $lat,
 	  quick: ($quick == 1)}')

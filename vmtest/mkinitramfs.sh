@@ -8,7 +8,7 @@
 # with their dependencies from each module's .modinfo), and vmtest/init.
 #
 # Usage: vmtest/mkinitramfs.sh [-s] [-m MODDIR] [-c CMDFILE] -o OUT.cpio
-#   -s          small: busybox, modules and init only (the tap guests)
+#   -s          small: busybox, modules, init and VMTEST_BINS only (the tap guests)
 #   -m MODDIR   lib/modules/<kver> of the guest kernel; omitted or missing:
 #               no modules (a kernel with everything built in)
 #   -c CMDFILE  shell script the guest runs (installed as /etc/vmtest/run)
@@ -92,7 +92,8 @@ scan_words() {
 		grep -ohE '(^|[^[:alnum:]_./-])[a-z][a-z0-9_+-]*' "$f" | tr -d ' \t(|;&`$"'\''{}[]!=<>' || true
 	done | sort -u
 }
-((SMALL)) && BINS= && scan_words() { :; }
+# Small: only what VMTEST_BINS names (the tap guests' iperf3, ethtool, jq).
+((SMALL)) && BINS=${VMTEST_BINS:-} && scan_words() { :; }
 closure_size() {	# bytes of a program plus the libraries not yet copied
 	local f total
 	total=$(stat -Lc %s "$1")

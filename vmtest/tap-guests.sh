@@ -5,6 +5,12 @@
 # host, bridged first by xdpbridge, then by the Linux bridge for comparison.
 # Each guest (busybox init, Debian 6.1 kernel unless KERNEL= says otherwise)
 # pings the other guest and the bridge's host address; the host pings both.
+# Then the guests run TCP both ways with the virtio-net defaults: TSO and TX
+# checksum offload on, so a guest hands its tap 64 KB GSO frames with a
+# partial checksum (virtio_net_hdr NEEDS_CSUM, GSO_TCPV4). iperf3 (the host's,
+# carried into the initramfs) prints the rates, never judged; busybox nc then
+# sends TAPTEST_TCP_BYTES random bytes each way, and the round passes only if
+# the receiver got exactly those bytes (same size and md5sum).
 #
 #   host root netns:  tap vmt<PID>a  tap vmt<PID>b    (qemu -netdev tap)
 #                     xdpbridge vmt<PID>x  (host interface vmt<PID>x, 198.51.100.1/24)
@@ -24,7 +30,10 @@
 #              TAPTEST_MODES="native generic": when set, every mode listed
 #              must pass (default: native, generic only if native fails);
 #              TAPTEST_TIMEOUT=SEC per guest reply (default 60);
-#              TAPTEST_NET=A.B.C (the /24 to use, default 198.51.100)
+#              TAPTEST_NET=A.B.C (the /24 to use, default 198.51.100);
+#              TAPTEST_TCP_BYTES=N per nc transfer (default 16777216, 16 MiB);
+#              TAPTEST_TCP_SECS=SEC limit per nc transfer (default 30);
+#              TAPTEST_IPERF_SECS=SEC per iperf3 run (default 3)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,16 +44,25 @@ WAIT=${TAPTEST_TIMEOUT:-60}
 PFX=vmt$$
 TAPA=${PFX}a TAPB=${PFX}b XBR=${PFX}x LBR=${PFX}l
 NET=${TAPTEST_NET:-198.51.100}
+TCP_BYTES=${TAPTEST_TCP_BYTES:-16777216}
+TCP_SECS=${TAPTEST_TCP_SECS:-30}
+IPERF_SECS=${TAPTEST_IPERF_SECS:-3}
+((WAIT > TCP_SECS + 10)) || WAIT=$((TCP_SECS + 10))
+((WAIT > IPERF_SECS + 30)) || WAIT=$((IPERF_SECS + 30))
 HOST_IP=$NET.1 IPA=$NET.11 IPB=$NET.12
 MACA=52:54:00:c0:02:0b MACB=52:54:00:c0:02:0c
 T0=$SECONDS
 
+pf()   { (($1)) && echo PASS || echo FAIL; }
 log()  { printf '[%3ds] %s\n' $((SECONDS - T0)) "$*"; }
 die()  { log "FAIL: $*"; exit 1; }
 
 [[ $(id -u) == 0 ]] || die "must run as root"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
 [[ -c /dev/net/tun ]] || die "/dev/net/tun missing"
+for c in iperf3 ethtool jq; do
+	command -v $c >/dev/null || die "$c not found: the guests' TCP test carries the host's (apt-get install $c)"
+done
 if [[ -n $(ip -4 addr show to "$NET.0/24") ]] || ip -4 route show to match "$NET.1" | grep -qv '^default'; then
 	die "$NET.0/24 is already used in this netns: pick another with TAPTEST_NET"
 fi
@@ -89,7 +107,7 @@ else
 	moddir=$kdir/lib/modules/$kver
 fi
 initrd=$D/initramfs.cpio
-"$ROOT/vmtest/mkinitramfs.sh" -s ${moddir:+-m "$moddir"} -o "$initrd" 2>/dev/null ||
+VMTEST_BINS="iperf3 ethtool jq" "$ROOT/vmtest/mkinitramfs.sh" -s ${moddir:+-m "$moddir"} -o "$initrd" 2>/dev/null ||
 	die "mkinitramfs failed"
 
 accel=(-accel tcg -cpu max)
@@ -105,6 +123,10 @@ for t in "$TAPA" "$TAPB"; do
 done
 
 # start_guest NAME TAP IP MAC: console on FIFOs $D/NAME.in / $D/NAME.out
+# The NIC is what a default KVM host gives a guest, minus vhost (TCG here):
+# virtio-net on a tap that qemu opens with IFF_VNET_HDR (vnet_hdr=on makes its
+# absence an error), so the guest negotiates TSO and checksum offload and
+# qemu passes its virtio_net_hdr (GSO, NEEDS_CSUM) to the tap unchanged.
 start_guest() {
 	local g=$1 tap=$2 addr=$3 mac=$4 fd
 	mkfifo "$D/$g.in" "$D/$g.out"
@@ -113,7 +135,7 @@ start_guest() {
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 vmtest.mode=guest vmtest.name=guest$g vmtest.ip=$addr/24" \
 		-chardev pipe,id=con0,path="$D/$g" -serial chardev:con0 \
-		-netdev tap,id=n0,ifname="$tap",script=no,downscript=no \
+		-netdev tap,id=n0,ifname="$tap",script=no,downscript=no,vhost=off,vnet_hdr=on \
 		-device virtio-net-pci,netdev=n0,mac="$mac",romfile= \
 		>"$D/$g.qemu" 2>&1 </dev/null &
 	QPID[$g]=$!
@@ -147,7 +169,7 @@ guest_cmd() {
 	start=$(wc -l <"$D/$g.log")
 	echo "$cmd $id $*" >&"${QFD[$g]}"
 	wait_line "$g" "^VMTEST-RESULT $id " || return 1
-	tail -n +"$((start + 1))" "$D/$g.log" | tr -d '\r' | grep -aE '^VMTEST-(PING|RESULT)' | sed "s/^/    guest $g| /"
+	tail -n +"$((start + 1))" "$D/$g.log" | tr -d '\r' | grep -aE '^VMTEST-(PING|TCP|NC|OFFLOAD|SNMP|RESULT)' | sed "s/^/    guest $g| /"
 	rc=$(sed -n "s/^VMTEST-RESULT $id \([0-9]*\).*/\1/p" "$D/$g.log" | tail -n1)
 	return "${rc:-1}"
 }
@@ -162,17 +184,58 @@ host_ping() {	# host_ping DEV IP
 	fi
 }
 
-# round NAME DEV: both guests ping each other and the host, the host pings both
+tap_counters() {	# one line per tap: what went in and out, and the drops
+	local t
+	for t in "$TAPA" "$TAPB"; do
+		ip -s -s link show dev "$t" | awk -v t="$t" '
+			/RX:/ { getline; rx = "rx " $2 " pkts " $1 " B dropped " $4 }
+			/TX:/ { getline; tx = "tx " $2 " pkts " $1 " B dropped " $4 }
+			END { print "    " t ": " rx "; " tx }'
+	done
+}
+
+# round NAME DEV: both guests ping each other and the host, the host pings
+# both; then TCP between the guests both ways. Sets PING_OK and TCP_OK.
 round() {
-	local name=$1 dev=$2 rc=0
+	local name=$1 dev=$2 g
+	PING_OK=1 TCP_OK=1
 	log "round '$name': guests ping each other and $HOST_IP"
 	guest_cmd A neigh-flush >/dev/null; guest_cmd B neigh-flush >/dev/null
 	ip neigh flush dev "$dev" 2>/dev/null
-	guest_cmd A ping "$IPB" "$HOST_IP" || rc=1
-	guest_cmd B ping "$IPA" "$HOST_IP" || rc=1
-	host_ping "$dev" "$IPA" || rc=1
-	host_ping "$dev" "$IPB" || rc=1
-	return $rc
+	guest_cmd A ping "$IPB" "$HOST_IP" || PING_OK=0
+	guest_cmd B ping "$IPA" "$HOST_IP" || PING_OK=0
+	host_ping "$dev" "$IPA" || PING_OK=0
+	host_ping "$dev" "$IPB" || PING_OK=0
+	log "round '$name': TCP between the guests: iperf3 ${IPERF_SECS}s each way (rates only)"
+	log "  taps before:"; tap_counters
+	guest_cmd B tcp-server >/dev/null
+	guest_cmd A tcp "$IPB" "$IPERF_SECS"
+	guest_cmd A tcp "$IPB" "$IPERF_SECS" -R
+	log "round '$name': TCP between the guests: $TCP_BYTES random bytes each way (nc, limit ${TCP_SECS}s), checked"
+	nc_transfer A B "$IPB" || TCP_OK=0
+	nc_transfer B A "$IPA" || TCP_OK=0
+	log "  taps after:"; tap_counters
+	# A receiver that drops what arrives with a bad checksum says so here
+	# (counters since the guest booted).
+	guest_cmd A snmp >/dev/null; guest_cmd B snmp >/dev/null
+	for g in A B; do grep -a '^VMTEST-SNMP' "$D/$g.log" | tail -n 1 | tr -d '\r' | sed 's/^/    /'; done
+	((PING_OK && TCP_OK))
+}
+
+# nc_transfer FROM TO TO_IP: FROM sends TCP_BYTES to TO; same size and md5 at TO?
+nc_transfer() {
+	local from=$1 to=$2 ip=$3 sent got
+	guest_cmd "$to" nc-recv 5202 >/dev/null || return 1
+	guest_cmd "$from" nc-send "$ip" 5202 "$TCP_BYTES" "$TCP_SECS"
+	guest_cmd "$to" nc-result 5
+	sent=$(grep -a "^VMTEST-NC guest$from sent" "$D/$from.log" | tail -n1 | grep -oE 'bytes=[0-9]+ md5=[0-9a-f]+')
+	got=$(grep -a "^VMTEST-NC guest$to received" "$D/$to.log" | tail -n1 | grep -oE 'bytes=[0-9]+ md5=[0-9a-f]+')
+	if [[ -n $sent && $sent == "$got" && $sent == "bytes=$TCP_BYTES "* ]]; then
+		log "  TCP $from -> $to ok: $TCP_BYTES bytes arrived intact"
+		return 0
+	fi
+	log "  TCP $from -> $to FAILED: sent '${sent:-nothing}', received '${got:-nothing}'"
+	return 1
 }
 
 log "kernel $kernel, accel ${accel[*]}, taps $TAPA $TAPB"
@@ -182,6 +245,7 @@ if ! wait_line A '^VMTEST-READY' || ! wait_line B '^VMTEST-READY'; then
 	die "guests did not boot"
 fi
 log "guests up: $(grep -ah '^VMTEST-BOOTED' "$D/A.log" "$D/B.log" | tr -d '\r' | sed 's/VMTEST-BOOTED //' | tr '\n' ';')"
+guest_cmd A offloads; guest_cmd B offloads
 
 # ------------------------------------------------------------- xdpbridge
 results=()
@@ -203,10 +267,10 @@ else
 			die "cannot configure $XBR"
 		fi
 		if round "xdpbridge, $mode XDP on the taps" "$XBR"; then
-			results+=("xdpbridge $mode: PASS")
+			results+=("xdpbridge $mode: PASS (ping and TCP)")
 			xdp_ok=1
 		else
-			results+=("xdpbridge $mode: FAIL")
+			results+=("xdpbridge $mode: FAIL (ping $(pf $PING_OK), TCP $(pf $TCP_OK))")
 			[[ -n ${TAPTEST_MODES:-} ]] && xdp_fail=1
 		fi
 		log "  xdpbridge fdb show $XBR:"
@@ -229,10 +293,11 @@ if ip link add "$LBR" type bridge && ip link set "$TAPA" master "$LBR" &&
    ip link set "$LBR" up; then
 	sysctl -qw "net.ipv6.conf.$LBR.disable_ipv6=1" >/dev/null 2>&1
 	round "Linux bridge" "$LBR" && lb_ok=1
+	lb_res="ping $(pf $PING_OK), TCP $(pf $TCP_OK)"
 	log "  bridge fdb show br $LBR (dynamic):"
 	bridge fdb show br "$LBR" 2>/dev/null | grep -v permanent | sed 's/^/    /'
 fi
-results+=("Linux bridge: $( ((lb_ok)) && echo PASS || echo FAIL)")
+results+=("Linux bridge: $( ((lb_ok)) && echo PASS || echo FAIL) (${lb_res:-not set up})")
 
 for g in A B; do echo "exit 0" >&"${QFD[$g]}"; done
 for g in A B; do wait_line "$g" '^VMTEST-EXIT=' >/dev/null 2>&1; done

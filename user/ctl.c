@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "ageing.h"
 #include "bridge.h"
 #include "ctl.h"
-#include "fdb.h"
 #include "log.h"
-#include "parse.h"
+#include "port.h"
 #include "sys.h"
 #include "xdpbridge.skel.h"
 
@@ -46,16 +46,6 @@ static int find_vanished(__u32 ifindex, const struct xb_port_info *info, void *c
 		v->n++;
 	}
 	return 0;
-}
-
-int ctl_sweep(struct xb_bridge *br, struct xdpbridge_bpf *ager, bool full)
-{
-	int removed = full ? fdb_age_full(ager) : fdb_age(ager);
-
-	if (removed > 0)
-		pr_debug("bridge %s: aged out %d FDB entries%s", br->name, removed,
-			 full ? " (full walk)" : "");
-	return removed < 0 ? removed : 0;
 }
 
 int ctl_watch_ports(struct xb_bridge *br)
@@ -181,7 +171,7 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 		full = full_walk_due(&full_walk, cfg.age_untracked, now, cfg.ageing_ns,
 				     (__u64)interval_ms * 1000000ULL);
 		if (now >= next_sweep || full) {
-			err = ctl_sweep(br, ager, full);
+			err = ageing_sweep(br, ager, full);
 			if (err)
 				pr_warn("bridge %s: FDB ageing sweep failed: %s", br->name, strerror(-err));
 			else if (full)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -81,4 +82,35 @@ bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_
 void full_walk_done(struct full_walk_state *st, uint64_t now_ns)
 {
 	st->last_full_ns = now_ns;
+}
+
+uint32_t ageing_tick(const struct xb_bridge *br, struct xdpbridge_bpf *ager,
+		     struct ageing_schedule *s)
+{
+	struct xb_config cfg;
+	uint32_t interval_ms;
+	__u64 now, interval_ns;
+	bool full;
+	int err;
+
+	if (bridge_config_get(br, &cfg)) {
+		cfg.ageing_ns = XB_DEFAULT_AGEING_SEC * 1000000000ULL;
+		cfg.age_untracked = s->full_walk.untracked_seen;
+	}
+	interval_ms = ageing_sweep_interval_ms((uint32_t)(cfg.ageing_ns / 1000000000ULL));
+	interval_ns = (__u64)interval_ms * 1000000ULL;
+	now = monotonic_ns();
+	/* `set ageing` may shorten the interval: never wait past it. */
+	if (s->next_sweep_ns > now + interval_ns)
+		s->next_sweep_ns = now;
+	full = full_walk_due(&s->full_walk, cfg.age_untracked, now, cfg.ageing_ns, interval_ns);
+	if (now >= s->next_sweep_ns || full) {
+		err = ageing_sweep(br, ager, full);
+		if (err)
+			pr_warn("bridge %s: FDB ageing sweep failed: %s", br->name, strerror(-err));
+		else if (full)
+			full_walk_done(&s->full_walk, now);
+		s->next_sweep_ns = now + interval_ns;
+	}
+	return interval_ms < 1000 ? interval_ms : 1000;
 }

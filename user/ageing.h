@@ -60,4 +60,16 @@ bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_
 		   uint64_t ageing_ns, uint64_t interval_ns);
 void full_walk_done(struct full_walk_state *st, uint64_t now_ns);
 
+/* The control loop's ageing: when the next sweep is due, and whether the
+ * last full walk still covers every untracked station. Zeroed to start. */
+struct ageing_schedule {
+	uint64_t next_sweep_ns;
+	struct full_walk_state full_walk;
+};
+/* One tick of the control loop: sweep (index or full walk) when due, with the
+ * ageing time configured now. Returns how long to sleep before the next tick,
+ * in ms (at most 1 s, so an unload or a vanished port is seen soon). */
+uint32_t ageing_tick(const struct xb_bridge *br, struct xdpbridge_bpf *ager,
+		     struct ageing_schedule *s);
+
 #endif

@@ -14,7 +14,6 @@
 #include "bridge.h"
 #include "fdb.h"
 #include "log.h"
-#include "parse.h"
 #include "port.h"
 #include "sys.h"
 #include "vethcheck.h"

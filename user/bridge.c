@@ -16,6 +16,7 @@
 #include "bridge.h"
 #include "ethtool.h"
 #include "log.h"
+#include "netlink.h"
 #include "sys.h"
 #include "xdpbridge.skel.h"
 

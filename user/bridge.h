@@ -15,7 +15,6 @@
 #include <linux/types.h>
 
 #include "xdpbridge.h"
-#include "netlink.h"
 
 /* The host interface is veth "<bridge>"; its peer "<bridge>-p", the host
  * port, is a port of the bridge. */

@@ -1,40 +1,98 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Command-line words: per-command options, typed values, usage errors. */
+/*
+ * Command-line grammar, after bpftool and xdp-tools: a table of commands per
+ * level (resolved by unique prefix, `help` at every level, usage lines made
+ * from the table), and typed arguments parsed once, each type with its one
+ * error message. Pure: no system state, unit tested.
+ */
 #ifndef XB_ARGS_H
 #define XB_ARGS_H
 
 #include <stdbool.h>
-#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
 
 #include "xdpbridge.h"
 
 #define EXIT_USAGE 2
-#define ARGS_MAX_POSITIONAL 64
+#define ARGS_MAX_OPTS 8
 
-struct opt_spec {
-	const char *name;	/* "--ageing" */
-	bool has_value;
+enum arg_type {
+	ARG_FLAG,	/* an option without a value */
+	ARG_KEYWORD,	/* a positional that must be its name, e.g. `set BR ageing SEC` */
+	ARG_U32,	/* decimal in [min, max] */
+	ARG_MODE,	/* XDP mode: native (drv) or generic (skb) */
+	ARG_ONOFF,	/* on or off */
+	ARG_IFNAME,	/* an interface name */
+	ARG_BRIDGE,	/* a bridge name: an interface name leaving room for "-p" */
+	ARG_MAC,	/* aa:bb:cc:dd:ee:ff */
+	ARG_STATION,	/* a MAC that may be a station's (unicast, not zero) */
 };
+
+struct arg_spec {
+	const char *name;	/* "--ageing"; a positional's name in messages */
+	enum arg_type type;
+	const char *metavar;	/* in usage: "SEC", "BRIDGE" */
+	__u32 min, max;		/* ARG_U32 */
+	const char *unit;	/* ARG_U32: "seconds", "a number of ports" */
+};
+
+#define ARG_SPEC(n, t, m) { .name = (n), .type = (t), .metavar = (m) }
+#define ARG_SPEC_U32(n, m, lo, hi, u) \
+	{ .name = (n), .type = ARG_U32, .metavar = (m), .min = (lo), .max = (hi), .unit = (u) }
+#define ARG_SPEC_END { .name = NULL }
+
+struct arg_value {
+	const char *str;	/* as given */
+	__u32 u32;
+	bool on;		/* ARG_ONOFF; ARG_FLAG: given */
+	enum xb_xdp_mode mode;
+	__u8 mac[XB_ETH_ALEN];
+};
+
+/* Parse s as spec says; prints the type's error. 0 or -EINVAL. */
+int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out);
 
 struct parsed_args {
-	const char *pos[ARGS_MAX_POSITIONAL];
+	struct arg_value *pos;	/* the positionals, in order */
 	int npos;
-	const char *values[8];	/* per opt_spec index: value, or "" for a flag; NULL if absent */
+	struct arg_value opt[ARGS_MAX_OPTS];	/* per option spec */
+	bool given[ARGS_MAX_OPTS];
 };
 
-/* Split argv into positionals and the options in specs (at most 8).
- * Prints a usage error and returns -EINVAL for unknown or incomplete options. */
-int args_parse(int argc, char **argv, const struct opt_spec *specs, int nspecs,
-	       struct parsed_args *out);
-
-/* Command-word lookup by unique prefix, as bpftool and ip do. */
+/* One command at one level: a function, or a deeper table. */
 struct cmd {
 	const char *name;
-	int (*func)(int argc, char **argv);
+	int (*func)(const struct parsed_args *a);	/* returns an exit code */
+	const struct cmd *sub;
+	const struct arg_spec *const *pos;	/* positionals in order, NULL-terminated */
+	int min_pos;				/* how many of them are required */
+	bool pos_repeat;			/* the last one repeats: PORT... */
+	const struct arg_spec *opts;		/* options, ended by a NULL name */
 };
-/* Index of the matching entry, -1 if none, -2 if ambiguous. */
+
+/* Index of the entry word names exactly or by unique prefix; -1 if none,
+ * -2 if ambiguous. Tables end with a NULL name. */
 int cmd_match(const struct cmd *cmds, const char *word);
 
-int parse_mode(const char *s, enum xb_xdp_mode *mode);
+/* Split argv into typed positionals and options as c declares them (path:
+ * the words before c's name, for messages); prints the usage error. The caller frees out->pos (also on failure). 0 or -EINVAL. */
+int args_parse(const struct cmd *c, const char *path, int argc, char **argv,
+	       struct parsed_args *out);
+
+/* "PATH NAME POSITIONALS [OPTIONS]" of one command, into buf. */
+void cmd_usage_line(const struct cmd *c, const char *path, char *buf, size_t len);
+/* Every usage line of a table, sub-tables included, then "PATH help". */
+void cmd_usage(FILE *f, const struct cmd *cmds, const char *path);
+
+/*
+ * Run the command argv[0] names in cmds (path: the words so far, e.g.
+ * "xdpbridge fdb"): descend into sub-tables, print help for `help` at any
+ * level (help_top, when set, prints the level's help instead), parse the
+ * command's arguments and call it. Returns an exit code.
+ */
+int cmd_select(const struct cmd *cmds, const char *path, int argc, char **argv,
+	       void (*help_top)(FILE *f));
 
 #endif

@@ -15,8 +15,8 @@
 
 #include "bridge.h"
 #include "ethtool.h"
-#include "fdb.h"
 #include "log.h"
+#include "netlink.h"
 #include "sys.h"
 #include "xdpbridge.skel.h"
 
@@ -69,9 +69,9 @@ bool bridge_exists(const char *name)
 	return !stat(dir, &st) && S_ISDIR(st.st_mode);
 }
 
-void bridge_host_peer_name(const char *name, char *buf, size_t len)
+void bridge_host_port_name(const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s", name, XB_HOST_PEER_SUFFIX);
+	snprintf(buf, len, "%s%s", name, XB_HOST_PORT_SUFFIX);
 }
 
 int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb_bridge *out)
@@ -86,6 +86,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	__u32 zero = 0;
 	int err;
 
+	bridge_init(out, name);	/* closable whatever fails below */
 	skel = xdpbridge_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -230,7 +231,7 @@ void bridge_close(struct xb_bridge *br)
 	}
 }
 
-int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
+int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
 		     struct xdpbridge_bpf **out)
 {
 	struct xdpbridge_bpf *skel;
@@ -240,7 +241,7 @@ int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
 	skel = xdpbridge_bpf__open();
 	if (!skel)
 		return -errno;
-	skel->rodata->port_slot = slot;
+	skel->rodata->port_slot = port_slot;
 	skel->rodata->age_block_mask = br->age_block_mask;
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
@@ -281,33 +282,12 @@ int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg)
 	return bpf_map_update_elem(br->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
 }
 
-int bridge_fdb_changed(const struct xb_bridge *br)
-{
-	struct xb_fdb_key key, next;
-	struct xb_config cfg;
-	__u32 count = 0;
-	void *prev = NULL;
-	int err;
-
-	while (!bpf_map_get_next_key(br->fdb_static_fd, prev, &next)) {
-		count++;
-		key = next;
-		prev = &key;
-	}
-	err = bridge_config_get(br, &cfg);
-	if (err)
-		return err;
-	cfg.static_count = count;
-	cfg.fdb_generation++;
-	return bridge_config_set(br, &cfg);
-}
-
 int bridge_host_iface_create(const char *name)
 {
-	char peer[XB_IFNAMSIZ * 2];
+	char peer[XB_IFNAMSIZ * 2];	/* the host port */
 	int err, ifindex, peer_ifindex;
 
-	bridge_host_peer_name(name, peer, sizeof(peer));
+	bridge_host_port_name(name, peer, sizeof(peer));
 	err = nl_veth_create(name, peer);
 	if (err) {
 		pr_err("cannot create the host interface %s (veth peer %s): %s", name, peer, strerror(-err));
@@ -339,347 +319,93 @@ int bridge_host_iface_create(const char *name)
 	return err;
 }
 
-struct owner_search {
-	int ifindex;
-	bool found;
-};
 
-static int owner_match(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+/* Only a veth by that name: never an interface the bridge did not create. */
+static void bridge_host_iface_delete(const char *name)
 {
-	struct owner_search *s = ctx;
+	int ifindex = (int)if_nametoindex(name);
+	struct nl_link link;
 
-	if ((int)ifindex == s->ifindex)
-		s->found = true;
-	return s->found;
+	if (ifindex && !nl_link_get(NL_NO_NETNSID, ifindex, &link) && !strcmp(link.kind, "veth"))
+		nl_link_delete(ifindex);
 }
 
-int port_find_owner(int ifindex, char *owner, size_t len)
-{
-	struct dirent *de;
-	DIR *dir;
-	int found = 0;
-
-	dir = opendir(XB_PIN_ROOT);
-	if (!dir)
-		return 0;
-	while (!found && (de = readdir(dir))) {
-		struct owner_search s = { .ifindex = ifindex };
-		char path[PATH_MAX];
-		struct xb_bridge br;
-		int fd;
-
-		if (de->d_name[0] == '.')
-			continue;
-		bridge_init(&br, de->d_name);
-		snprintf(path, sizeof(path), "%s/%s/port_info", XB_PIN_ROOT, de->d_name);
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		br.info_fd = fd;
-		port_for_each(&br, owner_match, &s);
-		close(fd);
-		if (s.found) {
-			snprintf(owner, len, "%s", de->d_name);
-			found = 1;
-		}
-	}
-	closedir(dir);
-	return found;
-}
-
-int port_validate(const char *ifname, struct nl_link *link)
-{
-	char owner[XB_IFNAMSIZ * 2];
-	int ifindex, err;
-
-	ifindex = (int)if_nametoindex(ifname);
-	if (!ifindex) {
-		pr_err("interface %s does not exist: check 'ip link show'", ifname);
-		return -ENODEV;
-	}
-	err = nl_link_get(NL_NO_NETNSID, ifindex, link);
-	if (err) {
-		pr_err("cannot read interface %s: %s", ifname, strerror(-err));
-		return err;
-	}
-	if (link->flags & IFF_LOOPBACK) {
-		pr_err("%s is a loopback interface and cannot be a bridge port", ifname);
-		return -EINVAL;
-	}
-	if (port_find_owner(ifindex, owner, sizeof(owner))) {
-		pr_err("%s is already a port of xdpbridge %s: run 'xdpbridge port del %s %s' first",
-		       ifname, owner, owner, ifname);
-		return -EBUSY;
-	}
-	if (link->master) {
-		char master[IF_NAMESIZE] = "?";
-
-		if_indextoname(link->master, master);
-		pr_err("%s is enslaved to %s (a Linux bridge or bond): run 'ip link set dev %s nomaster' first",
-		       ifname, master, ifname);
-		return -EBUSY;
-	}
-	if (link->xdp_attached) {
-		pr_err("%s already runs an XDP program (id %u): detach it first ('ip link set dev %s xdp off')",
-		       ifname, link->xdp_prog_id, ifname);
-		return -EBUSY;
-	}
-	return 0;
-}
-
-static void port_link_pin_path(const struct xb_bridge *br, __u32 ifindex, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/link_%u", br->pin_dir, ifindex);
-}
-
-static int port_stats_zero(const struct xb_bridge *br, __u32 slot)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	struct xb_port_stats *zeros;
-	int err = 0;
-
-	if (ncpus < 0)
-		return ncpus;
-	zeros = calloc((size_t)ncpus, sizeof(*zeros));
-	if (!zeros)
-		return -ENOMEM;
-	if (bpf_map_update_elem(br->stats_fd, &slot, zeros, BPF_ANY))
-		err = -errno;
-	free(zeros);
-	return err;
-}
-
-/* Stop sending to a port: no more flooding to it, no more unicast. */
-static void port_unreach(struct xb_bridge *br, __u32 slot)
-{
-	bpf_map_delete_elem(br->flood_fd, &slot);
-	bpf_map_delete_elem(br->ports_fd, &slot);
-}
-
-/* Forget a port in every map (the link is handled by the caller). */
-static void port_forget(struct xb_bridge *br, __u32 ifindex, __u32 slot)
-{
-	port_unreach(br, slot);
-	port_stats_zero(br, slot);	/* the next port in this slot starts at 0 */
-	bpf_map_delete_elem(br->info_fd, &ifindex);
-}
-
-/* How many ports the bridge was loaded for (--max-ports). */
-static __u32 bridge_max_ports(const struct xb_bridge *br)
+__u32 bridge_map_capacity(int map_fd)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
-	if (bpf_obj_get_info_by_fd(br->info_fd, &info, &len))
+	return bpf_obj_get_info_by_fd(map_fd, &info, &len) ? 0 : info.max_entries;
+}
+
+__u32 bridge_max_ports(const struct xb_bridge *br)
+{
+	__u32 n = bridge_map_capacity(br->info_fd);
+
+	if (!n)
 		return XB_DEFAULT_MAX_PORTS;
-	return info.max_entries < XB_MAX_PORTS ? info.max_entries : XB_MAX_PORTS;
+	return n < XB_MAX_PORTS ? n : XB_MAX_PORTS;
 }
 
-static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+/* Take every port out of the forwarding maps: no port redirects to another
+ * one while the links are going, one by one. Port-sized, never FDB-sized. */
+static void bridge_unreach_all(const struct xb_bridge *br)
 {
-	bool *used = ctx;
-
-	if (info->slot < XB_MAX_PORTS)
-		used[info->slot] = true;
-	return 0;
-}
-
-/* Lowest slot no port uses, or -ENOSPC. */
-static int port_slot_alloc(const struct xb_bridge *br)
-{
-	bool used[XB_MAX_PORTS] = { false };
 	__u32 max = bridge_max_ports(br);
 
-	port_for_each(br, mark_slot, used);
-	for (__u32 i = 0; i < max; i++)
-		if (!used[i])
-			return (int)i;
-	return -ENOSPC;
+	for (__u32 port_slot = 0; port_slot < max; port_slot++) {
+		bpf_map_delete_elem(br->flood_fd, &port_slot);
+		bpf_map_delete_elem(br->ports_fd, &port_slot);
+	}
 }
 
-int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
+/* Unlink the pins of dir whose name starts with prefix ("" for all). */
+static void pins_unlink(const char *dir_path, const char *prefix)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, opts,
-		    .flags = mode == XB_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
-	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
-	__u32 ifindex = (__u32)link->ifindex;
-	struct xdpbridge_bpf *skel = NULL;
-	char path[PATH_MAX * 2];
-	int slot, link_fd, err;
+	struct dirent *de;
+	DIR *dir;
 
-	slot = port_slot_alloc(br);
-	if (slot < 0) {
-		pr_err("bridge %s is full (%u ports, its --max-ports): unload it and load it with a larger --max-ports (at most %d)",
-		       br->name, bridge_max_ports(br), XB_MAX_PORTS);
-		return slot;
-	}
-	info.slot = (__u32)slot;
-	snprintf(info.ifname, sizeof(info.ifname), "%s", link->ifname);
-	/* Maps first: the first frame after attach is already bridged. */
-	err = port_stats_zero(br, info.slot);
-	if (!err && bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_ANY))
-		err = -errno;
-	if (!err && bpf_map_update_elem(br->ports_fd, &info.slot, &ifindex, BPF_ANY))
-		err = -errno;
-	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
-		err = -errno;
-	if (err) {
-		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
-		goto forget;
-	}
+	dir = opendir(dir_path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		char file[PATH_MAX * 2 + 256];
 
-	err = bridge_prog_load(br, XB_PROG_RX, info.slot, &skel);
-	if (err) {
-		pr_err("the kernel refused the XDP program for %s (%s); run with -v for the verifier log",
-		       link->ifname, strerror(-err));
-		goto forget;
+		if (de->d_name[0] == '.' || strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir_path, de->d_name);
+		unlink(file);
 	}
-	link_fd = bpf_link_create(bpf_program__fd(skel->progs.xdpbridge_rx), (int)ifindex, BPF_XDP, &opts);
-	if (link_fd < 0) {
-		err = -errno;
-		if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
-			pr_err("%s does not support native XDP (%s): load it with --mode generic",
-			       link->ifname, strerror(-err));
-		else
-			pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
-		goto forget;
-	}
-	port_link_pin_path(br, ifindex, path, sizeof(path));
-	if (bpf_obj_pin(link_fd, path)) {
-		err = -errno;
-		pr_err("cannot pin the XDP link of %s at %s: %s", link->ifname, path, strerror(-err));
-		close(link_fd);	/* detaches: this was the only reference */
-		goto forget;
-	}
-	close(link_fd);	/* the pin keeps the program attached */
-	xdpbridge_bpf__destroy(skel);
-	pr_debug("port %s (ifindex %u, slot %u) attached in %s mode", link->ifname, ifindex,
-		 info.slot, mode == XB_MODE_GENERIC ? "generic" : "native");
-	return 0;
-forget:
-	xdpbridge_bpf__destroy(skel);
-	port_forget(br, ifindex, info.slot);
-	return err;
+	closedir(dir);
 }
 
-int port_remove(struct xb_bridge *br, __u32 ifindex)
-{
-	struct xb_port_info info;
-	char path[PATH_MAX * 2];
-	bool known;
-	int err;
-
-	/* Stop sending to it, then detach, then drop what was learned there. */
-	known = !bpf_map_lookup_elem(br->info_fd, &ifindex, &info);
-	if (known)
-		port_unreach(br, info.slot);
-	port_link_pin_path(br, ifindex, path, sizeof(path));
-	if (unlink(path) && errno != ENOENT) {
-		err = -errno;
-		pr_err("cannot remove %s: %s", path, strerror(-err));
-		return err;
-	}
-	fdb_flush(br, ifindex, true);
-	if (known)
-		port_forget(br, ifindex, info.slot);
-	bridge_fdb_changed(br);	/* no CPU may keep forwarding to it from its cache */
-	return 0;
-}
-
-int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx)
-{
-	__u32 key, next, *prev = NULL;
-	struct xb_port_info info;
-	int ret;
-
-	while (!bpf_map_get_next_key(br->info_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(br->info_fd, &key, &info))
-			continue;	/* removed meanwhile */
-		ret = cb(key, &info, ctx);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-struct name_search {
-	const char *ifname;
-	__u32 ifindex;
-};
-
-static int name_match(__u32 ifindex, const struct xb_port_info *info, void *ctx)
-{
-	struct name_search *s = ctx;
-
-	if (strcmp(info->ifname, s->ifname))
-		return 0;
-	s->ifindex = ifindex;
-	return 1;
-}
-
-int port_lookup_by_name(const struct xb_bridge *br, const char *ifname, __u32 *ifindex)
-{
-	struct name_search s = { .ifname = ifname };
-
-	if (!port_for_each(br, name_match, &s))
-		return -ENOENT;
-	*ifindex = s.ifindex;
-	return 0;
-}
-
-static int collect_port(__u32 ifindex, const struct xb_port_info *info, void *ctx)
-{
-	__u32 **cursor = ctx;
-
-	*(*cursor)++ = ifindex;
-	return 0;
-}
-
+/*
+ * The maps go with their pins (nothing else holds them), the ports detach
+ * with their link pins: no FDB flush, no per-port cleanup of maps that are
+ * about to disappear.
+ */
 int bridge_destroy(const char *name)
 {
-	__u32 ifindexes[XB_MAX_PORTS], *cursor = ifindexes;
 	char path[PATH_MAX * 2];
 	struct xb_config cfg = {};
 	struct xb_bridge br;
-	struct dirent *de;
-	DIR *dir;
 	int err;
 
 	err = bridge_open_pins(name, &br, false);
 	if (!err) {
-		port_for_each(&br, collect_port, &cursor);
-		for (__u32 *p = ifindexes; p < cursor; p++)
-			port_remove(&br, *p);
+		bridge_unreach_all(&br);
 		bridge_config_get(&br, &cfg);
 		bridge_close(&br);
 	} else {
-		/* Its ports detach when their link pins go, below. */
 		cfg.flags = bridge_flags_from_pin(name);
 	}
-	/* The host interface goes with the bridge (its peer, a port, with it). */
-	if (cfg.flags & XB_CFG_HOST_PORT) {
-		struct nl_link link;
-		int ifindex = (int)if_nametoindex(name);
-
-		if (ifindex && !nl_link_get(NL_NO_NETNSID, ifindex, &link) && !strcmp(link.kind, "veth"))
-			nl_link_delete(ifindex);
-	}
-	/* Every pin, including those a partial load or a failed open left. */
 	bridge_pin_dir(name, path, sizeof(path));
-	dir = opendir(path);
-	if (dir) {
-		while ((de = readdir(dir))) {
-			char file[PATH_MAX * 2 + 256];
-
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
-			unlink(file);
-		}
-		closedir(dir);
-	}
+	pins_unlink(path, "link_");	/* detach every port first */
+	/* The host interface goes with the bridge (its host port with it). */
+	if (cfg.flags & XB_CFG_HOST_PORT)
+		bridge_host_iface_delete(name);
+	/* Every pin, including those a partial load or a failed open left. */
+	pins_unlink(path, "");
 	if (rmdir(path) && errno != ENOENT) {
 		err = -errno;
 		pr_err("cannot remove %s: %s", path, strerror(-err));

@@ -1,27 +1,46 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The CLI's commands: each returns an exit code (0, 1, or EXIT_USAGE). */
+/*
+ * The CLI, above everything else in user/: one table of commands per object
+ * (cmd_bridge.c, cmd_port.c, cmd_fdb.c; main.c puts them at the top level),
+ * each command an exit code (0, 1, or EXIT_USAGE), and what they share
+ * (cmd.c): argument types, preflight checks, opening a loaded bridge.
+ */
 #ifndef XB_CMD_H
 #define XB_CMD_H
 
 #include <stdbool.h>
 
+#include "args.h"
+
 extern bool opt_json, opt_pretty;
 
-int cmd_load(int argc, char **argv);
-int cmd_unload(int argc, char **argv);
-int cmd_show(int argc, char **argv);
-int cmd_set(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_port(int argc, char **argv);
-int cmd_fdb(int argc, char **argv);
+/* Argument types every object uses. */
+extern const struct arg_spec arg_bridge;	/* BRIDGE */
+extern const struct arg_spec arg_port;		/* PORT */
+#define OPT_SPEC_MODE ARG_SPEC("--mode", ARG_MODE, "native|generic")
 
-/* Shared by the commands: checks every command that touches a bridge needs. */
-int cmd_preflight(void);
+/* cmd_bridge.c */
+int do_load(const struct parsed_args *a);
+int do_unload(const struct parsed_args *a);
+int do_show(const struct parsed_args *a);
+int do_set(const struct parsed_args *a);
+int do_stats(const struct parsed_args *a);
+extern const struct arg_spec *const load_pos[], *const bridge_pos[], *const set_pos[];
+extern const struct arg_spec load_opts[];
+/* cmd_port.c, cmd_fdb.c */
+extern const struct cmd port_cmds[], fdb_cmds[];
+
+/* Checks every command touching a bridge needs; probe_kernel (commands that
+ * create or attach) also runs the kernel-feature probe. 0 or -errno. */
+int cmd_preflight(bool probe_kernel);
 struct xb_bridge;
 /* Open a loaded bridge named on the command line; prints why not.
- * Returns an exit code: 0, 1, or EXIT_USAGE for a malformed name. */
+ * Returns an exit code: 0 or 1. */
 int open_loaded_bridge(const char *name, struct xb_bridge *br);
-/* Bridge name from the command line: prints the usage error. */
-int cmd_bridge_name(const char *name);
+/* Open the bridge named by the first positional and run fn, under the
+ * command lock when lock (fn changes the bridge). fn returns 0 or -errno
+ * after printing its error; returns an exit code. */
+int cmd_with_bridge(const struct parsed_args *a, bool lock,
+		    int (*fn)(struct xb_bridge *br, const struct parsed_args *a));
 
 #endif

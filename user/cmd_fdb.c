@@ -5,43 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
 #include "bridge.h"
 #include "cmd.h"
 #include "fdb.h"
+#include "json_print.h"
 #include "log.h"
-#include "output.h"
-#include "parse.h"
+#include "port.h"
 #include "print.h"
-#include "sys.h"
-
-static const char fdb_usage[] =
-	"Usage: xdpbridge fdb show BRIDGE [--port PORT]\n"
-	"       xdpbridge fdb add BRIDGE MAC PORT\n"
-	"       xdpbridge fdb del BRIDGE MAC\n"
-	"       xdpbridge fdb flush BRIDGE [--port PORT]";
-
-static int fdb_usage_error(void)
-{
-	pr_err("bad fdb command; usage: xdpbridge fdb { show | add | del | flush } BRIDGE ... (see 'xdpbridge fdb help')");
-	return EXIT_USAGE;
-}
-
-/* Parse a unicast MAC for a static entry; prints the usage error. */
-static int parse_unicast_mac(const char *s, struct xb_fdb_key *key)
-{
-	memset(key, 0, sizeof(*key));
-	if (parse_mac(s, key->mac)) {
-		pr_err("'%s' is not a MAC address: write it as aa:bb:cc:dd:ee:ff", s);
-		return -EINVAL;
-	}
-	if ((key->mac[0] & 1) || !(key->mac[0] | key->mac[1] | key->mac[2] | key->mac[3] |
-				   key->mac[4] | key->mac[5])) {
-		pr_err("%s is not a unicast address: static FDB entries take a station's unicast MAC", s);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 static int port_ifindex(const struct xb_bridge *br, const char *ifname, __u32 *ifindex)
 {
@@ -51,14 +21,64 @@ static int port_ifindex(const struct xb_bridge *br, const char *ifname, __u32 *i
 	return -ENOENT;
 }
 
-static int fdb_show(struct xb_bridge *br, const char *port)
+struct port_name {
+	__u32 ifindex;
+	char ifname[XB_IFNAMSIZ];
+};
+
+struct port_names {
+	struct port_name *v;
+	size_t n;
+};
+
+static int port_name_add(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	struct port_names *names = ctx;
+	void *p = realloc(names->v, (names->n + 1) * sizeof(*names->v));
+
+	if (!p)
+		return -ENOMEM;
+	names->v = p;
+	names->v[names->n].ifindex = ifindex;
+	memcpy(names->v[names->n++].ifname, info->ifname, XB_IFNAMSIZ);
+	return 0;
+}
+
+static int port_name_cmp(const void *a, const void *b)
+{
+	__u32 x = ((const struct port_name *)a)->ifindex, y = ((const struct port_name *)b)->ifindex;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The port names of rows, from one walk of the port registry. */
+static void fdb_rows_name(const struct xb_bridge *br, struct fdb_row *rows, size_t n)
+{
+	struct port_names names = { NULL, 0 };
+
+	port_for_each(br, port_name_add, &names);	/* unnamed on failure: "ifN" */
+	qsort(names.v, names.n, sizeof(*names.v), port_name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct port_name want = { .ifindex = rows[i].ifindex };
+		const struct port_name *p = names.n ? bsearch(&want, names.v, names.n, sizeof(*names.v),
+							      port_name_cmp) : NULL;
+
+		if (p)
+			memcpy(rows[i].ifname, p->ifname, XB_IFNAMSIZ);
+		else
+			snprintf(rows[i].ifname, XB_IFNAMSIZ, "if%u", rows[i].ifindex);
+	}
+	free(names.v);
+}
+
+static int fdb_show_open(struct xb_bridge *br, const struct parsed_args *a)
 {
 	struct fdb_row *rows = NULL;
 	__u32 ifindex = 0;
 	size_t n = 0, kept = 0;
 	int err;
 
-	if (port && port_ifindex(br, port, &ifindex))
+	if (a->given[0] && port_ifindex(br, a->opt[0].str, &ifindex))
 		return 1;
 	err = fdb_dump(br, &rows, &n);
 	if (err) {
@@ -68,6 +88,7 @@ static int fdb_show(struct xb_bridge *br, const char *port)
 	for (size_t i = 0; i < n; i++)
 		if (!ifindex || rows[i].ifindex == ifindex)
 			rows[kept++] = rows[i];
+	fdb_rows_name(br, rows, kept);
 	output_begin(NULL, opt_json, opt_pretty);
 	print_fdb(br->name, rows, kept, monotonic_ns());
 	output_end();
@@ -75,85 +96,84 @@ static int fdb_show(struct xb_bridge *br, const char *port)
 	return 0;
 }
 
-int cmd_fdb(int argc, char **argv)
+static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
-	static const struct opt_spec opts[] = { { "--port", true } };
-	struct parsed_args a;
-	struct xb_fdb_key key;
-	struct xb_bridge br;
-	const char *verb;
-	__u32 ifindex = 0;
-	int ret, lock_fd = -1, err = 0;
+	struct xb_fdb_key key = {};
+	__u32 ifindex;
+	int err;
 
-	if (argc >= 1 && !strcmp(argv[0], "help")) {
-		printf("%s\n", fdb_usage);
-		return 0;
-	}
-	if (args_parse(argc, argv, opts, 1, &a))
-		return EXIT_USAGE;
-	if (a.npos < 2)
-		return fdb_usage_error();
-	verb = a.pos[0];
-	if (!strcmp(verb, "show") || !strcmp(verb, "flush")) {
-		if (a.npos != 2)
-			return fdb_usage_error();
-	} else if (!strcmp(verb, "add")) {
-		if (a.npos != 4 || a.values[0] || parse_unicast_mac(a.pos[2], &key))
-			return a.npos != 4 || a.values[0] ? fdb_usage_error() : EXIT_USAGE;
-	} else if (!strcmp(verb, "del")) {
-		if (a.npos != 3 || a.values[0])
-			return fdb_usage_error();
-		memset(&key, 0, sizeof(key));
-		if (parse_mac(a.pos[2], key.mac)) {
-			pr_err("'%s' is not a MAC address: write it as aa:bb:cc:dd:ee:ff", a.pos[2]);
-			return EXIT_USAGE;
-		}
-	} else {
-		return fdb_usage_error();
-	}
-
-	ret = open_loaded_bridge(a.pos[1], &br);
-	if (ret)
-		return ret;
-	if (!strcmp(verb, "show")) {
-		ret = fdb_show(&br, a.values[0]);
-		bridge_close(&br);
-		return ret;
-	}
-
-	lock_fd = xb_lock_take();
-	if (lock_fd < 0) {
-		bridge_close(&br);
-		return 1;
-	}
-	if (!strcmp(verb, "add")) {
-		err = port_ifindex(&br, a.pos[3], &ifindex);
-		if (!err) {
-			err = fdb_static_add(&br, &key, ifindex);
-			if (err)
-				pr_err("cannot add the static entry: %s", strerror(-err));
-		}
-	} else if (!strcmp(verb, "del")) {
-		err = fdb_del(&br, &key);
-		if (err == -ENOENT)
-			pr_err("bridge %s has no FDB entry for %s: see 'xdpbridge fdb show %s'",
-			       br.name, a.pos[2], br.name);
-		else if (err)
-			pr_err("cannot delete the entry: %s", strerror(-err));
-	} else {
-		if (a.values[0])
-			err = port_ifindex(&br, a.values[0], &ifindex);
-		if (!err) {
-			int removed = fdb_flush(&br, ifindex, false);
-
-			err = removed < 0 ? removed : 0;
-			if (err)
-				pr_err("cannot flush the FDB: %s", strerror(-err));
-			else
-				pr_debug("flushed %d learned entries", removed);
-		}
-	}
-	xb_lock_release(lock_fd);
-	bridge_close(&br);
-	return err ? 1 : 0;
+	memcpy(key.mac, a->pos[1].mac, sizeof(key.mac));
+	err = port_ifindex(br, a->pos[2].str, &ifindex);
+	if (err)
+		return err;
+	err = fdb_static_add(br, &key, ifindex);
+	if (err)
+		pr_err("cannot add the static entry: %s", strerror(-err));
+	return err;
 }
+
+static int fdb_del_locked(struct xb_bridge *br, const struct parsed_args *a)
+{
+	struct xb_fdb_key key = {};
+	int err;
+
+	memcpy(key.mac, a->pos[1].mac, sizeof(key.mac));
+	err = fdb_del(br, &key);
+	if (err == -ENOENT)
+		pr_err("bridge %s has no FDB entry for %s: see 'xdpbridge fdb show %s'",
+		       br->name, a->pos[1].str, br->name);
+	else if (err)
+		pr_err("cannot delete the entry: %s", strerror(-err));
+	return err;
+}
+
+static int fdb_flush_locked(struct xb_bridge *br, const struct parsed_args *a)
+{
+	__u32 ifindex = 0;
+	int removed;
+
+	if (a->given[0] && port_ifindex(br, a->opt[0].str, &ifindex))
+		return -ENOENT;
+	removed = fdb_flush(br, ifindex, false);
+	if (removed < 0) {
+		pr_err("cannot flush the FDB: %s", strerror(-removed));
+		return removed;
+	}
+	pr_debug("flushed %d learned entries", removed);
+	return 0;
+}
+
+static int do_fdb_show(const struct parsed_args *a)
+{
+	return cmd_with_bridge(a, false, fdb_show_open);
+}
+
+static int do_fdb_add(const struct parsed_args *a)
+{
+	return cmd_with_bridge(a, true, fdb_add_locked);
+}
+
+static int do_fdb_del(const struct parsed_args *a)
+{
+	return cmd_with_bridge(a, true, fdb_del_locked);
+}
+
+static int do_fdb_flush(const struct parsed_args *a)
+{
+	return cmd_with_bridge(a, true, fdb_flush_locked);
+}
+
+static const struct arg_spec arg_mac = ARG_SPEC("MAC", ARG_MAC, "MAC");
+static const struct arg_spec arg_station = ARG_SPEC("MAC", ARG_STATION, "MAC");
+static const struct arg_spec *const show_pos[] = { &arg_bridge, NULL };
+static const struct arg_spec *const add_pos[] = { &arg_bridge, &arg_station, &arg_port, NULL };
+static const struct arg_spec *const del_pos[] = { &arg_bridge, &arg_mac, NULL };
+static const struct arg_spec port_opts[] = { ARG_SPEC("--port", ARG_IFNAME, "PORT"), ARG_SPEC_END };
+
+const struct cmd fdb_cmds[] = {
+	{ .name = "show", .func = do_fdb_show, .pos = show_pos, .min_pos = 1, .opts = port_opts },
+	{ .name = "add", .func = do_fdb_add, .pos = add_pos, .min_pos = 3 },
+	{ .name = "del", .func = do_fdb_del, .pos = del_pos, .min_pos = 2 },
+	{ .name = "flush", .func = do_fdb_flush, .pos = show_pos, .min_pos = 1, .opts = port_opts },
+	{ .name = NULL },
+};

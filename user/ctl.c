@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "ageing.h"
 #include "bridge.h"
 #include "ctl.h"
-#include "fdb.h"
 #include "log.h"
-#include "parse.h"
+#include "port.h"
 #include "sys.h"
 #include "xdpbridge.skel.h"
 
@@ -46,16 +46,6 @@ static int find_vanished(__u32 ifindex, const struct xb_port_info *info, void *c
 		v->n++;
 	}
 	return 0;
-}
-
-int ctl_sweep(struct xb_bridge *br, struct xdpbridge_bpf *ager, bool full)
-{
-	int removed = full ? fdb_age_full(ager) : fdb_age(ager);
-
-	if (removed > 0)
-		pr_debug("bridge %s: aged out %d FDB entries%s", br->name, removed,
-			 full ? " (full walk)" : "");
-	return removed < 0 ? removed : 0;
 }
 
 int ctl_watch_ports(struct xb_bridge *br)
@@ -130,11 +120,7 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct xdpbridge_bpf *ager = NULL;
-	__u64 next_sweep = 0, now;
-	struct full_walk_state full_walk = { 0 };
-	uint32_t interval_ms;
-	bool full;
-	struct xb_config cfg;
+	struct ageing_schedule ageing = { 0 };
 	int err;
 
 	err = fdb_ager_open(br, &ager);
@@ -169,26 +155,7 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 			break;
 		}
 		ctl_watch_ports(br);
-		if (bridge_config_get(br, &cfg)) {
-			cfg.ageing_ns = XB_DEFAULT_AGEING_SEC * 1000000000ULL;
-			cfg.age_untracked = full_walk.untracked_seen;
-		}
-		interval_ms = ageing_sweep_interval_ms((uint32_t)(cfg.ageing_ns / 1000000000ULL));
-		now = monotonic_ns();
-		/* `set ageing` may shorten the interval: never wait past it. */
-		if (next_sweep > now + (__u64)interval_ms * 1000000ULL)
-			next_sweep = now;
-		full = full_walk_due(&full_walk, cfg.age_untracked, now, cfg.ageing_ns,
-				     (__u64)interval_ms * 1000000ULL);
-		if (now >= next_sweep || full) {
-			err = ctl_sweep(br, ager, full);
-			if (err)
-				pr_warn("bridge %s: FDB ageing sweep failed: %s", br->name, strerror(-err));
-			else if (full)
-				full_walk_done(&full_walk, now);
-			next_sweep = now + (__u64)interval_ms * 1000000ULL;
-		}
-		sleep_ms(interval_ms < 1000 ? interval_ms : 1000);
+		sleep_ms(ageing_tick(br, ager, &ageing));
 	}
 	err = 0;
 	pidfile_remove(br->name, true);

@@ -17,10 +17,6 @@ struct xb_bridge;
  * fork into the background first; the parent returns 0 once the child runs.
  * lock_fd (the command lock) is released once the pid file names the loop. */
 int ctl_run(struct xb_bridge *br, bool detach, int lock_fd);
-struct xdpbridge_bpf;
-/* One ageing sweep with the configured ageing time: over the ageing index,
- * or (full) over the whole FDB. */
-int ctl_sweep(struct xb_bridge *br, struct xdpbridge_bpf *ager, bool full);
 /* Forget ports whose interface disappeared. */
 int ctl_watch_ports(struct xb_bridge *br);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The two offload settings a veth needs right for XDP redirect (PLATFORM.md). */
+/* The two offload settings a veth needs right for XDP redirect (README.md, "veth caveats"). */
 #ifndef XB_ETHTOOL_H
 #define XB_ETHTOOL_H
 

@@ -3,26 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
-#include <linux/if_ether.h>
 
 #include "bridge.h"
+#include "ageing.h"
 #include "fdb.h"
-#include "parse.h"
-#include "xdpbridge.skel.h"
 
 #define FDB_BATCH 4096
-
-__u64 monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-}
 
 /* Growable array of keys to delete in one batch. */
 struct key_list {
@@ -113,11 +102,32 @@ cleanup:
 	return err;
 }
 
+/* Now and the ageing time: what decides whether a learned entry is live. */
+struct fdb_clock {
+	__u64 now_ns, ageing_ns;
+};
+
+static int fdb_clock_read(const struct xb_bridge *br, struct fdb_clock *clk)
+{
+	struct xb_config cfg;
+	int err = bridge_config_get(br, &cfg);
+
+	clk->now_ns = monotonic_ns();
+	clk->ageing_ns = cfg.ageing_ns;
+	return err;
+}
+
+/* Expired but not yet swept: the data path already ignores it. */
+static bool fdb_entry_live(const struct fdb_clock *clk, const struct xb_fdb_entry *e)
+{
+	return !xb_older_than(clk->now_ns, e->last_seen_ns, clk->ageing_ns);
+}
+
 struct dump_ctx {
 	struct fdb_row *rows;
 	size_t n, cap;
 	bool is_static;
-	__u64 now_ns, ageing_ns;
+	struct fdb_clock clk;
 };
 
 static int dump_visit(const struct xb_fdb_key *key, const void *value, void *ctx)
@@ -126,8 +136,7 @@ static int dump_visit(const struct xb_fdb_key *key, const void *value, void *ctx
 	struct dump_ctx *d = ctx;
 	struct fdb_row *row;
 
-	/* Expired but not yet swept: the data path already ignores it. */
-	if (!d->is_static && fdb_entry_expired(d->now_ns, e->last_seen_ns, d->ageing_ns))
+	if (!d->is_static && !fdb_entry_live(&d->clk, e))
 		return 0;
 
 	if (d->n == d->cap) {
@@ -166,14 +175,12 @@ static int row_cmp(const void *a, const void *b)
 
 int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n)
 {
-	struct dump_ctx d = { .is_static = true, .now_ns = monotonic_ns() };
-	struct xb_config cfg;
+	struct dump_ctx d = { .is_static = true };
 	int err;
 
-	err = bridge_config_get(br, &cfg);
+	err = fdb_clock_read(br, &d.clk);
 	if (err)
 		return err;
-	d.ageing_ns = cfg.ageing_ns;
 	err = fdb_walk(br->fdb_static_fd, sizeof(struct xb_fdb_static), dump_visit, &d);
 	d.is_static = false;
 	if (!err)
@@ -181,14 +188,6 @@ int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n)
 	if (err) {
 		free(d.rows);
 		return err;
-	}
-	for (size_t i = 0; i < d.n; i++) {
-		struct xb_port_info info;
-
-		if (!bpf_map_lookup_elem(br->info_fd, &d.rows[i].ifindex, &info))
-			memcpy(d.rows[i].ifname, info.ifname, XB_IFNAMSIZ);
-		else
-			snprintf(d.rows[i].ifname, XB_IFNAMSIZ, "if%u", d.rows[i].ifindex);
 	}
 	qsort(d.rows, d.n, sizeof(*d.rows), row_cmp);
 	*rows = d.rows;
@@ -243,45 +242,15 @@ int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static)
 					 select_static, &s);
 		removed = more < 0 ? more : removed + more;
 	}
-	bridge_fdb_changed(br);
+	fdb_mark_changed(br);
 	return removed;
-}
-
-int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager)
-{
-	return bridge_prog_load(br, XB_PROG_AGE, 0, ager);
-}
-
-static int ager_run(struct bpf_program *prog, struct xdpbridge_bpf *ager)
-{
-	unsigned char frame[ETH_ZLEN] = { 0 };	/* the program ignores it */
-	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame, .data_size_in = sizeof(frame),
-		    .repeat = 1);
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &run))
-		return -errno;
-	if (run.retval != XDP_DROP)
-		return -EIO;
-	return (int)ager->bss->sweep_removed;
-}
-
-/* No generation bump: an expired entry is already a miss in every cache
- * (the cache keeps the entry's last_seen and checks it against the ageing). */
-int fdb_age(struct xdpbridge_bpf *ager)
-{
-	return ager_run(ager->progs.xdpbridge_age, ager);
-}
-
-int fdb_age_full(struct xdpbridge_bpf *ager)
-{
-	return ager_run(ager->progs.xdpbridge_age_full, ager);
 }
 
 /* The data path's age_claim, for entries written from user space: key's own
  * record or a free one in key's two blocks (never an expired station's: its
  * entry would lose its record). Fills *block with that block, the record
  * written in, for the caller to store after the entry; returns the record's
- * index or XB_AGE_NONE. */
+ * index in "fdb_ages" (the entry's age_slot, not a port slot) or XB_AGE_NONE. */
 static __u32 age_record_place(const struct xb_bridge *br, const struct xb_fdb_key *key,
 			      __u64 last_seen_ns, __u32 *blk_out, struct xb_age_block *block)
 {
@@ -351,7 +320,55 @@ int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 		if (err)
 			return err;
 	}
-	return bridge_fdb_changed(br);
+	return fdb_mark_changed(br);
+}
+
+int fdb_mark_changed(const struct xb_bridge *br)
+{
+	struct xb_fdb_key key, next;
+	struct xb_config cfg;
+	__u32 count = 0;
+	void *prev = NULL;
+	int err;
+
+	while (!bpf_map_get_next_key(br->fdb_static_fd, prev, &next)) {
+		count++;
+		key = next;
+		prev = &key;
+	}
+	err = bridge_config_get(br, &cfg);
+	if (err)
+		return err;
+	cfg.static_count = count;
+	cfg.fdb_generation++;
+	return bridge_config_set(br, &cfg);
+}
+
+struct count_ctx {
+	struct fdb_clock clk;
+	__u32 live;
+};
+
+static int count_visit(const struct xb_fdb_key *key, const void *value, void *ctx)
+{
+	struct count_ctx *c = ctx;
+
+	c->live += fdb_entry_live(&c->clk, value);
+	return 0;
+}
+
+int fdb_count_learned(const struct xb_bridge *br, __u32 *count)
+{
+	struct count_ctx c = { .live = 0 };
+	int err;
+
+	err = fdb_clock_read(br, &c.clk);
+	if (err)
+		return err;
+	err = fdb_walk(br->fdb_fd, sizeof(struct xb_fdb_entry), count_visit, &c);
+	if (!err)
+		*count = c.live;
+	return err;
 }
 
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)
@@ -368,17 +385,17 @@ int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u
 		return -errno;
 	/* The static entry now decides; a learned copy would only show twice. */
 	bpf_map_delete_elem(br->fdb_fd, key);
-	err = bridge_fdb_changed(br);
+	err = fdb_mark_changed(br);
 	return err;
 }
 
 int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key)
 {
 	if (!bpf_map_delete_elem(br->fdb_static_fd, key))
-		return bridge_fdb_changed(br);
+		return fdb_mark_changed(br);
 	if (errno != ENOENT)
 		return -errno;
 	if (bpf_map_delete_elem(br->fdb_fd, key))
 		return -errno;
-	return bridge_fdb_changed(br);
+	return fdb_mark_changed(br);
 }

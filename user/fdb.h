@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* FDB reads and changes from user space: dump, static entries, flush (batch
- * map operations), and the ageing sweep (a BPF program walking the FDB). */
+/* FDB reads and changes from user space: dump, count, static entries, flush
+ * (batch map operations). Above bridge.h and ageing.h; the sweeps themselves
+ * (a BPF program walking the ageing index) are in ageing.h, included here
+ * for the callers that age what they wrote. */
 #ifndef XB_FDB_H
 #define XB_FDB_H
 
@@ -8,6 +10,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "ageing.h"
 #include "xdpbridge.h"
 
 struct xb_bridge;
@@ -17,29 +20,20 @@ struct fdb_row {
 	__u32 ifindex;
 	bool is_static;
 	__u64 last_seen_ns;	/* learned entries only */
-	char ifname[XB_IFNAMSIZ];	/* from the port registry */
+	char ifname[XB_IFNAMSIZ];	/* the port's name: filled by the caller (cmd_fdb.c) */
 };
 
-/* CLOCK_MONOTONIC_COARSE in ns: the clock of bpf_ktime_get_coarse_ns(). */
-__u64 monotonic_ns(void);
-
 /* Static and live learned entries (expired ones the sweep has not removed
- * yet are left out, as the data path ignores them), sorted by MAC; the
- * caller frees *rows. */
+ * yet are left out, as the data path ignores them), sorted by MAC; ifname
+ * left empty. The caller frees *rows. */
 int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n);
+/* Live learned entries. Exact counting needs a walk (an LRU map evicts
+ * without telling anyone, so no counter can follow it): batch lookups,
+ * 4096 entries per syscall, nothing kept. */
+int fdb_count_learned(const struct xb_bridge *br, __u32 *count);
 /* Remove learned entries (and static ones with include_static) on ifindex,
  * or on every port when ifindex is 0. Returns the number removed or -errno. */
 int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static);
-struct xdpbridge_bpf;
-/* Load the in-kernel ageing sweep for br; the caller destroys it. */
-int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager);
-/* One ageing sweep in the kernel over the ageing index ("fdb_ages"): deletes
- * learned entries older than the configured ageing time and frees records
- * whose entry is gone. Returns the number removed or -errno. */
-int fdb_age(struct xdpbridge_bpf *ager);
-/* The same by walking the whole FDB: also ages entries without a record
- * (config.age_untracked). Slower: ~90 ns per entry. */
-int fdb_age_full(struct xdpbridge_bpf *ager);
 /* Write n learned entries (keys[i] -> entries[i], last_seen as given) the way
  * the data path learns them, each with its ageing record (entries[i].age_slot
  * is filled in). For tests, tools and the benchmark. Returns 0 or -errno. */
@@ -49,5 +43,14 @@ int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex);
 /* Delete key: static entry if there is one, else the learned one. */
 int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key);
+/*
+ * After user space changed the FDB or the ports: recount static entries into
+ * config.static_count (the data path's fast skip) and bump
+ * config.fdb_generation so no CPU trusts its per-CPU FDB cache. Callers hold
+ * the command lock (a read-modify-write of config). The data path's own
+ * increments may race with it; a lost one leaves a cache stale for at most
+ * XB_CACHE_NS.
+ */
+int fdb_mark_changed(const struct xb_bridge *br);
 
 #endif

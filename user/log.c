@@ -5,7 +5,7 @@
 #include <bpf/libbpf.h>
 
 #include "log.h"
-#include "output.h"
+#include "json_print.h"
 
 bool log_verbose;
 bool log_json;

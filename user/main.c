@@ -3,76 +3,31 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "args.h"
 #include "cmd.h"
 #include "log.h"
 
-bool opt_json, opt_pretty;
-
-static const char usage[] =
-	"Usage: xdpbridge [-j|--json] [-p|--pretty] [-v] OBJECT ...\n"
-	"  xdpbridge load BRIDGE [PORT...] [--ageing SEC] [--fdb-size N] [--mode native|generic]\n"
-	"                 [--max-ports N] [--no-host-port] [--detach]\n"
-	"  xdpbridge unload BRIDGE\n"
-	"  xdpbridge show [BRIDGE]\n"
-	"  xdpbridge port { add | del } BRIDGE PORT [--mode native|generic]\n"
-	"  xdpbridge fdb show BRIDGE [--port PORT]\n"
-	"  xdpbridge fdb { add BRIDGE MAC PORT | del BRIDGE MAC | flush BRIDGE [--port PORT] }\n"
-	"  xdpbridge set BRIDGE ageing SEC\n"
-	"  xdpbridge stats BRIDGE\n"
-	"  xdpbridge help\n"
-	"Without --detach, load stays in the foreground as the bridge's control loop (FDB ageing);\n"
-	"stopping it leaves the bridge forwarding. Pinned state: /sys/fs/bpf/xdpbridge/BRIDGE/.\n";
-
-static int cmd_help(int argc, char **argv)
-{
-	fputs(usage, stdout);
-	return 0;
-}
-
-static bool is_help(const char *arg)
-{
-	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");
-}
-
-/* The usage lines of one command (those naming it). */
-static int command_help(const char *name)
-{
-	char prefix[32];
-	const char *line = usage;
-	bool match = false;
-
-	snprintf(prefix, sizeof(prefix), "  xdpbridge %s", name);
-	puts("Usage:");
-	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-
-		/* A line deeper indented continues the previous one. */
-		if (strncmp(line, "    ", 4))
-			match = !strncmp(line, prefix, strlen(prefix));
-		if (match)
-			printf("%.*s\n", (int)len, line);
-		line += len + (end ? 1 : 0);
-	}
-	return 0;
-}
-
 static const struct cmd commands[] = {
-	{ "load", cmd_load },
-	{ "unload", cmd_unload },
-	{ "show", cmd_show },
-	{ "port", cmd_port },
-	{ "fdb", cmd_fdb },
-	{ "set", cmd_set },
-	{ "stats", cmd_stats },
-	{ "help", cmd_help },
-	{ NULL, NULL },
+	{ .name = "load", .func = do_load, .pos = load_pos, .min_pos = 1, .pos_repeat = true, .opts = load_opts },
+	{ .name = "unload", .func = do_unload, .pos = bridge_pos, .min_pos = 1 },
+	{ .name = "show", .func = do_show, .pos = bridge_pos, .min_pos = 0 },
+	{ .name = "port", .sub = port_cmds },
+	{ .name = "fdb", .sub = fdb_cmds },
+	{ .name = "set", .func = do_set, .pos = set_pos, .min_pos = 3 },
+	{ .name = "stats", .func = do_stats, .pos = bridge_pos, .min_pos = 1 },
+	{ .name = NULL },
 };
+
+static void usage(FILE *f)
+{
+	fputs("Usage: xdpbridge [-j|--json] [-p|--pretty] [-v] OBJECT ...\n", f);
+	cmd_usage(f, commands, "xdpbridge");
+	fputs("Without --detach, load stays in the foreground as the bridge's control loop (FDB ageing);\n"
+	      "stopping it leaves the bridge forwarding. Pinned state: /sys/fs/bpf/xdpbridge/BRIDGE/.\n", f);
+}
 
 int main(int argc, char **argv)
 {
-	int i, c;
+	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *o = argv[i];
@@ -83,9 +38,10 @@ int main(int argc, char **argv)
 			opt_json = opt_pretty = true;
 		else if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
 			log_verbose = true;
-		else if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-			return cmd_help(0, NULL);
-		else {
+		else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
 			pr_err("unknown option '%s'; see 'xdpbridge help'", o);
 			return EXIT_USAGE;
 		}
@@ -93,16 +49,8 @@ int main(int argc, char **argv)
 	log_json = opt_json;
 	log_setup_libbpf();
 	if (i == argc) {
-		fputs(usage, stderr);
+		usage(stderr);
 		return EXIT_USAGE;
 	}
-	c = cmd_match(commands, argv[i]);
-	if (c < 0) {
-		pr_err("%s command '%s'; see 'xdpbridge help'", c == -2 ? "ambiguous" : "unknown", argv[i]);
-		return EXIT_USAGE;
-	}
-	/* `xdpbridge OBJECT help` at every level, never a bridge named "help". */
-	if (i + 1 < argc && is_help(argv[i + 1]))
-		return command_help(commands[c].name);
-	return commands[c].func(argc - i - 1, argv + i + 1);
+	return cmd_select(commands, "xdpbridge", argc - i, argv + i, usage);
 }

@@ -95,27 +95,3 @@ bool kernel_version_supported(int major, int minor)
 	return major > XB_MIN_KERNEL_MAJOR ||
 	       (major == XB_MIN_KERNEL_MAJOR && minor >= XB_MIN_KERNEL_MINOR);
 }
-
-uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec)
-{
-	uint64_t ms = (uint64_t)ageing_sec * 1000 / 10;
-
-	if (ms < 100)
-		return 100;
-	return ms > 10000 ? 10000 : (uint32_t)ms;
-}
-
-bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_ns,
-		   uint64_t ageing_ns, uint64_t interval_ns)
-{
-	if (untracked != st->untracked_seen) {
-		st->untracked_seen = untracked;
-		st->expired_ns = now_ns + ageing_ns + interval_ns;
-	}
-	return st->expired_ns && now_ns >= st->expired_ns && st->last_full_ns < st->expired_ns;
-}
-
-void full_walk_done(struct full_walk_state *st, uint64_t now_ns)
-{
-	st->last_full_ns = now_ns;
-}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <inttypes.h>
 
-#include "output.h"
+#include "json_print.h"
 #include "parse.h"
 #include "print.h"
 

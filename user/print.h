@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* What the CLI shows, text and JSON from one path (see output.h). */
+/* What each command prints: one call per field serves text and JSON
+ * (json_print.h is the writer underneath). */
 #ifndef XB_PRINT_H
 #define XB_PRINT_H
 
@@ -8,14 +9,10 @@
 #include <linux/types.h>
 
 #include "fdb.h"
+#include "port.h"
 #include "xdpbridge.h"
 
-struct port_row {
-	__u32 ifindex;
-	struct xb_port_info info;
-	struct xb_port_stats stats;	/* summed over CPUs */
-};
-
+/* What `show` prints for one bridge. */
 struct bridge_summary {
 	char name[XB_IFNAMSIZ];
 	struct xb_config cfg;

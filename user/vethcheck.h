@@ -2,7 +2,7 @@
 /*
  * A veth port silently loses XDP-redirected frames unless its peer runs NAPI
  * (an XDP program or GRO on), and TCP stalls while the peer sends with TX
- * checksum offload (PLATFORM.md). Find the peer, wherever its netns is, and
+ * checksum offload (README.md, "veth caveats"). Find the peer, wherever its netns is, and
  * say exactly which command fixes it.
  */
 #ifndef XB_VETHCHECK_H

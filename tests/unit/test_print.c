@@ -5,7 +5,7 @@
 #include <string.h>
 #include <criterion/criterion.h>
 
-#include "output.h"
+#include "json_print.h"
 #include "print.h"
 
 #define SEC 1000000000ULL
@@ -17,7 +17,7 @@ static FILE *out;
 static void capture(bool json, bool pretty)
 {
 	out = open_memstream(&buf, &buflen);
-	cr_assert_not_null(out);
+	cr_assert_not_null(out, "open_memstream");
 	output_begin(out, json, pretty);
 }
 
@@ -46,7 +46,7 @@ Test(print, fdb_text_uses_iproute2_words, .fini = teardown)
 	print_fdb("br0", rows, 2, 107 * SEC + 1);
 	cr_assert_str_eq(captured(),
 			 "02:00:00:00:00:01 dev veth1 master br0 static\n"
-			 "02:00:00:00:00:02 dev veth2 vlan 10 master br0 learned age 7\n");
+			 "02:00:00:00:00:02 dev veth2 vlan 10 master br0 learned age 7\n", "fdb text: iproute2 words");
 }
 
 Test(print, fdb_json_keys, .fini = teardown)
@@ -57,14 +57,14 @@ Test(print, fdb_json_keys, .fini = teardown)
 			 "[{\"mac\":\"02:00:00:00:00:01\",\"ifname\":\"veth1\",\"vlan\":null,\"master\":\"br0\","
 			 "\"state\":\"static\",\"age\":null},"
 			 "{\"mac\":\"02:00:00:00:00:02\",\"ifname\":\"veth2\",\"vlan\":10,\"master\":\"br0\","
-			 "\"state\":\"learned\",\"age\":7}]\n");
+			 "\"state\":\"learned\",\"age\":7}]\n", "fdb JSON: iproute2 keys, null for absent");
 }
 
 Test(print, fdb_empty_json_is_empty_array, .fini = teardown)
 {
 	capture(true, false);
 	print_fdb("br0", rows, 0, 0);
-	cr_assert_str_eq(captured(), "[]\n");
+	cr_assert_str_eq(captured(), "[]\n", "no rows: an empty JSON array");
 }
 
 Test(print, pretty_json_indents, .fini = teardown)
@@ -75,7 +75,7 @@ Test(print, pretty_json_indents, .fini = teardown)
 	print_uint(PRINT_ANY, "a", NULL, 1);
 	close_json_object();
 	close_json_array();
-	cr_assert_str_eq(captured(), "[\n    {\n        \"a\": 1\n    }\n]\n");
+	cr_assert_str_eq(captured(), "[\n    {\n        \"a\": 1\n    }\n]\n", "pretty JSON: 4-space indent");
 }
 
 Test(print, json_strings_are_escaped, .fini = teardown)
@@ -84,7 +84,7 @@ Test(print, json_strings_are_escaped, .fini = teardown)
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "s", NULL, "a\"b\\c\n\x01");
 	close_json_object();
-	cr_assert_str_eq(captured(), "{\"s\":\"a\\\"b\\\\c\\n\\u0001\"}\n");
+	cr_assert_str_eq(captured(), "{\"s\":\"a\\\"b\\\\c\\n\\u0001\"}\n", "JSON escapes quotes, backslashes, controls");
 }
 
 Test(print, stats_text_and_json, .fini = teardown)
@@ -99,7 +99,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 	text = strdup(captured());
 	teardown();
 	cr_assert_str_eq(text, "port veth1: rx 10 packets 640 bytes forwarded 7 flooded 2 to_host 1 "
-			       "dropped runt 3 bad_src 4 reflect 5\n");
+			       "dropped runt 3 bad_src 4 reflect 5\n", "stats text");
 	free(text);
 
 	capture(true, false);
@@ -107,7 +107,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 	cr_assert_str_eq(captured(),
 			 "[{\"ifname\":\"veth1\",\"rx_packets\":10,\"rx_bytes\":640,\"forwarded\":7,"
 			 "\"flooded\":2,\"to_host\":1,\"dropped_runt\":3,\"dropped_bad_src\":4,"
-			 "\"dropped_reflect\":5}]\n");
+			 "\"dropped_reflect\":5}]\n", "stats JSON: one key per counter");
 }
 
 Test(print, bridge_summary, .fini = teardown)
@@ -126,7 +126,7 @@ Test(print, bridge_summary, .fini = teardown)
 	cr_assert_str_eq(captured(),
 			 "bridge br0 ageing 300 fdb_size 65536 max_ports 64 learned 3 static 1 host_iface br0 control_pid none\n"
 			 "    port br0-p ifindex 9 mode native host\n"
-			 "    port eth1 ifindex 4 mode generic\n");
+			 "    port eth1 ifindex 4 mode generic\n", "show text: bridge line, then one line per port");
 }
 
 Test(print, bridge_summary_unindexed, .fini = teardown)

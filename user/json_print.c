@@ -2,7 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "output.h"
+#include "json_print.h"
 
 #define MAX_DEPTH 16
 

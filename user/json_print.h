@@ -4,8 +4,8 @@
  * each field is printed once with a JSON key and a text format, so the two
  * outputs cannot drift apart.
  */
-#ifndef XB_OUTPUT_H
-#define XB_OUTPUT_H
+#ifndef XB_JSON_PRINT_H
+#define XB_JSON_PRINT_H
 
 #include <stdbool.h>
 #include <stdint.h>

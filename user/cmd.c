@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include "bridge.h"
+#include "cmd.h"
+#include "log.h"
+#include "sys.h"
+
+bool opt_json, opt_pretty;
+
+const struct arg_spec arg_bridge = ARG_SPEC("BRIDGE", ARG_BRIDGE, "BRIDGE");
+const struct arg_spec arg_port = ARG_SPEC("PORT", ARG_IFNAME, "PORT");
+
+int cmd_preflight(bool probe_kernel)
+{
+	int err = sys_check_privileges();
+
+	if (!err && probe_kernel)
+		err = sys_check_kernel();
+	if (!err)
+		err = sys_ensure_bpffs();
+	return err;
+}
+
+int open_loaded_bridge(const char *name, struct xb_bridge *br)
+{
+	if (cmd_preflight(false))
+		return 1;
+	if (!bridge_exists(name)) {
+		pr_err("bridge %s is not loaded: see 'xdpbridge show'", name);
+		return 1;
+	}
+	return bridge_open(name, br) ? 1 : 0;
+}
+
+int cmd_with_bridge(const struct parsed_args *a, bool lock,
+		    int (*fn)(struct xb_bridge *br, const struct parsed_args *a))
+{
+	struct xb_bridge br;
+	int ret, lock_fd = -1, err;
+
+	ret = open_loaded_bridge(a->pos[0].str, &br);
+	if (ret)
+		return ret;
+	if (lock && (lock_fd = xb_lock_take()) < 0) {
+		bridge_close(&br);
+		return 1;
+	}
+	err = fn(&br, a);
+	xb_lock_release(lock_fd);
+	bridge_close(&br);
+	return err ? 1 : 0;
+}

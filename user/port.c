@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+#include "bridge.h"
+#include "fdb.h"
+#include "log.h"
+#include "port.h"
+#include "sys.h"
+#include "vethcheck.h"
+#include "xdpbridge.skel.h"
+
+struct owner_search {
+	int ifindex;
+	bool found;
+};
+
+static int owner_match(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	struct owner_search *s = ctx;
+
+	if ((int)ifindex == s->ifindex)
+		s->found = true;
+	return s->found;
+}
+
+int port_find_owner(int ifindex, char *owner, size_t len)
+{
+	struct dirent *de;
+	DIR *dir;
+	int found = 0;
+
+	dir = opendir(XB_PIN_ROOT);
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		struct owner_search s = { .ifindex = ifindex };
+		struct xb_bridge br = { .info_fd = -1 };	/* port_for_each reads only info_fd */
+		char path[PATH_MAX];
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/port_info", XB_PIN_ROOT, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		br.info_fd = fd;
+		port_for_each(&br, owner_match, &s);
+		close(fd);
+		if (s.found) {
+			snprintf(owner, len, "%s", de->d_name);
+			found = 1;
+		}
+	}
+	closedir(dir);
+	return found;
+}
+
+int port_validate(const char *ifname, struct nl_link *link)
+{
+	char owner[XB_IFNAMSIZ * 2];
+	int ifindex, err;
+
+	ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex) {
+		pr_err("interface %s does not exist: check 'ip link show'", ifname);
+		return -ENODEV;
+	}
+	err = nl_link_get(NL_NO_NETNSID, ifindex, link);
+	if (err) {
+		pr_err("cannot read interface %s: %s", ifname, strerror(-err));
+		return err;
+	}
+	if (link->flags & IFF_LOOPBACK) {
+		pr_err("%s is a loopback interface and cannot be a bridge port", ifname);
+		return -EINVAL;
+	}
+	if (port_find_owner(ifindex, owner, sizeof(owner))) {
+		pr_err("%s is already a port of xdpbridge %s: run 'xdpbridge port del %s %s' first",
+		       ifname, owner, owner, ifname);
+		return -EBUSY;
+	}
+	if (link->master) {
+		char master[IF_NAMESIZE] = "?";
+
+		if_indextoname(link->master, master);
+		pr_err("%s is enslaved to %s (a Linux bridge or bond): run 'ip link set dev %s nomaster' first",
+		       ifname, master, ifname);
+		return -EBUSY;
+	}
+	if (link->xdp_attached) {
+		pr_err("%s already runs an XDP program (id %u): detach it first ('ip link set dev %s xdp off')",
+		       ifname, link->xdp_prog_id, ifname);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void port_link_pin_path(const struct xb_bridge *br, __u32 ifindex, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/link_%u", br->pin_dir, ifindex);
+}
+
+static int port_stats_zero(const struct xb_bridge *br, __u32 port_slot)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct xb_port_stats *zeros;
+	int err = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	zeros = calloc((size_t)ncpus, sizeof(*zeros));
+	if (!zeros)
+		return -ENOMEM;
+	if (bpf_map_update_elem(br->stats_fd, &port_slot, zeros, BPF_ANY))
+		err = -errno;
+	free(zeros);
+	return err;
+}
+
+/* Stop sending to a port: no more flooding to it, no more unicast. */
+static void port_unreach(struct xb_bridge *br, __u32 port_slot)
+{
+	bpf_map_delete_elem(br->flood_fd, &port_slot);
+	bpf_map_delete_elem(br->ports_fd, &port_slot);
+}
+
+/* Forget a port in every map (the link is handled by the caller). */
+static void port_forget(struct xb_bridge *br, __u32 ifindex, __u32 port_slot)
+{
+	port_unreach(br, port_slot);
+	port_stats_zero(br, port_slot);	/* the next port in this slot starts at 0 */
+	bpf_map_delete_elem(br->info_fd, &ifindex);
+}
+
+static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	bool *used = ctx;
+
+	if (info->slot < XB_MAX_PORTS)
+		used[info->slot] = true;
+	return 0;
+}
+
+/* Lowest slot no port uses, or -ENOSPC. */
+static int port_slot_alloc(const struct xb_bridge *br)
+{
+	bool used[XB_MAX_PORTS] = { false };
+	__u32 max = bridge_max_ports(br);
+
+	port_for_each(br, mark_slot, used);
+	for (__u32 i = 0; i < max; i++)
+		if (!used[i])
+			return (int)i;
+	return -ENOSPC;
+}
+
+int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts,
+		    .flags = mode == XB_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
+	__u32 ifindex = (__u32)link->ifindex;
+	struct xdpbridge_bpf *skel = NULL;
+	char path[PATH_MAX * 2];
+	int port_slot, link_fd, err;
+
+	port_slot = port_slot_alloc(br);
+	if (port_slot < 0) {
+		pr_err("bridge %s is full (%u ports, its --max-ports): unload it and load it with a larger --max-ports (at most %d)",
+		       br->name, bridge_max_ports(br), XB_MAX_PORTS);
+		return port_slot;
+	}
+	info.slot = (__u32)port_slot;
+	snprintf(info.ifname, sizeof(info.ifname), "%s", link->ifname);
+	/* Maps first: the first frame after attach is already bridged. */
+	err = port_stats_zero(br, info.slot);
+	if (!err && bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_ANY))
+		err = -errno;
+	if (!err && bpf_map_update_elem(br->ports_fd, &info.slot, &ifindex, BPF_ANY))
+		err = -errno;
+	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
+		err = -errno;
+	if (err) {
+		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
+		goto forget;
+	}
+
+	err = bridge_prog_load(br, XB_PROG_RX, info.slot, &skel);
+	if (err) {
+		pr_err("the kernel refused the XDP program for %s (%s); run with -v for the verifier log",
+		       link->ifname, strerror(-err));
+		goto forget;
+	}
+	link_fd = bpf_link_create(bpf_program__fd(skel->progs.xdpbridge_rx), (int)ifindex, BPF_XDP, &opts);
+	if (link_fd < 0) {
+		err = -errno;
+		if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
+			pr_err("%s does not support native XDP (%s): load it with --mode generic",
+			       link->ifname, strerror(-err));
+		else
+			pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
+		goto forget;
+	}
+	port_link_pin_path(br, ifindex, path, sizeof(path));
+	if (bpf_obj_pin(link_fd, path)) {
+		err = -errno;
+		pr_err("cannot pin the XDP link of %s at %s: %s", link->ifname, path, strerror(-err));
+		close(link_fd);	/* detaches: this was the only reference */
+		goto forget;
+	}
+	close(link_fd);	/* the pin keeps the program attached */
+	xdpbridge_bpf__destroy(skel);
+	pr_debug("port %s (ifindex %u, port slot %u) attached in %s mode", link->ifname, ifindex,
+		 info.slot, mode == XB_MODE_GENERIC ? "generic" : "native");
+	return 0;
+forget:
+	xdpbridge_bpf__destroy(skel);
+	port_forget(br, ifindex, info.slot);
+	return err;
+}
+
+int port_remove(struct xb_bridge *br, __u32 ifindex)
+{
+	struct xb_port_info info;
+	char path[PATH_MAX * 2];
+	bool known;
+	int err;
+
+	/* Stop sending to it, then detach, then drop what was learned there. */
+	known = !bpf_map_lookup_elem(br->info_fd, &ifindex, &info);
+	if (known)
+		port_unreach(br, info.slot);
+	port_link_pin_path(br, ifindex, path, sizeof(path));
+	if (unlink(path) && errno != ENOENT) {
+		err = -errno;
+		pr_err("cannot remove %s: %s", path, strerror(-err));
+		return err;
+	}
+	fdb_flush(br, ifindex, true);
+	if (known)
+		port_forget(br, ifindex, info.slot);
+	fdb_mark_changed(br);	/* no CPU may keep forwarding to it from its cache */
+	return 0;
+}
+
+int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx)
+{
+	__u32 key, next, *prev = NULL;
+	struct xb_port_info info;
+	int ret;
+
+	while (!bpf_map_get_next_key(br->info_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(br->info_fd, &key, &info))
+			continue;	/* removed meanwhile */
+		ret = cb(key, &info, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct name_search {
+	const char *ifname;
+	__u32 ifindex;
+};
+
+static int name_match(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	struct name_search *s = ctx;
+
+	if (strcmp(info->ifname, s->ifname))
+		return 0;
+	s->ifindex = ifindex;
+	return 1;
+}
+
+int port_lookup_by_name(const struct xb_bridge *br, const char *ifname, __u32 *ifindex)
+{
+	struct name_search s = { .ifname = ifname };
+
+	if (!port_for_each(br, name_match, &s))
+		return -ENOENT;
+	*ifindex = s.ifindex;
+	return 0;
+}
+
+
+int ports_validate(const char *bridge, const char *const *names, int n, bool host_port,
+		   struct nl_link *links)
+{
+	char host_port_name[XB_IFNAMSIZ * 2];
+	int err;
+
+	bridge_host_port_name(bridge, host_port_name, sizeof(host_port_name));
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < i; j++) {
+			if (!strcmp(names[i], names[j])) {
+				pr_err("port %s is given twice: list each port once", names[i]);
+				return -EINVAL;
+			}
+		}
+		if (host_port && (!strcmp(names[i], bridge) || !strcmp(names[i], host_port_name))) {
+			pr_err("%s is the bridge's own host interface: do not list it as a port", names[i]);
+			return -EINVAL;
+		}
+		err = port_validate(names[i], &links[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void ports_warn_peers(const struct nl_link *links, int n)
+{
+	for (int i = 0; i < n; i++)
+		veth_peer_warn(&links[i]);
+}
+
+struct row_list {
+	struct port_row *rows;
+	size_t n;
+};
+
+static int collect_port_row(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	struct row_list *l = ctx;
+	struct port_row *row;
+	void *p = realloc(l->rows, (l->n + 1) * sizeof(*l->rows));
+
+	if (!p)
+		return -ENOMEM;
+	l->rows = p;
+	row = &l->rows[l->n++];
+	memset(row, 0, sizeof(*row));
+	row->ifindex = ifindex;
+	row->info = *info;
+	return 0;
+}
+
+static int port_row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct port_row *)a)->info.ifname, ((const struct port_row *)b)->info.ifname);
+}
+
+static void port_stats_sum(const struct xb_port_stats *percpu, int ncpus, struct xb_port_stats *sum)
+{
+	for (int c = 0; c < ncpus; c++) {
+		const struct xb_port_stats *s = &percpu[c];
+
+		sum->rx_packets += s->rx_packets;
+		sum->rx_bytes += s->rx_bytes;
+		sum->forwarded += s->forwarded;
+		sum->flooded += s->flooded;
+		sum->to_host += s->to_host;
+		for (int r = 0; r < XB_DROP_MAX; r++)
+			sum->dropped[r] += s->dropped[r];
+	}
+}
+
+int port_rows_read(const struct xb_bridge *br, struct port_row **rows, size_t *n)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct row_list l = { NULL, 0 };
+	struct xb_port_stats *percpu = NULL;
+	int err;
+
+	err = port_for_each(br, collect_port_row, &l);
+	if (!err && ncpus < 0)
+		err = ncpus;
+	if (!err && !(percpu = calloc((size_t)ncpus, sizeof(*percpu))))
+		err = -ENOMEM;
+	if (err)
+		goto cleanup;
+	for (size_t i = 0; i < l.n; i++)
+		if (!bpf_map_lookup_elem(br->stats_fd, &l.rows[i].info.slot, percpu))
+			port_stats_sum(percpu, ncpus, &l.rows[i].stats);
+	qsort(l.rows, l.n, sizeof(*l.rows), port_row_cmp);
+	*rows = l.rows;
+	*n = l.n;
+	l.rows = NULL;
+cleanup:
+	free(percpu);
+	free(l.rows);
+	return err;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Ports of a bridge: the registry ("port_info", key ifindex), each port's
+ * slot (its key in "ports", "flood_ports" and "port_stats") and its XDP link.
+ * Above bridge.h and fdb.h (removing a port drops what was learned on it).
+ */
+#ifndef XB_PORT_H
+#define XB_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "xdpbridge.h"
+#include "netlink.h"
+
+struct xb_bridge;
+
+/* A port as `show` and `stats` see it. */
+struct port_row {
+	__u32 ifindex;
+	struct xb_port_info info;
+	struct xb_port_stats stats;	/* summed over CPUs */
+};
+
+/*
+ * Check that ifname can become a port (exists, not loopback, not enslaved,
+ * not in any xdpbridge, no XDP program). Prints the error; 0 or -errno.
+ */
+int port_validate(const char *ifname, struct nl_link *link);
+/* The same for every port a command names (also: each once, not the bridge's
+ * own host interface), before anything changes. */
+int ports_validate(const char *bridge, const char *const *names, int n, bool host_port,
+		   struct nl_link *links);
+/* Warn about each veth port whose peer drops redirected frames (vethcheck.h). */
+void ports_warn_peers(const struct nl_link *links, int n);
+/* Bridge owning ifindex, if any: its name into owner; 1 found, 0 not. */
+int port_find_owner(int ifindex, char *owner, size_t len);
+int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags);
+/* Detach and forget a port and what was learned on it; tolerant of a port
+ * already half gone. */
+int port_remove(struct xb_bridge *br, __u32 ifindex);
+
+typedef int (*port_cb)(__u32 ifindex, const struct xb_port_info *info, void *ctx);
+/* Call cb for every port (stops at the first non-zero return). */
+int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx);
+int port_lookup_by_name(const struct xb_bridge *br, const char *ifname, __u32 *ifindex);
+/* Every port with its counters summed over CPUs, sorted by name; the caller
+ * frees *rows. */
+int port_rows_read(const struct xb_bridge *br, struct port_row **rows, size_t *n);
+
+#endif

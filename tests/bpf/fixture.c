@@ -19,7 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "fixture.h"
-#include "netlink.h"
+#include "port.h"
 #include "xdpbridge.skel.h"
 
 /* Where the loader pins (XB_PIN_ROOT lives below it); here a private bpffs. */
@@ -101,7 +101,7 @@ struct xb_config get_config(void)
 	return cfg;
 }
 
-/* Written raw, not through bridge_fdb_changed(), which would recount
+/* Written raw, not through fdb_mark_changed(), which would recount
  * static_count: some tests need it to disagree with fdb_static. */
 void set_config(__u64 ageing_ns, __u32 static_count)
 {

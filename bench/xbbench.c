@@ -73,6 +73,7 @@
 /* The loader's library, for its real ageing sweep. */
 #include "bridge.h"
 #include "fdb.h"
+#include "parse.h"
 #include "xdpbridge.skel.h"
 
 #define pr_err(...) fprintf(stderr, "xbbench: " __VA_ARGS__)
@@ -124,21 +125,6 @@ static int dev_resolve(const char *spec)
 	if (!ifindex)
 		pr_err("no interface %s\n", spec);
 	return (int)ifindex;
-}
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
 }
 
 static uint16_t ip_csum(const void *buf, size_t len)

@@ -70,7 +70,7 @@ class Skip(Exception):
 # ---------------------------------------------------------------- taps
 
 
-def tap_open(name, persist=False):
+def tap_open(name, persist=False, offload=TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6):
     """Open (creating if needed) tap NAME as qemu's tap_open() does."""
     try:
         fd = os.open("/dev/net/tun", os.O_RDWR | os.O_CLOEXEC)
@@ -85,7 +85,7 @@ def tap_open(name, persist=False):
         # What qemu's virtio-net with the default guest features asks for.
         fcntl.ioctl(fd, TUNSETSNDBUF, struct.pack("i", INT_MAX))
         fcntl.ioctl(fd, TUNSETVNETHDRSZ, struct.pack("i", VNET_HDR.size))
-        fcntl.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+        fcntl.ioctl(fd, TUNSETOFFLOAD, offload)
     except OSError as e:
         os.close(fd)
         raise OSError(e.errno, f"tap {name}: {e.strerror}")
@@ -230,7 +230,7 @@ def check_frame(hdr, frame):
         how = "checksum"
     if (csum_add(tcp, pseudo_sum(fam, src, dst, len(tcp))) != 0xFFFF):
         return seq, payload, (f"bad TCP checksum {struct.unpack_from('!H', tcp, 16)[0]:#06x}"
-                              f" ({'seed of the NEEDS_CSUM frame is wrong' if flags & F_NEEDS_CSUM else 'no NEEDS_CSUM flag and not completed'})"), what
+                              f" ({'NEEDS_CSUM, but the seed does not complete to a correct checksum' if flags & F_NEEDS_CSUM else 'not flagged NEEDS_CSUM'})"), what
     return seq, payload, None, what + f", {how} ok"
 
 
@@ -268,7 +268,7 @@ def cmd_xfer(args):
     payload = bytes(rnd.getrandbits(8) for _ in range(size))
     hdr, frame = build_frame(args.kind, payload)
     fa = tap_open(args.from_tap)
-    fb = tap_open(args.to_tap)
+    fb = tap_open(args.to_tap, offload=args.to_offload)
     try:
         link_up(args.from_tap)
         link_up(args.to_tap)
@@ -335,6 +335,9 @@ def main():
     x.add_argument("--to", dest="to_tap", required=True)
     x.add_argument("--kind", choices=["tso4", "tso6", "csum"], required=True)
     x.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for the frame")
+    x.add_argument("--to-offload", type=lambda v: int(v, 0), default=TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6,
+                   help="TUNSETOFFLOAD flags of TAP_B (default 0x7: CSUM|TSO4|TSO6; 0: the "
+                        "kernel must segment and checksum for it)")
     x.add_argument("--settle", type=float, default=10.0, help="seconds to wait for forwarding")
     args = ap.parse_args()
     try:

@@ -15,7 +15,7 @@
 
 # Counter names in `xdpbridge -j stats BRIDGE` (per port) these tests expect.
 TK_STAT_TO_SKB=${TK_STAT_TO_SKB:-to_skb}		# frames the XDP program handed to the skb path
-TK_STAT_KERNEL_DROP=${TK_STAT_KERNEL_DROP:-kernel_drops}	# dropped by the kernel after the decision
+TK_STAT_KERNEL_DROP=${TK_STAT_KERNEL_DROP:-kernel_dropped}	# dropped by the kernel after the decision
 
 TAPTOOL=${TAPTOOL:-$XB_TOP/tests/tools/taptool.py}
 VLAN_PUSH_SRC=$XB_TOP/tests/tools/xb_vlan_push.bpf.c
@@ -70,10 +70,14 @@ tk_stop_bg() {
 # subshell (a fail ends that mode only), the bridge unloaded after each. Fails
 # naming every failing mode; skips if every mode skipped.
 each_mode() {
-	local modes=$1 m rc reason passed=0 failed=() skipped=()
+	local modes=$1 m rc reason ns_name passed=0 failed=() skipped=()
 	shift
 	for m in $modes; do
 		log "==== mode $m"
+		# Modes must not inherit each other's neighbour entries (a FAILED one).
+		for ns_name in $(ip netns list | awk '{ print $1 }' | grep -E "^${PFX}h[0-9]+$"); do
+			ip -n "$ns_name" neigh flush all >/dev/null 2>&1
+		done
 		(
 			BG_PIDS=()
 			trap tk_stop_bg EXIT
@@ -81,6 +85,11 @@ each_mode() {
 		) >"$XB_TMP/mode.$m.log" 2>&1
 		rc=$?
 		sed "s/^/  [$m] /" "$XB_TMP/mode.$m.log"
+		if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ "$XB_BACKEND" = xdpbridge ]; then
+			# What the bridge saw, for whoever reads the failure.
+			"$XDPBRIDGE" show "$BR" 2>&1 | sed "s/^/  [$m] show| /"
+			"$XDPBRIDGE" stats "$BR" 2>&1 | sed "s/^/  [$m] stats| /"
+		fi
 		br_unload
 		case $rc in
 		0)

@@ -236,9 +236,9 @@ jumbo_in_mode() {   # MODE
 		[ "$mtu" = 9000 ] || fail "loading changed h$n's eth0 MTU to $mtu"
 	done
 	n=$(ping_count 1 2 4 -c 3 -i 0.2 -W 2 -M "do" -s 8972)
-	assert_eq 3 "${n:-0}" "9000-byte IPv4 ping (-M "do" -s 8972) h1 -> h2, replies"
+	assert_eq 3 "${n:-0}" "9000-byte IPv4 ping (-M do -s 8972) h1 -> h2, replies"
 	n=$(ping_count 2 1 4 -c 3 -i 0.2 -W 2 -M "do" -s 8972)
-	assert_eq 3 "${n:-0}" "9000-byte IPv4 ping (-M "do" -s 8972) h2 -> h1, replies"
+	assert_eq 3 "${n:-0}" "9000-byte IPv4 ping (-M do -s 8972) h2 -> h1, replies"
 	iperf_bytes 1 2 32M
 }
 

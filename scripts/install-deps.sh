@@ -8,7 +8,7 @@ packages=(
 	# build
 	make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev
 	# tests
-	libcriterion-dev iproute2 iputils-ping ethtool iperf3 util-linux procps kmod jq
+	libcriterion-dev iproute2 iputils-ping ethtool iperf3 util-linux procps kmod jq python3
 	# benchmark charts
 	gnuplot-nox
 )

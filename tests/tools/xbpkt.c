@@ -5,15 +5,23 @@
  * a frame went (flooded, forwarded, never reflected).
  *
  *   xbpkt send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]
- *                    [--len BYTES] [--vlan VID] [--interval USEC]
+ *                    [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]
+ *                    [--interval USEC]
  *   xbpkt recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]
- *                    [--timeout MS] [--expect N] [--ready-file PATH]
+ *                    [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]
+ *                    [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]
  *
  * recv binds, prints "ready" (and creates --ready-file) once frames can be
  * counted, counts received frames matching every given filter for --timeout
  * milliseconds or until SIGTERM/SIGINT (never its own or other outgoing
  * frames), then prints the count alone on the last line. With --expect N it exits 0 only if the count
  * is exactly N. Exit codes: 0 ok, 1 failure, 2 usage.
+ *
+ * The kernel hands a receiver the outer VLAN tag in PACKET_AUXDATA
+ * (tp_vlan_tci, tp_vlan_tpid), not in the data, whether it travelled in the
+ * frame or in skb metadata: the tag filters look there first, then in the
+ * data. --tag-in says where the tag must be; --outgoing counts only frames
+ * this host sends on IFACE (to check where a sender's tag travels).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -41,6 +49,9 @@
 #ifndef TP_STATUS_VLAN_VALID
 #define TP_STATUS_VLAN_VALID (1 << 4)
 #endif
+#ifndef TP_STATUS_VLAN_TPID_VALID
+#define TP_STATUS_VLAN_TPID_VALID (1 << 6)
+#endif
 
 #define ETH_HDR_LEN	14
 #define VLAN_HDR_LEN	4
@@ -58,6 +69,11 @@ struct opts {
 	long ethertype;		/* -1: any (recv) */
 	long len;		/* send: total frame length without FCS */
 	long vlan;		/* -1: none / any */
+	long pcp;		/* -1: 0 (send) / any (recv) */
+	long tpid;		/* -1: 0x8100 (send) / any (recv) */
+	bool untagged;		/* recv: only frames without a tag */
+	bool outgoing;		/* recv: only frames sent by this host */
+	const char *tag_in;	/* recv: "aux", "data" or NULL (either) */
 	long interval_us;	/* send */
 	long timeout_ms;	/* recv */
 	long expect;		/* recv, -1: not given */
@@ -70,9 +86,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]\n"
-		"                 [--len BYTES] [--vlan VID] [--interval USEC]\n"
+		"                 [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]\n"
+		"                 [--interval USEC]\n"
 		"       %s recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]\n"
-		"                 [--timeout MS] [--expect N] [--ready-file PATH]\n"
+		"                 [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]\n"
+		"                 [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]\n"
 		"recv prints \"ready\" once bound, then the number of matching frames\n"
 		"received within --timeout (default 1000 ms); with --expect N it exits 0\n"
 		"only if that number is exactly N. Exit codes: 0 ok, 1 failure, 2 usage.\n",
@@ -127,6 +145,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "ethertype", required_argument, NULL, 'e' },
 		{ "len", required_argument, NULL, 'l' },
 		{ "vlan", required_argument, NULL, 'v' },
+		{ "pcp", required_argument, NULL, 'p' },
+		{ "tpid", required_argument, NULL, 'T' },
+		{ "untagged", no_argument, NULL, 'u' },
+		{ "tag-in", required_argument, NULL, 'a' },
+		{ "outgoing", no_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "expect", required_argument, NULL, 'x' },
@@ -182,6 +205,30 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			if (parse_long(optarg, 0, 4095, &o->vlan))
 				return usage_error("invalid --vlan '%s' (want 0-4095)", optarg);
 			break;
+		case 'p':
+			if (parse_long(optarg, 0, 7, &o->pcp))
+				return usage_error("invalid --pcp '%s' (want 0-7)", optarg);
+			break;
+		case 'T':
+			if (parse_long(optarg, 0x600, 0xffff, &o->tpid) ||
+			    (send && o->tpid != 0x8100 && o->tpid != 0x88a8))
+				return usage_error("invalid --tpid '%s' (want 0x8100 or 0x88a8)", optarg);
+			break;
+		case 'u':
+			if (send)
+				return usage_error("%s--untagged is for recv", "");
+			o->untagged = true;
+			break;
+		case 'a':
+			if (send || (strcmp(optarg, "aux") && strcmp(optarg, "data")))
+				return usage_error("invalid --tag-in '%s' (recv: aux or data)", optarg);
+			o->tag_in = optarg;
+			break;
+		case 'o':
+			if (send)
+				return usage_error("%s--outgoing is for recv", "");
+			o->outgoing = true;
+			break;
 		case 'i':
 			if (!send || parse_long(optarg, 0, 10000000, &o->interval_us))
 				return usage_error("invalid --interval '%s' (microseconds)", optarg);
@@ -212,6 +259,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("%ssend needs --src MAC and --dst MAC", "");
 	if (send && o->ethertype < 0)
 		o->ethertype = DEFAULT_ETYPE;
+	if (send && o->vlan < 0 && (o->pcp >= 0 || o->tpid >= 0))
+		return usage_error("%s--pcp and --tpid need --vlan VID", "");
+	if (o->untagged && (o->vlan >= 0 || o->pcp >= 0 || o->tpid >= 0 || o->tag_in))
+		return usage_error("%s--untagged excludes the tag filters", "");
 	return 0;
 }
 
@@ -259,10 +310,13 @@ static int do_send(const struct opts *o)
 	memcpy(frame, o->dst, 6);
 	memcpy(frame + 6, o->src, 6);
 	if (o->vlan >= 0) {
-		frame[off++] = 0x81;
-		frame[off++] = 0x00;
-		frame[off++] = (uint8_t)(o->vlan >> 8);
-		frame[off++] = (uint8_t)o->vlan;
+		long tpid = o->tpid >= 0 ? o->tpid : 0x8100;
+		long tci = (o->pcp >= 0 ? o->pcp << 13 : 0) | o->vlan;
+
+		frame[off++] = (uint8_t)(tpid >> 8);
+		frame[off++] = (uint8_t)tpid;
+		frame[off++] = (uint8_t)(tci >> 8);
+		frame[off++] = (uint8_t)tci;
 	}
 	frame[off++] = (uint8_t)(o->ethertype >> 8);
 	frame[off++] = (uint8_t)o->ethertype;
@@ -303,7 +357,8 @@ static int64_t now_ms(void)
 static bool frame_matches(const struct opts *o, const uint8_t *buf, ssize_t n,
 			  const struct tpacket_auxdata *aux)
 {
-	long vid = -1, etype;
+	long tci = -1, tpid = -1, etype;
+	bool in_aux = false;
 	size_t off = 12;
 
 	if (n < ETH_HDR_LEN)
@@ -312,14 +367,27 @@ static bool frame_matches(const struct opts *o, const uint8_t *buf, ssize_t n,
 		return false;
 	if (o->has_src && memcmp(buf + 6, o->src, 6))
 		return false;
-	if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID))
-		vid = aux->tp_vlan_tci & 0x0fff;
+	if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID)) {
+		tci = aux->tp_vlan_tci;
+		/* Kernels before 3.14 leave the TPID out: 802.1Q then. */
+		tpid = aux->tp_status & TP_STATUS_VLAN_TPID_VALID ? aux->tp_vlan_tpid : 0x8100;
+		in_aux = true;
+	}
 	etype = (buf[off] << 8) | buf[off + 1];
-	if (vid < 0 && (etype == 0x8100 || etype == 0x88a8) && n >= ETH_HDR_LEN + 4) {
-		vid = ((buf[off + 2] << 8) | buf[off + 3]) & 0x0fff;
+	if (tci < 0 && (etype == 0x8100 || etype == 0x88a8) && n >= ETH_HDR_LEN + 4) {
+		tpid = etype;
+		tci = (buf[off + 2] << 8) | buf[off + 3];
 		etype = (buf[off + 4] << 8) | buf[off + 5];
 	}
-	if (o->vlan >= 0 && vid != o->vlan)
+	if (o->untagged && tci >= 0)
+		return false;
+	if (o->tag_in && (tci < 0 || in_aux != !strcmp(o->tag_in, "aux")))
+		return false;
+	if (o->vlan >= 0 && (tci < 0 || (tci & 0x0fff) != o->vlan))
+		return false;
+	if (o->pcp >= 0 && (tci < 0 || tci >> 13 != o->pcp))
+		return false;
+	if (o->tpid >= 0 && tpid != o->tpid)
 		return false;
 	if (o->ethertype >= 0 && etype != o->ethertype)
 		return false;
@@ -351,7 +419,8 @@ static int do_recv(const struct opts *o)
 	if (fd < 0)
 		return 1;
 	/* Older kernels lack it: the pkttype check below still filters. */
-	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	if (!o->outgoing)
+		(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one))) {
 		fprintf(stderr, "%s: PACKET_AUXDATA: %s\n", prog, strerror(errno));
 		close(fd);
@@ -418,7 +487,7 @@ static int do_recv(const struct opts *o)
 			close(fd);
 			return 1;
 		}
-		if (from.sll_pkttype == PACKET_OUTGOING)
+		if ((from.sll_pkttype == PACKET_OUTGOING) != o->outgoing)
 			continue;
 		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 			if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA)
@@ -440,7 +509,7 @@ static int do_recv(const struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = {
-		.count = 1, .ethertype = -1, .len = 0, .vlan = -1,
+		.count = 1, .ethertype = -1, .len = 0, .vlan = -1, .pcp = -1, .tpid = -1,
 		.timeout_ms = -1, .expect = -1,
 	};
 	int ret;

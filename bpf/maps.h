@@ -54,6 +54,15 @@ struct {
 	__type(value, __u32);
 } flood_ports SEC(".maps");
 
+/* Every port again, keyed by slot, for the TC program (struct xb_port_slot):
+ * it redirects by ifindex and floods by walking this array. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_slot);
+} port_slots SEC(".maps");
+
 /* Counters per port slot: an array lookup is inlined, a hash one is not. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -91,5 +100,12 @@ struct {
  */
 const volatile __u32 port_slot = 0;
 const volatile __u32 age_block_mask = 0;	/* "fdb_ages" blocks - 1 */
+/*
+ * TC instance only: 1 when the XDP program runs before it on the same port
+ * (native and generic modes). XDP has then counted the frame's rx and, for a
+ * frame it passed to the host, its outcome; TC counts only the outcome of
+ * what XDP handed to the skb path.
+ */
+const volatile __u32 tc_after_xdp = 0;
 
 #endif /* XB_BPF_MAPS_H */

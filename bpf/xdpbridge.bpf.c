@@ -1,38 +1,73 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * xdpbridge data path: one XDP program attached to every port of a bridge.
+ * xdpbridge data path: an XDP program (xdpbridge_rx) and a TC ingress program
+ * (xdpbridge_tc) attached to every port of a bridge, one instance per port.
  *
- * Per frame: count, validate the Ethernet header, learn the source MAC, then
- * redirect known unicast to its port through "ports", flood everything else
- * through "flood_ports" (BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS), and pass
- * IEEE link-local frames (01:80:C2:00:00:0X) to the host stack.
+ * Per frame, both take the one decision in forward.h: validate the Ethernet
+ * header, learn the source MAC, then forward known unicast to its port, flood
+ * everything else, and pass IEEE link-local frames (01:80:C2:00:00:0X) to the
+ * host stack. XDP forwards through the devmaps "ports" and "flood_ports"
+ * (BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS), TC through bpf_redirect and
+ * bpf_clone_redirect with "port_slots".
  *
  * By concern, as the kernel's selftests split theirs: maps.h (maps and
  * per-instance constants), fdb_key.h, ageing.h (ageing index and sweeps),
- * fdb.h (learn and lookup). This file holds the programs only.
+ * fdb.h (learn and lookup), forward.h (the decision). This file holds the
+ * programs only.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "xdpbridge.h"
 #include "maps.h"
 #include "fdb_key.h"
 #include "ageing.h"
 #include "fdb.h"
+#include "forward.h"
 
-SEC("xdp")
+/* The frame's length, fragments included (xdp.frags). */
+static __always_inline __u64 xdp_frame_len(struct xdp_md *ctx)
+{
+	/* Resolved at load: kernels before 5.18 have neither the helper nor
+	 * fragments, and the verifier never sees the branch they cannot run. */
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_xdp_get_buff_len))
+		return bpf_xdp_get_buff_len(ctx);
+	return ctx->data_end - ctx->data;
+}
+
+/*
+ * Can this frame leave through ifindex (0: the ingress port)? The kernel's
+ * own redirect check, which drops silently: MTU + Ethernet header + one VLAN
+ * tag. len_diff -VLAN_HLEN grants the tag. An unknown port "fits": the
+ * redirect then fails visibly.
+ */
+static __always_inline int xdp_fits(struct xdp_md *ctx, __u32 ifindex)
+{
+	__u32 mtu = 0;
+
+	return bpf_check_mtu(ctx, ifindex, &mtu, -4, 0) != BPF_MTU_CHK_RET_FRAG_NEEDED;
+}
+
+/*
+ * The XDP data path. What it cannot forward, a frame beyond the egress
+ * port's MTU (tun hands a guest's 60 KB GSO frame to generic XDP), goes to
+ * the skb path with XDP_PASS: the TC program behind it forwards it as one
+ * skb, GSO metadata and all.
+ */
+SEC("xdp.frags")
 int xdpbridge_rx(struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	__u32 ifindex = ctx->ingress_ifindex;
+	struct ethhdr *eth = data;
+	__u32 zero = 0, slot = port_slot;
 	struct xb_port_stats *st;
 	struct xb_fdb_cache *cache;
 	struct xb_config *cfg;
-	struct xb_fdb_key key;
-	struct ethhdr *eth = data;
-	__u32 zero = 0, slot = port_slot, out, out_slot = 0, gen;
-	__u64 now;
+	struct xb_decision d;
+	__u64 len;
 	long ret;
 
 	st = bpf_map_lookup_elem(&port_stats, &slot);
@@ -41,46 +76,172 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	if (!st || !cfg || !cache)
 		return XDP_PASS;	/* cannot happen: arrays, slot < max ports */
 
+	len = xdp_frame_len(ctx);
 	st->rx_packets++;
-	st->rx_bytes += data_end - data;
+	st->rx_bytes += len;
 
-	if ((void *)(eth + 1) > data_end) {
-		st->dropped[XB_DROP_RUNT]++;
-		return XDP_DROP;
-	}
-	if (!xb_mac_is_station(eth->h_source)) {
-		st->dropped[XB_DROP_BAD_SRC]++;
-		return XDP_DROP;
-	}
-	if (xb_mac_is_link_local(eth->h_dest)) {
-		st->to_host++;
-		return XDP_PASS;
-	}
-
-	now = bpf_ktime_get_coarse_ns();
-	/* Read before any lookup: a change after it makes the caches miss. */
-	gen = cfg->fdb_generation;
-	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
-	fdb_learn(cfg, cache, gen, &key, ifindex, now);
-
-	if (!xb_mac_is_multicast(eth->h_dest)) {
-		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
-		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
-		if (out == ifindex) {
-			st->dropped[XB_DROP_REFLECT]++;
-			return XDP_DROP;
+	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
+		  ctx->ingress_ifindex, &d);
+	if (d.action == XB_ACT_UNICAST) {
+		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, d.ifindex))
+			goto to_skb;
+		ret = bpf_redirect_map(&ports, d.slot, 0);
+		if (ret == XDP_REDIRECT) {
+			st->forwarded++;
+			return ret;
 		}
-		if (out) {
-			/* A port removed under a stale entry falls back to flooding. */
-			ret = bpf_redirect_map(&ports, out_slot, 0);
-			if (ret == XDP_REDIRECT) {
-				st->forwarded++;
-				return ret;
-			}
-		}
+		d.action = XB_ACT_FLOOD;	/* a port removed under a stale entry */
 	}
-	st->flooded++;
-	return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	if (d.action == XB_ACT_FLOOD) {
+		/* Beyond the ingress MTU: a GSO super-frame, too big for any port. */
+		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, 0))
+			goto to_skb;
+		st->flooded++;
+		return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	}
+	xb_count_outcome(st, &d);
+	return d.action == XB_ACT_HOST ? XDP_PASS : XDP_DROP;
+to_skb:
+	st->to_skb++;
+	return XDP_PASS;
+}
+
+/*
+ * Flood an skb: a clone to every flood member but the ingress port, the
+ * skb itself to the last one. A clone the kernel refuses is counted.
+ */
+static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
+				    struct xb_port_stats *st)
+{
+	struct xb_port_slot *p;
+	__u32 i, last = 0;
+
+	for (i = 0; i < XB_MAX_PORTS; i++) {
+		p = bpf_map_lookup_elem(&port_slots, &i);
+		if (!p)
+			break;		/* past the bridge's --max-ports */
+		if (!(p->flags & XB_SLOT_FLOOD) || !p->ifindex || p->ifindex == ingress)
+			continue;
+		if (last && bpf_clone_redirect(skb, last, 0))
+			st->kernel_dropped++;
+		last = p->ifindex;
+	}
+	return last ? bpf_redirect(last, 0) : TC_ACT_SHOT;
+}
+
+/*
+ * The skb data path (clsact ingress): the same decision as xdpbridge_rx,
+ * carried out with bpf_redirect / bpf_clone_redirect, which keep the skb's
+ * GSO metadata, checksum state and skb->vlan_tci. Alone on a port (mode tc)
+ * it counts every frame; behind XDP (tc_after_xdp) it sees only what XDP
+ * passed, whose rx XDP has counted, and frames for the host, counted too.
+ */
+SEC("tc")
+int xdpbridge_tc(struct __sk_buff *skb)
+{
+	__u32 zero = 0, slot = port_slot, ifindex = skb->ifindex;
+	struct xb_port_stats *st;
+	struct xb_fdb_cache *cache;
+	struct xb_port_slot *p;
+	struct xb_config *cfg;
+	struct xb_decision d;
+	struct ethhdr *eth;
+	void *data, *data_end;
+
+	st = bpf_map_lookup_elem(&port_stats, &slot);
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	cache = bpf_map_lookup_elem(&fdb_cache, &zero);
+	if (!st || !cfg || !cache)
+		return TC_ACT_OK;	/* cannot happen: arrays, slot < max ports */
+
+	if (!tc_after_xdp) {
+		st->rx_packets++;
+		st->rx_bytes += skb->len;
+	}
+	if (skb->data + ETH_HLEN > skb->data_end)
+		bpf_skb_pull_data(skb, ETH_HLEN);	/* header in a fragment */
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	eth = data;
+	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL, ifindex, &d);
+
+	switch (d.action) {
+	case XB_ACT_HOST:
+		if (!tc_after_xdp)
+			st->to_host++;
+		return TC_ACT_OK;
+	case XB_ACT_UNICAST:
+		p = bpf_map_lookup_elem(&port_slots, &d.slot);
+		if (p && p->ifindex == d.ifindex) {
+			st->forwarded++;
+			return bpf_redirect(d.ifindex, 0);
+		}
+		/* a port removed under a stale entry: flood */
+		/* fallthrough */
+	case XB_ACT_FLOOD:
+		st->flooded++;
+		return tc_flood(skb, ifindex, st);
+	default:
+		xb_count_outcome(st, &d);
+		return TC_ACT_SHOT;
+	}
+}
+
+/*
+ * Drops after the decision: the kernel reports a failed XDP redirect and a
+ * devmap transmit that dropped frames through these tracepoints (the
+ * layouts of /sys/kernel/tracing/events/xdp/.../format, unchanged since
+ * 4.18). Charged to the ingress port, whose counters counted the frame.
+ */
+struct xdp_redirect_err_args {
+	__u64 common;
+	int prog_id;
+	__u32 act;
+	int ifindex;
+	int err;
+	int to_ifindex;
+	__u32 map_id;
+	int map_index;
+};
+
+struct xdp_devmap_xmit_args {
+	__u64 common;
+	int from_ifindex;
+	__u32 act;
+	int to_ifindex;
+	int drops;
+	int sent;
+	int err;
+};
+
+static __always_inline void kernel_dropped_add(int ifindex, int n)
+{
+	struct xb_port_info *info;
+	struct xb_port_stats *st;
+	__u32 key = (__u32)ifindex;
+
+	info = bpf_map_lookup_elem(&port_info, &key);
+	if (!info)
+		return;		/* not a port of this bridge */
+	key = info->slot;
+	st = bpf_map_lookup_elem(&port_stats, &key);
+	if (st)
+		__sync_fetch_and_add(&st->kernel_dropped, n);	/* any CPU's slot */
+}
+
+SEC("tracepoint/xdp/xdp_redirect_err")
+int xdpbridge_kdrop_redirect(struct xdp_redirect_err_args *a)
+{
+	kernel_dropped_add(a->ifindex, 1);
+	return 0;
+}
+
+SEC("tracepoint/xdp/xdp_devmap_xmit")
+int xdpbridge_kdrop_xmit(struct xdp_devmap_xmit_args *a)
+{
+	if (a->drops > 0)
+		kernel_dropped_add(a->from_ifindex, a->drops);
+	return 0;
 }
 
 SEC("xdp")

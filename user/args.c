@@ -67,5 +67,9 @@ int parse_mode(const char *s, enum xb_xdp_mode *mode)
 		*mode = XB_MODE_GENERIC;
 		return 0;
 	}
+	if (!strcmp(s, "tc")) {
+		*mode = XB_MODE_TC;
+		return 0;
+	}
 	return -EINVAL;
 }

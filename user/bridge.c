@@ -16,8 +16,10 @@
 #include "bridge.h"
 #include "ethtool.h"
 #include "fdb.h"
+#include "kdrop.h"
 #include "log.h"
 #include "sys.h"
+#include "tc.h"
 #include "xdpbridge.skel.h"
 
 /* Pinned maps, the fd each lands in, and the value size that must match. */
@@ -38,6 +40,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
 	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
 	{ "fdb_ages", MAP_FD(ages_fd), sizeof(struct xb_age_block) },
+	{ "port_slots", MAP_FD(slots_fd), sizeof(struct xb_port_slot) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -82,6 +85,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	};
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct xdpbridge_bpf *skel;
+	struct bpf_program *prog;
 	struct bpf_map *map;
 	__u32 zero = 0;
 	int err;
@@ -103,12 +107,13 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		err = bpf_map__set_max_entries(skel->maps.port_stats, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.port_info, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.port_slots, opts->max_ports);
 	if (err)
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */
-	bpf_program__set_autoload(skel->progs.xdpbridge_rx, false);
-	bpf_program__set_autoload(skel->progs.xdpbridge_age, false);
-	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, false);
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
 	err = xdpbridge_bpf__load(skel);
 	if (err) {
 		pr_err("the kernel refused the bridge's maps (%s); run with -v for details", strerror(-err));
@@ -143,6 +148,8 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		goto cleanup;
 	}
 	err = bridge_open(name, out);
+	if (!err)
+		bridge_kdrop_attach(out);
 cleanup:
 	xdpbridge_bpf__destroy(skel);
 	return err;
@@ -230,11 +237,13 @@ void bridge_close(struct xb_bridge *br)
 	}
 }
 
-int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
-		     struct xdpbridge_bpf **out)
+/* One try at loading; frags: the XDP program may span buffers (xdp.frags). */
+static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
+				 bool frags, struct xdpbridge_bpf **out)
 {
 	struct xdpbridge_bpf *skel;
 	struct bpf_map *map;
+	__u32 flags;
 	int err = 0;
 
 	skel = xdpbridge_bpf__open();
@@ -242,9 +251,17 @@ int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
 		return -errno;
 	skel->rodata->port_slot = slot;
 	skel->rodata->age_block_mask = br->age_block_mask;
+	skel->rodata->tc_after_xdp = which == XB_PROG_TC_AFTER_XDP;
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, which == XB_PROG_AGE);
+	bpf_program__set_autoload(skel->progs.xdpbridge_tc,
+				  which == XB_PROG_TC || which == XB_PROG_TC_AFTER_XDP);
+	bpf_program__set_autoload(skel->progs.xdpbridge_kdrop_redirect, which == XB_PROG_KDROP);
+	bpf_program__set_autoload(skel->progs.xdpbridge_kdrop_xmit, which == XB_PROG_KDROP);
+	flags = bpf_program__flags(skel->progs.xdpbridge_rx);
+	if (!frags)
+		bpf_program__set_flags(skel->progs.xdpbridge_rx, flags & ~BPF_F_XDP_HAS_FRAGS);
 	bpf_object__for_each_map(map, skel->obj) {
 		const struct pinned_map *m = NULL;
 
@@ -264,6 +281,20 @@ int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
 	return 0;
 fail:
 	xdpbridge_bpf__destroy(skel);
+	return err;
+}
+
+int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 slot,
+		     struct xdpbridge_bpf **out)
+{
+	int err;
+
+	err = bridge_prog_load_once(br, which, slot, true, out);
+	if (err && which == XB_PROG_RX) {
+		/* Before 5.18 there are no XDP fragments: no jumbo frames either. */
+		pr_debug("XDP program with fragments refused (%s); loading it without", strerror(-err));
+		err = bridge_prog_load_once(br, which, slot, false, out);
+	}
 	return err;
 }
 
@@ -452,8 +483,11 @@ static int port_stats_zero(const struct xb_bridge *br, __u32 slot)
 /* Stop sending to a port: no more flooding to it, no more unicast. */
 static void port_unreach(struct xb_bridge *br, __u32 slot)
 {
+	struct xb_port_slot none = { 0 };
+
 	bpf_map_delete_elem(br->flood_fd, &slot);
 	bpf_map_delete_elem(br->ports_fd, &slot);
+	bpf_map_update_elem(br->slots_fd, &slot, &none, BPF_ANY);
 }
 
 /* Forget a port in every map (the link is handled by the caller). */
@@ -497,11 +531,28 @@ static int port_slot_alloc(const struct xb_bridge *br)
 	return -ENOSPC;
 }
 
+/* Why an XDP attach failed, and the fix. */
+static void port_xdp_attach_error(const struct nl_link *link, enum xb_xdp_mode mode, int err)
+{
+	int mtu = iface_mtu(link->ifname);
+
+	/* Without fragments (kernel < 5.18) XDP caps a port at about 3.5 KB. */
+	if (err == -EINVAL && mtu > 3000)
+		pr_err("cannot attach XDP to %s with its MTU %d (%s): lower it ('ip link set dev %s mtu 1500') or use --mode tc",
+		       link->ifname, mtu, strerror(-err), link->ifname);
+	else if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
+		pr_err("%s does not support native XDP (%s): load it with --mode generic or --mode tc",
+		       link->ifname, strerror(-err));
+	else
+		pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
+}
+
 int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts,
 		    .flags = mode == XB_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
+	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
@@ -523,10 +574,19 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
+	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
+		err = -errno;
 	if (err) {
 		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
 		goto forget;
 	}
+
+	/* The skb path first: XDP hands it frames from its first frame on. */
+	err = port_skb_path_attach(br, (int)ifindex, link->ifname, info.slot, mode != XB_MODE_TC);
+	if (err)
+		goto forget;
+	if (mode == XB_MODE_TC)
+		goto done;
 
 	err = bridge_prog_load(br, XB_PROG_RX, info.slot, &skel);
 	if (err) {
@@ -537,11 +597,7 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	link_fd = bpf_link_create(bpf_program__fd(skel->progs.xdpbridge_rx), (int)ifindex, BPF_XDP, &opts);
 	if (link_fd < 0) {
 		err = -errno;
-		if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
-			pr_err("%s does not support native XDP (%s): load it with --mode generic",
-			       link->ifname, strerror(-err));
-		else
-			pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
+		port_xdp_attach_error(link, mode, err);
 		goto forget;
 	}
 	port_link_pin_path(br, ifindex, path, sizeof(path));
@@ -553,11 +609,13 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	}
 	close(link_fd);	/* the pin keeps the program attached */
 	xdpbridge_bpf__destroy(skel);
+done:
 	pr_debug("port %s (ifindex %u, slot %u) attached in %s mode", link->ifname, ifindex,
-		 info.slot, mode == XB_MODE_GENERIC ? "generic" : "native");
+		 info.slot, mode == XB_MODE_TC ? "tc" : mode == XB_MODE_GENERIC ? "generic" : "native");
 	return 0;
 forget:
 	xdpbridge_bpf__destroy(skel);
+	port_tc_detach((int)ifindex);
 	port_forget(br, ifindex, info.slot);
 	return err;
 }
@@ -579,6 +637,10 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 		pr_err("cannot remove %s: %s", path, strerror(-err));
 		return err;
 	}
+	err = port_tc_detach((int)ifindex);
+	if (err)
+		pr_warn("cannot remove the TC filter from ifindex %u (%s): 'tc filter del dev DEV ingress handle 0x%x prio %u' removes it",
+			ifindex, strerror(-err), XB_TC_HANDLE, XB_TC_PRIORITY);
 	fdb_flush(br, ifindex, true);
 	if (known)
 		port_forget(br, ifindex, info.slot);

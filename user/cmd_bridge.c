@@ -81,9 +81,10 @@ static int ports_validate(const char *bridge, const char *const *names, int n, b
 	return 0;
 }
 
-static void warn_peers(const struct nl_link *links, int n)
+/* A port in tc mode needs nothing from its peer (no XDP redirect into it). */
+static void warn_peers(const struct nl_link *links, int n, enum xb_xdp_mode mode)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; mode != XB_MODE_TC && i < n; i++)
 		veth_peer_warn(&links[i]);
 }
 
@@ -138,7 +139,7 @@ static int load_fresh(const char *name, const struct xb_create_opts *copts, enum
 		if (err)
 			goto rollback;
 	}
-	warn_peers(links, nports);
+	warn_peers(links, nports, mode);
 	return 0;
 rollback:
 	bridge_close(br);
@@ -194,7 +195,7 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 		if (err)
 			goto fail;
 	}
-	warn_peers(links, nfresh);
+	warn_peers(links, nfresh, req->mode);
 	pr_info("adopted bridge %s: pinned FDB and ports kept", name);
 	return 0;
 fail:
@@ -252,7 +253,7 @@ static int load_request_parse(int argc, char **argv, struct load_request *req)
 		return -EINVAL;
 	}
 	if (v[OPT_MODE] && parse_mode(v[OPT_MODE], &req->mode)) {
-		pr_err("--mode is native or generic, not '%s'", v[OPT_MODE]);
+		pr_err("--mode is native, generic or tc, not '%s'", v[OPT_MODE]);
 		return -EINVAL;
 	}
 	if (v[OPT_MAX_PORTS] && parse_u32(v[OPT_MAX_PORTS], 2, XB_MAX_PORTS, &req->create.max_ports)) {
@@ -421,6 +422,8 @@ static int ports_collect(const struct xb_bridge *br, struct bridge_summary *b)
 			sum->forwarded += s->forwarded;
 			sum->flooded += s->flooded;
 			sum->to_host += s->to_host;
+			sum->to_skb += s->to_skb;
+			sum->kernel_dropped += s->kernel_dropped;
 			for (int r = 0; r < XB_DROP_MAX; r++)
 				sum->dropped[r] += s->dropped[r];
 		}
@@ -586,7 +589,7 @@ static int port_add_cmd(struct xb_bridge *br, const char *ifname, enum xb_xdp_mo
 	if (!err)
 		err = port_add(br, &link, mode, 0);
 	if (!err)
-		warn_peers(&link, 1);
+		warn_peers(&link, 1, mode);
 	return err;
 }
 
@@ -608,7 +611,7 @@ static int port_del_cmd(struct xb_bridge *br, const char *ifname)
 }
 
 static const char port_usage[] =
-	"Usage: xdpbridge port { add | del } BRIDGE PORT [--mode native|generic]";
+	"Usage: xdpbridge port { add | del } BRIDGE PORT [--mode native|generic|tc]";
 
 int cmd_port(int argc, char **argv)
 {
@@ -631,7 +634,7 @@ int cmd_port(int argc, char **argv)
 	}
 	add = !strcmp(a.pos[0], "add");
 	if (a.values[0] && (!add || parse_mode(a.values[0], &mode))) {
-		pr_err("--mode is native or generic and goes with 'port add'");
+		pr_err("--mode is native, generic or tc and goes with 'port add'");
 		return EXIT_USAGE;
 	}
 	ret = open_loaded_bridge(a.pos[1], &br);

@@ -11,11 +11,11 @@ bool opt_json, opt_pretty;
 
 static const char usage[] =
 	"Usage: xdpbridge [-j|--json] [-p|--pretty] [-v] OBJECT ...\n"
-	"  xdpbridge load BRIDGE [PORT...] [--ageing SEC] [--fdb-size N] [--mode native|generic]\n"
+	"  xdpbridge load BRIDGE [PORT...] [--ageing SEC] [--fdb-size N] [--mode native|generic|tc]\n"
 	"                 [--max-ports N] [--no-host-port] [--detach]\n"
 	"  xdpbridge unload BRIDGE\n"
 	"  xdpbridge show [BRIDGE]\n"
-	"  xdpbridge port { add | del } BRIDGE PORT [--mode native|generic]\n"
+	"  xdpbridge port { add | del } BRIDGE PORT [--mode native|generic|tc]\n"
 	"  xdpbridge fdb show BRIDGE [--port PORT]\n"
 	"  xdpbridge fdb { add BRIDGE MAC PORT | del BRIDGE MAC | flush BRIDGE [--port PORT] }\n"
 	"  xdpbridge set BRIDGE ageing SEC\n"

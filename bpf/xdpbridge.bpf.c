@@ -130,6 +130,29 @@ static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 }
 
 /*
+ * Generic XDP (seen on 6.18) hands TC a nonlinear skb it had to copy for XDP
+ * (a guest's GSO frame from a tap) with its MAC header outside skb->data:
+ * TC would read the IP header as the Ethernet one and send the frame
+ * without it. Put the header back in front. Only behind XDP, and a frame
+ * there is rare (to_skb, to_host). Returns -1 when the skb is unusable.
+ */
+static __always_inline int tc_mac_restore(struct __sk_buff *skb)
+{
+	struct { __u32 w[3]; __u16 h; } __attribute__((packed)) mac, at_data;
+
+	if (bpf_skb_load_bytes_relative(skb, 0, &mac, sizeof(mac), BPF_HDR_START_MAC) ||
+	    bpf_skb_load_bytes(skb, 0, &at_data, sizeof(at_data)))
+		return 0;	/* no MAC header recorded, or a runt: nothing to restore */
+	if (mac.w[0] == at_data.w[0] && mac.w[1] == at_data.w[1] &&
+	    mac.w[2] == at_data.w[2] && mac.h == at_data.h)
+		return 0;
+	if (bpf_skb_change_head(skb, ETH_HLEN, 0) ||
+	    bpf_skb_store_bytes(skb, 0, &mac, sizeof(mac), 0))
+		return -1;
+	return 0;
+}
+
+/*
  * The skb data path (clsact ingress): the same decision as xdpbridge_rx,
  * carried out with bpf_redirect / bpf_clone_redirect, which keep the skb's
  * GSO metadata, checksum state and skb->vlan_tci. Alone on a port (mode tc)
@@ -158,6 +181,10 @@ int xdpbridge_tc(struct __sk_buff *skb)
 		st->rx_packets++;
 		st->rx_bytes += skb->len;
 	}
+	if (tc_after_xdp && tc_mac_restore(skb)) {
+		st->kernel_dropped++;
+		return TC_ACT_SHOT;
+	}
 	if (skb->data + ETH_HLEN > skb->data_end)
 		bpf_skb_pull_data(skb, ETH_HLEN);	/* header in a fragment */
 	data = (void *)(long)skb->data;
@@ -174,6 +201,8 @@ int xdpbridge_tc(struct __sk_buff *skb)
 		p = bpf_map_lookup_elem(&port_slots, &d.slot);
 		if (p && p->ifindex == d.ifindex) {
 			st->forwarded++;
+			if (p->flags & XB_SLOT_PEER)
+				return bpf_redirect_peer(d.ifindex, 0);
 			return bpf_redirect(d.ifindex, 0);
 		}
 		/* a port removed under a stale entry: flood */

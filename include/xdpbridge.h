@@ -204,6 +204,13 @@ struct xb_port_slot {
 };
 
 #define XB_SLOT_FLOOD	(1U << 0)	/* member of the flood domain */
+/*
+ * A veth whose peer lives in another netns: the TC program's unicast enters
+ * the peer directly (bpf_redirect_peer), skipping the port's own transmit,
+ * +5-10% TCP (PLATFORM.md). The port's tx counters and egress qdisc do not
+ * see those frames.
+ */
+#define XB_SLOT_PEER	(1U << 1)
 
 /*
  * The TC program's cls_bpf filter on a port's clsact ingress hook. It stays

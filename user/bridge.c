@@ -558,6 +558,8 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	char path[PATH_MAX * 2];
 	int slot, link_fd, err;
 
+	if (!strcmp(link->kind, "veth") && link->peer_netnsid != NL_NO_NETNSID)
+		rec.flags |= XB_SLOT_PEER;
 	slot = port_slot_alloc(br);
 	if (slot < 0) {
 		pr_err("bridge %s is full (%u ports, its --max-ports): unload it and load it with a larger --max-ports (at most %d)",

@@ -473,6 +473,7 @@ static void datapath_setup(void)
 		.config_fd = bpf_map__fd(skel->maps.config),
 		.cache_fd = bpf_map__fd(skel->maps.fdb_cache),
 		.ages_fd = bpf_map__fd(skel->maps.fdb_ages),
+		.slots_fd = bpf_map__fd(skel->maps.port_slots),
 		.age_block_mask = xb_age_blocks(FDB_SIZE) - 1,
 	};
 	struct xb_bridge br = test_br;

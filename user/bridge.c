@@ -354,10 +354,14 @@ int bridge_host_iface_create(const char *name)
 	 * Frames the bridge redirects into the peer arrive on <name>: it needs
 	 * NAPI (GRO) to receive them. The host's own TCP leaves <name> with a
 	 * partial checksum nobody completes on the XDP path: compute it in software.
+	 * Likewise a VLAN tag beside the frame: put it in the frame.
 	 */
 	err = ethtool_set_gro(name, true);
 	if (!err)
 		err = ethtool_set_tx_csum(name, false);
+	/* Tags the host sends must be in the frame for XDP on the peer to keep. */
+	if (!err)
+		err = ethtool_set_tx_vlan(name, false);
 	if (err) {
 		pr_err("cannot configure offloads on host interface %s: %s", name, strerror(-err));
 		return err;

@@ -723,8 +723,11 @@ int bridge_destroy(const char *name)
 		bridge_config_get(&br, &cfg);
 		bridge_close(&br);
 	} else {
-		/* Its ports detach when their link pins go, below. */
+		/* Its ports' XDP detaches when their link pins go, below; TC
+		 * filters hold no pin: remove them by the registry. */
 		cfg.flags = bridge_flags_from_pin(name);
+		bridge_pin_dir(name, path, sizeof(path));
+		ports_tc_detach_pinned(path);
 	}
 	/* The host interface goes with the bridge (its peer, a port, with it). */
 	if (cfg.flags & XB_CFG_HOST_PORT) {

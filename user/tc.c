@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bridge.h"
@@ -96,4 +98,22 @@ int iface_mtu(const char *ifname)
 	mtu = ioctl(fd, SIOCGIFMTU, &ifr) ? -errno : ifr.ifr_mtu;
 	close(fd);
 	return mtu;
+}
+
+void ports_tc_detach_pinned(const char *pin_dir)
+{
+	char path[PATH_MAX * 2];
+	__u32 key, next, *prev = NULL;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/port_info", pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		port_tc_detach((int)key);
+	}
+	close(fd);
 }

@@ -26,6 +26,9 @@ __u32 port_tc_prog_id(int ifindex);
  * which counts rx) and attach it. Prints the error; 0 or -errno. */
 int port_skb_path_attach(const struct xb_bridge *br, int ifindex, const char *ifname,
 			 __u32 slot, bool after_xdp);
+/* Remove our filter from every port in the bridge's pinned port_info: for a
+ * bridge too broken to open, whose TC programs would keep forwarding. */
+void ports_tc_detach_pinned(const char *pin_dir);
 /* The interface's MTU, or -errno. */
 int iface_mtu(const char *ifname);
 

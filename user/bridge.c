@@ -540,8 +540,9 @@ static void port_xdp_attach_error(const struct nl_link *link, enum xb_xdp_mode m
 {
 	int mtu = iface_mtu(link->ifname);
 
-	/* Without fragments (kernel < 5.18) XDP caps a port at about 3.5 KB. */
-	if (err == -EINVAL && mtu > 3000)
+	/* Without fragments (kernel < 5.18) XDP caps a port at about 3.5 KB:
+	 * veth says ERANGE ("Peer MTU is too large to set XDP"), others EINVAL. */
+	if ((err == -ERANGE || err == -EINVAL) && mtu > 3000)
 		pr_err("cannot attach XDP to %s with its MTU %d (%s): lower it ('ip link set dev %s mtu 1500') or use --mode tc",
 		       link->ifname, mtu, strerror(-err), link->ifname);
 	else if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))

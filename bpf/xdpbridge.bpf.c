@@ -50,11 +50,20 @@ static __always_inline int xdp_fits(struct xdp_md *ctx, __u32 ifindex)
 	return bpf_check_mtu(ctx, ifindex, &mtu, -4, 0) != BPF_MTU_CHK_RET_FRAG_NEEDED;
 }
 
+/* Is the port in slot attached without native XDP (XB_SLOT_SKB)? */
+static __always_inline int slot_takes_skb_only(__u32 slot)
+{
+	struct xb_port_slot *p = bpf_map_lookup_elem(&port_slots, &slot);
+
+	return p && (p->flags & XB_SLOT_SKB);
+}
+
 /*
  * The XDP data path. What it cannot forward, a frame beyond the egress
  * port's MTU (tun hands a guest's 60 KB GSO frame to generic XDP), goes to
  * the skb path with XDP_PASS: the TC program behind it forwards it as one
- * skb, GSO metadata and all.
+ * skb, GSO metadata and all. So does a frame for a port that takes skbs only,
+ * and every flood while the bridge has such a port (XB_CFG_SKB_PORTS).
  */
 SEC("xdp.frags")
 int xdpbridge_rx(struct xdp_md *ctx)
@@ -85,6 +94,8 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	if (d.action == XB_ACT_UNICAST) {
 		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, d.ifindex))
 			goto to_skb;
+		if ((cfg->flags & XB_CFG_SKB_PORTS) && slot_takes_skb_only(d.slot))
+			goto to_skb;
 		ret = bpf_redirect_map(&ports, d.slot, 0);
 		if (ret == XDP_REDIRECT) {
 			st->forwarded++;
@@ -96,6 +107,8 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		/* Beyond the ingress MTU: a GSO super-frame, too big for any port. */
 		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, 0))
 			goto to_skb;
+		if (cfg->flags & XB_CFG_SKB_PORTS)
+			goto to_skb;	/* a broadcast redirect would skip those ports */
 		st->flooded++;
 		return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
 	}

@@ -168,6 +168,10 @@ struct xb_fdb_cache {
 };
 
 #define XB_CFG_HOST_PORT	(1U << 0)	/* bridge owns a host veth pair */
+/* Some port takes frames only as skbs (mode generic or tc: it may lack
+ * ndo_xdp_xmit, and a devmap redirect to it, a broadcast one above all, is
+ * dropped without a trace): XDP hands floods and frames for it to TC. */
+#define XB_CFG_SKB_PORTS	(1U << 1)
 
 /* Port registry (hash "port_info", key ifindex): read by user space only.
  * A port's slot keys "port_stats", "ports" and "flood_ports". */
@@ -211,6 +215,7 @@ struct xb_port_slot {
  * see those frames.
  */
 #define XB_SLOT_PEER	(1U << 1)
+#define XB_SLOT_SKB	(1U << 2)	/* see XB_CFG_SKB_PORTS */
 
 /*
  * The TC program's cls_bpf filter on a port's clsact ingress hook. It stays

@@ -535,6 +535,21 @@ static int port_slot_alloc(const struct xb_bridge *br)
 	return -ENOSPC;
 }
 
+/* A port takes skbs only: from now on XDP hands floods to the skb path.
+ * Never cleared (a later port del leaves floods on the skb path: slower,
+ * still correct). Callers hold the command lock (config read-modify-write). */
+static int bridge_skb_ports_mark(const struct xb_bridge *br)
+{
+	struct xb_config cfg;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (err || (cfg.flags & XB_CFG_SKB_PORTS))
+		return err;
+	cfg.flags |= XB_CFG_SKB_PORTS;
+	return bridge_config_set(br, &cfg);
+}
+
 /* Why an XDP attach failed, and the fix. */
 static void port_xdp_attach_error(const struct nl_link *link, enum xb_xdp_mode mode, int err)
 {
@@ -565,6 +580,8 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 
 	if (!strcmp(link->kind, "veth") && link->peer_netnsid != NL_NO_NETNSID)
 		rec.flags |= XB_SLOT_PEER;
+	if (mode != XB_MODE_NATIVE)
+		rec.flags |= XB_SLOT_SKB;
 	slot = port_slot_alloc(br);
 	if (slot < 0) {
 		pr_err("bridge %s is full (%u ports, its --max-ports): unload it and load it with a larger --max-ports (at most %d)",
@@ -583,6 +600,8 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
 		err = -errno;
+	if (!err && mode != XB_MODE_NATIVE)
+		err = bridge_skb_ports_mark(br);
 	if (err) {
 		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
 		goto forget;

@@ -420,3 +420,34 @@ Test(skb_path, xdp_standard_frame_stays_in_xdp)
 		      .forwarded = 1);
 	free(full);
 }
+
+/* A port without native XDP (mode generic or tc) may lack ndo_xdp_xmit: a
+ * devmap redirect to it, a broadcast one above all, is dropped silently. XDP
+ * hands frames for it, and every flood, to the skb path. */
+Test(skb_path, xdp_hands_over_for_skb_only_ports)
+{
+	struct xb_port_slot rec = { .ifindex = (__u32)sport[SB], .flags = XB_SLOT_FLOOD | XB_SLOT_SKB };
+	struct xb_config cfg;
+	uint8_t f[XB_FRAME_LEN];
+	__u32 zero = 0, slot = sslot(SB), v;
+	int err;
+
+	xdp_run_len(SB, f, xb_frame(f, MAC_BCAST, MAC_D));
+	v = xdp_run_len(SA, f, xb_frame(f, MAC_D, MAC_S));
+	cr_assert_eq(v, XDP_REDIRECT, "all ports native: verdict %s", xb_verdict_str(v));
+
+	err = bpf_map__update_elem(maps_skel->maps.port_slots, &slot, 4, &rec, sizeof(rec), 0);
+	err = err ?: bpf_map__lookup_elem(maps_skel->maps.config, &zero, 4, &cfg, sizeof(cfg), 0);
+	cfg.flags |= XB_CFG_SKB_PORTS;
+	err = err ?: bpf_map__update_elem(maps_skel->maps.config, &zero, 4, &cfg, sizeof(cfg), 0);
+	cr_assert_eq(err, 0, "marking port B skb-only: %s", strerror(-err));
+
+	v = xdp_run_len(SA, f, xb_frame(f, MAC_D, MAC_S));
+	cr_assert_eq(v, XDP_PASS, "unicast to an skb-only port: verdict %s, want XDP_PASS",
+		     xb_verdict_str(v));
+	v = xdp_run_len(SA, f, xb_frame(f, MAC_BCAST, MAC_S));
+	cr_assert_eq(v, XDP_PASS, "flood with an skb-only port: verdict %s, want XDP_PASS",
+		     xb_verdict_str(v));
+	assert_sstats(SA, "one forwarded by XDP, two handed over", .rx_packets = 3,
+		      .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .to_skb = 2);
+}

@@ -109,6 +109,10 @@ int arg_check(const struct arg_spec *spec, const char *s, struct arg_value *out,
 		return why_fmt(why, len,
 			       "%s '%s' is not an interface name pattern: 1-%d printable characters, no blank or '/', e.g. 'vnet-br0-*'",
 			       spec->name, s, ARG_GLOB_MAX - 1);
+	case ARG_PATH:
+		if (*s && strlen(s) < 4096)
+			return 0;
+		return why_fmt(why, len, "%s takes a file name", spec->name);
 	}
 	return why_fmt(why, len, "%s: unknown argument type", spec->name);
 }

@@ -30,6 +30,7 @@ enum arg_type {
 	ARG_MAC,	/* aa:bb:cc:dd:ee:ff */
 	ARG_STATION,	/* a MAC that may be a station's (unicast, not zero) */
 	ARG_GLOB,	/* an fnmatch(3) pattern of interface names: vnet-br0-* */
+	ARG_PATH,	/* a file name: non-empty */
 };
 
 struct arg_spec {

@@ -169,6 +169,10 @@ static void auto_port_add(struct ctl_state *c, const struct nl_link *seen, enum 
 	if (!err)
 		err = port_add(br, &link, mode, 0);
 	xb_lock_release(lock_fd);
+	if (err == -ENODEV) {	/* gone already (a guest stopped at once): nothing to say */
+		pr_debug("bridge %s: auto-port %s vanished before it could join", br->name, name);
+		return;
+	}
 	if (err) {
 		pr_warn("bridge %s: auto-port %s skipped (%s)", br->name, name, strerror(-err));
 		if (c->nskipped < (int)(sizeof(c->skipped) / sizeof(c->skipped[0])))

@@ -50,7 +50,7 @@ fi
 
 D=$(mktemp -d /tmp/xbvirt.XXXXXX)
 chmod 755 "$D"	# qemu runs as libvirt-qemu: it reads the kernel and opens the console FIFOs
-STARTED=() RDPID= QFD= MONPID=
+STARTED=() RDPID='' QFD='' MONPID=''
 
 cleanup() {
 	trap - EXIT INT TERM
@@ -144,7 +144,9 @@ fi
 
 # ------------------------------------------------------------- bridge, guest
 "$XDPBRIDGE" load "$BR" --auto-port "$GLOB" --detach || die "xdpbridge load failed"
-ip addr add "$HOST_IP/24" dev "$BR" && ip link set "$BR" up || die "cannot configure $BR"
+if ! ip addr add "$HOST_IP/24" dev "$BR" || ! ip link set "$BR" up; then
+	die "cannot configure $BR"
+fi
 "$XDPBRIDGE" monitor "$BR" >"$D/monitor.log" 2>&1 &
 MONPID=$!
 log "bridge $BR up ($HOST_IP/24), auto-port '$GLOB'"
@@ -159,6 +161,7 @@ domain_xml "$DOM" "$TAP" >"$D/dom.xml"
 out=$("${VIRSH[@]}" start "$DOM" 2>&1) || die "virsh start failed: $out"
 log "virsh start $DOM: interfaces: $("${VIRSH[@]}" domiflist "$DOM" | tr -s ' ' | tr '\n' ';')"
 
+not_port() { ! is_port "$1"; }
 is_port() { "$XDPBRIDGE" -j show "$BR" 2>/dev/null | jq -e --arg p "$1" '.[0].ports | map(.ifname) | index($p)' >/dev/null; }
 wait_until() {	# SEC CMD...
 	local i
@@ -178,7 +181,7 @@ log "guest -> host $HOST_IP through $BR: ok"
 "$XDPBRIDGE" fdb show "$BR" | sed 's/^/    /'
 
 "${VIRSH[@]}" destroy "$DOM" >/dev/null || die "virsh destroy failed"
-wait_until 10 eval '! is_port "$TAP"' || die "virsh destroy: $TAP is still a port of $BR"
+wait_until 10 not_port "$TAP" || die "virsh destroy: $TAP is still a port of $BR"
 log "virsh destroy: $TAP left $BR"
 sleep 1.5
 log "monitor $BR saw:"

@@ -28,6 +28,9 @@ is_port() {   # IFNAME: is it a port of $BR now?
 	"$XDPBRIDGE" -j show "$BR" 2>/dev/null | jq -e --arg p "$1" '.[0].ports | map(.ifname) | index($p)' >/dev/null
 }
 
+not_port() { ! is_port "$1"; }
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+
 # The control loop's pid (from its pid file).
 loop_pid() { cat "/run/xdpbridge/$BR.pid" 2>/dev/null; }
 
@@ -121,7 +124,7 @@ test_auto_port_taps() {
 	assert_event "$mon" ".event == \"learned\" and .mac == \"$GUEST_MAC\" and .ifname == \"${VNET}0\"" "guest MAC learned"
 	assert_event "$mon" ".event == \"aged\" and .mac == \"$GUEST_MAC\"" "guest MAC aged (--ageing 2)"
 	kill "$GUEST_PID"
-	wait_for 5 eval '! is_port "${VNET}0"' || fail "tap ${VNET}0 went, but is still a port"
+	wait_for 5 not_port "${VNET}0" || fail "tap ${VNET}0 went, but is still a port"
 	assert_event "$mon" ".event == \"port_removed\" and .ifname == \"${VNET}0\"" "port removed"
 
 	# A matching Linux bridge cannot take native XDP: skipped, loop goes on.
@@ -133,7 +136,7 @@ test_auto_port_taps() {
 	# Restart the loop: the pattern lives in the pinned state.
 	pid=$(loop_pid)
 	must kill -TERM "$pid"
-	wait_for 5 eval '! kill -0 '"$pid"' 2>/dev/null' || fail "control loop $pid did not stop"
+	wait_for 5 not_running "$pid" || fail "control loop $pid did not stop"
 	must "$XDPBRIDGE" load "$BR" --detach
 	guest_start g1 "${VNET}1"
 	wait_for 5 is_port "${VNET}1" || fail "after a control-loop restart, tap ${VNET}1 did not join"
@@ -143,7 +146,7 @@ test_auto_port_taps() {
 	must "$XDPBRIDGE" fdb flush "$BR"
 	assert_event "$mon" ".event == \"flushed\" and .master == \"$BR\"" "flush"
 	kill "$GUEST_PID"
-	wait_for 5 eval '! is_port "${VNET}1"' || fail "tap ${VNET}1 went, but is still a port"
+	wait_for 5 not_port "${VNET}1" || fail "tap ${VNET}1 went, but is still a port"
 }
 
 # MAC flapping: a station seen on one port, then on another.

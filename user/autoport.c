@@ -11,9 +11,6 @@
 
 #include "autoport.h"
 #include "bridge.h"
-#include "config.h"
-
-_Static_assert(XB_MAX_AUTO_PORTS_ == XB_MAX_AUTO_PORTS, "one limit");
 
 static void map_path(const struct xb_bridge *br, char *buf, size_t len)
 {

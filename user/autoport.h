@@ -16,11 +16,11 @@
 #include <linux/types.h>
 
 #include "args.h"
+#include "config.h"
 #include "xdpbridge.h"
 
 #define AUTO_PORTS_MAP "auto_ports"
-#define AUTO_PORTS_MAX_ENTRIES (XB_MAX_AUTO_PORTS_ + XB_MAX_PORTS)
-#define XB_MAX_AUTO_PORTS_ 16
+#define AUTO_PORTS_MAX_ENTRIES (XB_MAX_AUTO_PORTS + XB_MAX_PORTS)
 
 enum auto_kind {
 	AUTO_GLOB = 1,		/* name: a pattern; mode: its ports' mode */
@@ -39,8 +39,8 @@ struct xb_auto_val {
 };
 
 struct auto_ports {
-	char globs[XB_MAX_AUTO_PORTS_][ARG_GLOB_MAX];
-	enum xb_xdp_mode glob_mode[XB_MAX_AUTO_PORTS_];
+	char globs[XB_MAX_AUTO_PORTS][ARG_GLOB_MAX];
+	enum xb_xdp_mode glob_mode[XB_MAX_AUTO_PORTS];
 	int nglobs;
 	struct { char ifname[XB_IFNAMSIZ]; enum xb_xdp_mode mode; } *port_modes;
 	int nport_modes;

@@ -187,6 +187,16 @@ static void auto_port_add(struct ctl_state *c, const struct nl_link *seen, enum 
 	carrier_update(c, &link);
 }
 
+/* The bridge's own host interface (and its peer, already a port): a pattern
+ * like 'xb*' may match them, they are never auto-ports. */
+static bool is_host_iface(const struct xb_bridge *br, const char *ifname)
+{
+	char peer[XB_IFNAMSIZ * 2];
+
+	bridge_host_port_name(br->name, peer, sizeof(peer));
+	return !strcmp(ifname, br->name) || !strcmp(ifname, peer);
+}
+
 static void on_link(int type, const struct nl_link *link, void *ctx)
 {
 	struct ctl_state *c = ctx;
@@ -202,7 +212,8 @@ static void on_link(int type, const struct nl_link *link, void *ctx)
 		carrier_update(c, link);
 		return;
 	}
-	if (link->ifname[0] && !skipped(c, ifindex) && autoport_match(&c->ap, link->ifname, &mode))
+	if (link->ifname[0] && !skipped(c, ifindex) && !is_host_iface(c->br, link->ifname) &&
+	    autoport_match(&c->ap, link->ifname, &mode))
 		auto_port_add(c, link, mode);
 }
 

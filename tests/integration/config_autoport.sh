@@ -163,6 +163,11 @@ test_monitor_moved() {
 	assert_event "$mon" '.event == "learned" and .mac == "02:00:00:00:01:77"' "learned on h1"
 	send_from 2 --dst "$UNUSED_MAC" --src 02:00:00:00:01:77
 	assert_event "$mon" ".event == \"moved\" and .mac == \"02:00:00:00:01:77\" and .ifname == \"$(hv 2)\" and .old_ifname == \"$(hv 1)\"" "moved h1 -> h2"
+	# Carrier: h1's end goes down, then up again.
+	must ip -n "$(ns 1)" link set eth0 down
+	assert_event "$mon" ".event == \"port_down\" and .ifname == \"$(hv 1)\"" "carrier lost on $(hv 1)"
+	must ip -n "$(ns 1)" link set eth0 up
+	assert_event "$mon" ".event == \"port_up\" and .ifname == \"$(hv 1)\"" "carrier back on $(hv 1)"
 	# Text like `bridge monitor fdb`.
 	bg monitor-text "$XDPBRIDGE" monitor "$BR"
 	sleep 0.5

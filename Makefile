@@ -22,7 +22,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps
+.PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps vmtest-libvirt
 
 USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
@@ -104,6 +104,12 @@ vmtest-taps:
 	$(Q)./scripts/install-deps.sh vmtest
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./vmtest/tap-guests.sh
+
+# A libvirt guest (real libvirtd, TCG) whose tap joins by --auto-port. Minutes: not in CI.
+vmtest-libvirt:
+	$(Q)./scripts/install-deps.sh vmtest libvirt
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./vmtest/libvirt-guest.sh
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

@@ -270,4 +270,45 @@ struct xb_port_stats {
 	__u64 kernel_dropped;
 };
 
+/*
+ * One event of `xdpbridge monitor`. The control loop sends its own (ports,
+ * sweeps) over the bridge's event socket (/run/xdpbridge/BRIDGE.events), and
+ * `monitor` makes FDB events by diffing batch dumps while it runs. The layout
+ * is also the one a data-path producer would write into a BPF ring buffer
+ * ("events"): see README, "Events". ifname fields are filled by user space.
+ */
+enum xb_event_type {
+	XB_EV_LEARNED = 1,	/* key learned on ifindex */
+	XB_EV_MOVED,		/* key moved from old_ifindex to ifindex (MAC flapping) */
+	XB_EV_AGED,		/* key expired on ifindex; count: entries a sweep removed */
+	XB_EV_DELETED,		/* key gone for another reason (fdb del, evicted) */
+	XB_EV_FLUSHED,		/* count entries flushed, on ifindex (0: every port) */
+	XB_EV_PORT_ADDED,
+	XB_EV_PORT_REMOVED,
+	XB_EV_PORT_DOWN,	/* carrier lost */
+	XB_EV_PORT_UP,
+	XB_EV_PORT_SKIPPED,	/* an auto-port match could not join: error */
+	XB_EV_LIMIT_HIT,	/* reserved for the data path: FDB full */
+	XB_EV_STORM_START,	/* reserved for the data path */
+	XB_EV_STORM_STOP,
+	XB_EV_MAX,
+};
+
+struct xb_event {
+	__u32 type;		/* enum xb_event_type */
+	__u32 ifindex;
+	__u32 old_ifindex;	/* XB_EV_MOVED */
+	__u32 count;		/* XB_EV_AGED (a sweep), XB_EV_FLUSHED */
+	__s32 error;		/* XB_EV_PORT_SKIPPED: -errno */
+	__u32 flags;		/* XB_EVF_* */
+	__u64 time_ns;		/* CLOCK_MONOTONIC_COARSE */
+	struct xb_fdb_key key;	/* FDB events about one station */
+	char ifname[XB_IFNAMSIZ];
+	char old_ifname[XB_IFNAMSIZ];
+	char bridge[XB_IFNAMSIZ];
+};
+
+#define XB_EVF_KEY	(1U << 0)	/* key is set (per-station event) */
+#define XB_EVF_STATIC	(1U << 1)	/* the entry is static */
+
 #endif /* XDPBRIDGE_H */

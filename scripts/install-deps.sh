@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install, with apt, every Debian 12 package xdpbridge needs to build, test,
 # demo and benchmark -- only those missing, so a second run costs a second.
-# Usage: scripts/install-deps.sh [extra-group...]   (groups: vmtest)
+# Usage: scripts/install-deps.sh [extra-group...]   (groups: vmtest, libvirt)
 set -euo pipefail
 
 packages=(
@@ -15,7 +15,9 @@ packages=(
 for group in "$@"; do
 	case "$group" in
 	vmtest) packages+=(qemu-system-x86 busybox-static cpio xz-utils zstd) ;;
-	*) echo "install-deps: unknown group '$group' (known: vmtest)" >&2; exit 2 ;;
+	# make vmtest-libvirt: a real libvirtd (run as `libvirtd -d` without systemd)
+	libvirt) packages+=(libvirt-daemon-system libvirt-clients qemu-system-x86) ;;
+	*) echo "install-deps: unknown group '$group' (known: vmtest, libvirt)" >&2; exit 2 ;;
 	esac
 done
 

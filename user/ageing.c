@@ -57,7 +57,7 @@ int ageing_sweep(const struct xb_bridge *br, struct xdpbridge_bpf *ager, bool fu
 	if (removed > 0)
 		pr_debug("bridge %s: aged out %d FDB entries%s", br->name, removed,
 			 full ? " (full walk)" : "");
-	return removed < 0 ? removed : 0;
+	return removed;
 }
 
 uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec)
@@ -106,6 +106,8 @@ uint32_t ageing_tick(const struct xb_bridge *br, struct xdpbridge_bpf *ager,
 	full = full_walk_due(&s->full_walk, cfg.age_untracked, now, cfg.ageing_ns, interval_ns);
 	if (now >= s->next_sweep_ns || full) {
 		err = ageing_sweep(br, ager, full);
+		s->removed += err > 0 ? (__u32)err : 0;
+		err = err > 0 ? 0 : err;
 		if (err)
 			pr_warn("bridge %s: FDB ageing sweep failed: %s", br->name, strerror(-err));
 		else if (full)

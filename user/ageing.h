@@ -33,7 +33,7 @@ int fdb_age(struct xdpbridge_bpf *ager);
 /* The same by walking the whole FDB: also ages entries without a record
  * (config.age_untracked). Slower: ~90 ns per entry. */
 int fdb_age_full(struct xdpbridge_bpf *ager);
-/* fdb_age or fdb_age_full, logging what it removed; 0 or -errno. */
+/* fdb_age or fdb_age_full, logging what it removed; how many, or -errno. */
 int ageing_sweep(const struct xb_bridge *br, struct xdpbridge_bpf *ager, bool full);
 
 /* How often the control loop sweeps the FDB: a tenth of the ageing time,
@@ -65,6 +65,7 @@ void full_walk_done(struct full_walk_state *st, uint64_t now_ns);
 struct ageing_schedule {
 	uint64_t next_sweep_ns;
 	struct full_walk_state full_walk;
+	__u32 removed;		/* entries the sweeps removed; the caller resets it */
 };
 /* One tick of the control loop: sweep (index or full walk) when due, with the
  * ageing time configured now. Returns how long to sleep before the next tick,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,32 @@ static int parse_onoff(const char *s, bool *on)
 	return 0;
 }
 
-int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out)
+static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int why_fmt(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* What fnmatch(3) gets: printable, no blank, no '/' (never in an ifname). */
+static int validate_glob(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= ARG_GLOB_MAX)
+		return -EINVAL;
+	for (const char *c = s; *c; c++)
+		if (*c <= ' ' || *c > '~' || *c == '/')
+			return -EINVAL;
+	return 0;
+}
+
+int arg_check(const struct arg_spec *spec, const char *s, struct arg_value *out,
+	      char *why, size_t len)
 {
 	int err;
 
@@ -45,52 +71,64 @@ int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out)
 	case ARG_KEYWORD:
 		if (!strcmp(s, spec->name))
 			return 0;
-		pr_err("expected '%s', not '%s'", spec->name, s);
-		return -EINVAL;
+		return why_fmt(why, len, "expected '%s', not '%s'", spec->name, s);
 	case ARG_U32:
 		if (!parse_u32(s, spec->min, spec->max, &out->u32))
 			return 0;
-		pr_err("%s takes %s between %u and %u, not '%s'", spec->name, spec->unit, spec->min,
-		       spec->max, s);
-		return -EINVAL;
+		return why_fmt(why, len, "%s takes %s between %u and %u, not '%s'", spec->name,
+			       spec->unit, spec->min, spec->max, s);
 	case ARG_MODE:
 		if (!parse_mode(s, &out->mode))
 			return 0;
-		pr_err("%s is native, generic or tc, not '%s'", spec->name, s);
-		return -EINVAL;
+		return why_fmt(why, len, "%s is native, generic or tc, not '%s'", spec->name, s);
 	case ARG_ONOFF:
 		if (!parse_onoff(s, &out->on))
 			return 0;
-		pr_err("%s is on or off, not '%s'", spec->name, s);
-		return -EINVAL;
+		return why_fmt(why, len, "%s is on or off, not '%s'", spec->name, s);
 	case ARG_IFNAME:
 		if (!validate_ifname(s))
 			return 0;
-		pr_err("'%s' is not a valid interface name", s);
-		return -EINVAL;
+		return why_fmt(why, len, "'%s' is not a valid interface name", s);
 	case ARG_BRIDGE:
 		err = validate_bridge_name(s);
 		if (!err)
 			return 0;
 		if (err == -ENAMETOOLONG)
-			pr_err("bridge name '%s' is too long: at most %d characters (its host port is '%s-p')",
-			       s, XB_BRIDGE_NAME_MAX, s);
-		else
-			pr_err("'%s' is not a valid bridge name: use an interface-style name, e.g. br0", s);
-		return -EINVAL;
+			return why_fmt(why, len,
+				       "bridge name '%s' is too long: at most %d characters (its host port is '%s-p')",
+				       s, XB_BRIDGE_NAME_MAX, s);
+		return why_fmt(why, len,
+			       "'%s' is not a valid bridge name: use an interface-style name, e.g. br0", s);
 	case ARG_MAC:
 	case ARG_STATION:
-		if (parse_mac(s, out->mac)) {
-			pr_err("'%s' is not a MAC address: write it as aa:bb:cc:dd:ee:ff", s);
-			return -EINVAL;
-		}
-		if (spec->type == ARG_STATION && !xb_mac_is_station(out->mac)) {
-			pr_err("%s is not a unicast address: static FDB entries take a station's unicast MAC", s);
-			return -EINVAL;
-		}
+		if (parse_mac(s, out->mac))
+			return why_fmt(why, len, "'%s' is not a MAC address: write it as aa:bb:cc:dd:ee:ff", s);
+		if (spec->type == ARG_STATION && !xb_mac_is_station(out->mac))
+			return why_fmt(why, len,
+				       "%s is not a unicast address: static FDB entries take a station's unicast MAC", s);
 		return 0;
+	case ARG_GLOB:
+		if (!validate_glob(s))
+			return 0;
+		return why_fmt(why, len,
+			       "%s '%s' is not an interface name pattern: 1-%d printable characters, no blank or '/', e.g. 'vnet-br0-*'",
+			       spec->name, s, ARG_GLOB_MAX - 1);
+	case ARG_PATH:
+		if (*s && strlen(s) < 4096)
+			return 0;
+		return why_fmt(why, len, "%s takes a file name", spec->name);
 	}
-	return -EINVAL;
+	return why_fmt(why, len, "%s: unknown argument type", spec->name);
+}
+
+int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out)
+{
+	char why[256];
+	int err = arg_check(spec, s, out, why, sizeof(why));
+
+	if (err)
+		pr_err("%s", why);
+	return err;
 }
 
 int cmd_match(const struct cmd *cmds, const char *word)
@@ -148,7 +186,7 @@ void cmd_usage_line(const struct cmd *c, const char *path, char *buf, size_t len
 			append(buf, len, " [", o->name, "]");
 		} else {
 			append(buf, len, " [", o->name, " ");
-			append(buf, len, o->metavar, "]", "");
+			append(buf, len, o->metavar, "]", o->repeat ? "..." : "");
 		}
 	}
 }
@@ -224,10 +262,25 @@ int args_parse(const struct cmd *c, const char *path, int argc, char **argv,
 		if (arg_parse(spec, spec->type == ARG_FLAG ? a : argv[++i], &out->opt[k]))
 			return -EINVAL;
 		out->given[k] = true;
+		if (spec->repeat) {
+			if (!out->rep[k] && !(out->rep[k] = calloc((size_t)argc, sizeof(*out->rep[k]))))
+				return -ENOMEM;
+			out->rep[k][out->nrep[k]++] = out->opt[k];
+		}
 	}
 	if (out->npos < c->min_pos)
 		return usage_error(c, path);
 	return 0;
+}
+
+void args_free(struct parsed_args *a)
+{
+	free(a->pos);
+	a->pos = NULL;
+	for (int k = 0; k < ARGS_MAX_OPTS; k++) {
+		free(a->rep[k]);
+		a->rep[k] = NULL;
+	}
 }
 
 static bool is_help(const char *word)
@@ -281,6 +334,6 @@ int cmd_select(const struct cmd *cmds, const char *path, int argc, char **argv,
 		ret = EXIT_USAGE;
 	else
 		ret = c->func(&a);
-	free(a.pos);
+	args_free(&a);
 	return ret;
 }

@@ -16,7 +16,8 @@
 #include "xdpbridge.h"
 
 #define EXIT_USAGE 2
-#define ARGS_MAX_OPTS 8
+#define ARGS_MAX_OPTS 12
+#define ARG_GLOB_MAX 64	/* bytes of an --auto-port glob, NUL included */
 
 enum arg_type {
 	ARG_FLAG,	/* an option without a value */
@@ -28,6 +29,8 @@ enum arg_type {
 	ARG_BRIDGE,	/* a bridge name: an interface name leaving room for "-p" */
 	ARG_MAC,	/* aa:bb:cc:dd:ee:ff */
 	ARG_STATION,	/* a MAC that may be a station's (unicast, not zero) */
+	ARG_GLOB,	/* an fnmatch(3) pattern of interface names: vnet-br0-* */
+	ARG_PATH,	/* a file name: non-empty */
 };
 
 struct arg_spec {
@@ -36,6 +39,7 @@ struct arg_spec {
 	const char *metavar;	/* in usage: "SEC", "BRIDGE" */
 	__u32 min, max;		/* ARG_U32 */
 	const char *unit;	/* ARG_U32: "seconds", "a number of ports" */
+	bool repeat;		/* an option that may be given more than once */
 };
 
 #define ARG_SPEC(n, t, m) { .name = (n), .type = (t), .metavar = (m) }
@@ -53,13 +57,23 @@ struct arg_value {
 
 /* Parse s as spec says; prints the type's error. 0 or -EINVAL. */
 int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out);
+/* The same, the error written to why instead of printed (the config file
+ * prefixes it with FILE:LINE): one message per type for both. */
+int arg_check(const struct arg_spec *spec, const char *s, struct arg_value *out,
+	      char *why, size_t len);
 
 struct parsed_args {
 	struct arg_value *pos;	/* the positionals, in order */
 	int npos;
 	struct arg_value opt[ARGS_MAX_OPTS];	/* per option spec */
 	bool given[ARGS_MAX_OPTS];
+	/* A repeatable option's every value, in order (opt[] holds the last). */
+	struct arg_value *rep[ARGS_MAX_OPTS];
+	int nrep[ARGS_MAX_OPTS];
 };
+
+/* Free what args_parse allocated (also after a failure). */
+void args_free(struct parsed_args *a);
 
 /* One command at one level: a function, or a deeper table. */
 struct cmd {
@@ -77,7 +91,8 @@ struct cmd {
 int cmd_match(const struct cmd *cmds, const char *word);
 
 /* Split argv into typed positionals and options as c declares them (path:
- * the words before c's name, for messages); prints the usage error. The caller frees out->pos (also on failure). 0 or -EINVAL. */
+ * the words before c's name, for messages); prints the usage error. The
+ * caller calls args_free (also on failure). 0 or -EINVAL. */
 int args_parse(const struct cmd *c, const char *path, int argc, char **argv,
 	       struct parsed_args *out);
 

@@ -27,6 +27,9 @@ int do_set(const struct parsed_args *a);
 int do_stats(const struct parsed_args *a);
 extern const struct arg_spec *const load_pos[], *const bridge_pos[], *const set_pos[];
 extern const struct arg_spec load_opts[];
+/* cmd_monitor.c */
+int do_monitor(const struct parsed_args *a);
+extern const struct arg_spec monitor_opts[];
 /* cmd_port.c, cmd_fdb.c */
 extern const struct cmd port_cmds[], fdb_cmds[];
 

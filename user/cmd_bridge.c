@@ -11,8 +11,10 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "autoport.h"
 #include "bridge.h"
 #include "cmd.h"
+#include "config.h"
 #include "ctl.h"
 #include "fdb.h"
 #include "json_print.h"
@@ -22,23 +24,72 @@
 #include "print.h"
 #include "sys.h"
 
-#define MAX_FDB_SIZE (1U << 26)
-#define MAX_AGEING_SEC 1000000U
+#define MAX_FDB_SIZE XB_MAX_FDB_SIZE
+#define MAX_AGEING_SEC XB_MAX_AGEING_SEC
 
-/* What `load` was asked for, parsed and checked once. */
+/* What `load` was asked for, parsed and checked once: the command line over
+ * the bridge file (--config), see load_request_make. */
 struct load_request {
 	const char *name;
-	const char **ports;
+	const char **ports;	/* the file's, then the command line's */
 	int nports;
 	struct xb_create_opts create;
 	enum xb_xdp_mode mode;
 	bool detach;
 	bool ageing_given, fdb_size_given, max_ports_given;
+	const char *config_path;	/* NULL: no --config */
+	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
 };
 
-static int load_fresh(const char *name, const struct xb_create_opts *copts, enum xb_xdp_mode mode,
-		      const char *const *port_names, int nports, struct xb_bridge *br)
+/* The mode of port ifname: `port IF mode` in the file, else the bridge's. */
+static enum xb_xdp_mode port_mode(const struct load_request *req, const char *ifname)
 {
+	const struct config_port_mode *pm = config_port_mode(&req->file, ifname);
+
+	return pm ? pm->mode : req->mode;
+}
+
+/* After the ports: the file's static entries, then the auto-port patterns
+ * and per-port modes the control loop (and its successors) will use. */
+static int load_finish(const struct load_request *req, struct xb_bridge *br)
+{
+	const struct bridge_file *f = &req->file;
+	int err = 0;
+
+	for (int i = 0; i < f->nfdb && !err; i++) {
+		struct xb_fdb_key key = {};
+		__u32 ifindex;
+
+		memcpy(key.mac, f->fdb[i].mac, sizeof(key.mac));
+		err = port_lookup_by_name(br, f->fdb[i].port, &ifindex);
+		if (!err)
+			err = fdb_static_add(br, &key, ifindex);
+		if (err)
+			pr_err("%s:%d: cannot add the static entry on %s: %s", req->config_path,
+			       f->fdb[i].line, f->fdb[i].port, strerror(-err));
+	}
+	for (int i = 0; i < f->nglobs && !err; i++) {
+		err = autoport_put(br, AUTO_GLOB, f->globs[i], req->mode);
+		if (err)
+			pr_err("cannot keep auto-port pattern '%s' in %s/%s: %s%s", f->globs[i], br->pin_dir,
+			       AUTO_PORTS_MAP, strerror(-err),
+			       err == -E2BIG ? " (at most 16 patterns per bridge)" : "");
+	}
+	for (int i = 0; i < f->nport_modes && !err; i++) {
+		err = autoport_put(br, AUTO_PORT_MODE, f->port_modes[i].ifname, f->port_modes[i].mode);
+		if (err)
+			pr_err("cannot keep the mode of port %s in %s/%s: %s", f->port_modes[i].ifname,
+			       br->pin_dir, AUTO_PORTS_MAP, strerror(-err));
+	}
+	return err;
+}
+
+static int load_fresh(const struct load_request *req, struct xb_bridge *br)
+{
+	const char *name = req->name;
+	const struct xb_create_opts *copts = &req->create;
+	const char *const *port_names = req->ports;
+	int nports = req->nports;
 	char host_port_name[XB_IFNAMSIZ * 2];
 	struct nl_link *links, host;
 	int err;
@@ -78,11 +129,15 @@ static int load_fresh(const char *name, const struct xb_create_opts *copts, enum
 			goto rollback;
 	}
 	for (int i = 0; i < nports; i++) {
-		err = port_add(br, &links[i], mode, 0);
+		err = port_add(br, &links[i], port_mode(req, links[i].ifname), 0);
 		if (err)
 			goto rollback;
 	}
-	ports_warn_peers(links, nports, mode);
+	err = load_finish(req, br);
+	if (err)
+		goto rollback;
+	for (int i = 0; i < nports; i++)
+		ports_warn_peers(&links[i], 1, port_mode(req, links[i].ifname));
 	goto cleanup;
 rollback:
 	bridge_close(br);
@@ -135,10 +190,13 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 		pr_warn("--max-ports ignored: bridge %s keeps room for %u ports (unload it to change that)",
 			name, cap);
 	for (added = 0; added < nfresh; added++) {
-		err = port_add(br, &links[added], req->mode, 0);
+		err = port_add(br, &links[added], port_mode(req, links[added].ifname), 0);
 		if (err)
 			goto fail;
 	}
+	err = load_finish(req, br);
+	if (err)
+		goto fail;
 	if (req->ageing_given) {
 		cfg.ageing_ns = (__u64)req->create.ageing_sec * 1000000000ULL;
 		err = bridge_config_set(br, &cfg);
@@ -160,7 +218,10 @@ cleanup:
 }
 
 
-enum load_opt { OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH };
+enum load_opt {
+	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
+	OPT_CONFIG, OPT_AUTO_PORT,
+};
 
 const struct arg_spec load_opts[] = {
 	[OPT_AGEING] = ARG_SPEC_U32("--ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"),
@@ -169,6 +230,8 @@ const struct arg_spec load_opts[] = {
 	[OPT_MAX_PORTS] = ARG_SPEC_U32("--max-ports", "N", 2, XB_MAX_PORTS, "a number of ports"),
 	[OPT_NO_HOST_PORT] = ARG_SPEC("--no-host-port", ARG_FLAG, NULL),
 	[OPT_DETACH] = ARG_SPEC("--detach", ARG_FLAG, NULL),
+	[OPT_CONFIG] = ARG_SPEC("--config", ARG_PATH, "FILE"),
+	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
@@ -177,34 +240,87 @@ static const struct arg_spec arg_ageing = ARG_SPEC_U32("ageing", "SEC", 1, MAX_A
 static const struct arg_spec arg_ageing_word = ARG_SPEC("ageing", ARG_KEYWORD, "ageing");
 const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_ageing_word, &arg_ageing, NULL };
 
-/* load's arguments as a request; prints the usage error. */
+static int usage_err(const char *why)
+{
+	pr_err("%s", why);
+	return -EINVAL;
+}
+
+/*
+ * load's arguments as a request; prints the usage error. With --config FILE,
+ * the file gives the defaults and the command line adds to them and
+ * overrides them: its PORTs and --auto-port patterns join the file's (a port
+ * in both is a mistake), its --ageing, --fdb-size, --max-ports, --mode and
+ * --no-host-port win over the file's keys.
+ */
 static int load_request_make(const struct parsed_args *a, struct load_request *req)
 {
-	*req = (struct load_request){
-		.name = a->pos[0].str,
-		.nports = a->npos - 1,
-		.create = {
-			.ageing_sec = a->given[OPT_AGEING] ? a->opt[OPT_AGEING].u32 : XB_DEFAULT_AGEING_SEC,
-			.fdb_size = a->given[OPT_FDB_SIZE] ? a->opt[OPT_FDB_SIZE].u32 : XB_DEFAULT_FDB_SIZE,
-			.max_ports = a->given[OPT_MAX_PORTS] ? a->opt[OPT_MAX_PORTS].u32 : XB_DEFAULT_MAX_PORTS,
-			.host_port = !a->given[OPT_NO_HOST_PORT],
-		},
-		.mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : XB_MODE_NATIVE,
-		.detach = a->given[OPT_DETACH],
-		.ageing_given = a->given[OPT_AGEING],
-		.fdb_size_given = a->given[OPT_FDB_SIZE],
-		.max_ports_given = a->given[OPT_MAX_PORTS],
+	struct bridge_file *f = &req->file;
+	const char **cli_ports = NULL;
+	char why[CONFIG_WHY_LEN];
+	int ncli = a->npos - 1, err;
+
+	*req = (struct load_request){ .name = a->pos[0].str, .detach = a->given[OPT_DETACH] };
+	if (a->given[OPT_CONFIG]) {
+		req->config_path = a->opt[OPT_CONFIG].str;
+		err = config_read(req->config_path, f, why, sizeof(why));
+		if (err) {
+			pr_err("%s", why);
+			return err;	/* -EINVAL: the file is wrong (exit 2); else unreadable (1) */
+		}
+	} else {
+		f->host_port = true;
+	}
+	/* The command line over the file, the file over the defaults. */
+	req->create = (struct xb_create_opts){
+		.ageing_sec = a->given[OPT_AGEING] ? a->opt[OPT_AGEING].u32 :
+			      f->ageing_line ? f->ageing_sec : XB_DEFAULT_AGEING_SEC,
+		.fdb_size = a->given[OPT_FDB_SIZE] ? a->opt[OPT_FDB_SIZE].u32 :
+			    f->fdb_size_line ? f->fdb_size : XB_DEFAULT_FDB_SIZE,
+		.max_ports = a->given[OPT_MAX_PORTS] ? a->opt[OPT_MAX_PORTS].u32 :
+			     f->max_ports_line ? f->max_ports : XB_DEFAULT_MAX_PORTS,
+		.host_port = !a->given[OPT_NO_HOST_PORT] && f->host_port,
 	};
+	req->mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : f->mode_line ? f->mode : XB_MODE_NATIVE;
+	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
+	req->fdb_size_given = a->given[OPT_FDB_SIZE] || f->fdb_size_line;
+	req->max_ports_given = a->given[OPT_MAX_PORTS] || f->max_ports_line;
+	for (int i = 0; i < a->nrep[OPT_AUTO_PORT]; i++) {
+		const char *g = a->rep[OPT_AUTO_PORT][i].str;
+		bool dup = false;
+
+		for (int j = 0; j < f->nglobs; j++)
+			dup |= !strcmp(f->globs[j], g);
+		if (dup)
+			continue;
+		if (f->nglobs == XB_MAX_AUTO_PORTS) {
+			pr_err("at most %d --auto-port patterns per bridge", XB_MAX_AUTO_PORTS);
+			return -EINVAL;
+		}
+		snprintf(f->globs[f->nglobs++], ARG_GLOB_MAX, "%s", g);
+	}
+	cli_ports = calloc((size_t)ncli + 1, sizeof(*cli_ports));
+	req->ports = calloc((size_t)(f->nports + ncli) + 1, sizeof(*req->ports));
+	if (!cli_ports || !req->ports) {
+		free(cli_ports);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < ncli; i++)
+		cli_ports[i] = a->pos[i + 1].str;
+	if (req->config_path && config_check(req->config_path, f, cli_ports, ncli, why, sizeof(why))) {
+		free(cli_ports);
+		return usage_err(why);
+	}
+	for (int i = 0; i < f->nports; i++)
+		req->ports[req->nports++] = f->ports[i];
+	for (int i = 0; i < ncli; i++)
+		req->ports[req->nports++] = cli_ports[i];
+	free(cli_ports);
 	if (req->nports + req->create.host_port > (int)req->create.max_ports) {
 		pr_err("%d ports do not fit --max-ports %u: raise --max-ports",
 		       req->nports + req->create.host_port, req->create.max_ports);
 		return -EINVAL;
 	}
-	req->ports = calloc((size_t)req->nports + 1, sizeof(*req->ports));
-	if (!req->ports)
-		return -ENOMEM;
-	for (int i = 0; i < req->nports; i++)
-		req->ports[i] = a->pos[i + 1].str;
 	return 0;
 }
 
@@ -216,8 +332,10 @@ int do_load(const struct parsed_args *a)
 	bool fresh;
 
 	err = load_request_make(a, &req);
-	if (err)
-		return err == -EINVAL ? EXIT_USAGE : 1;
+	if (err) {
+		ret = err == -EINVAL ? EXIT_USAGE : 1;
+		goto cleanup;
+	}
 	if (cmd_preflight(true))
 		goto cleanup;
 	lock_fd = xb_lock_take();
@@ -225,7 +343,7 @@ int do_load(const struct parsed_args *a)
 		goto cleanup;
 	fresh = !bridge_exists(req.name);
 	if (fresh)
-		err = load_fresh(req.name, &req.create, req.mode, req.ports, req.nports, &br);
+		err = load_fresh(&req, &br);
 	else
 		err = load_adopt(&req, &br);
 	if (err) {
@@ -248,6 +366,7 @@ int do_load(const struct parsed_args *a)
 	ret = err ? 1 : 0;
 cleanup:
 	free(req.ports);
+	config_free(&req.file);
 	return ret;
 }
 

@@ -7,6 +7,7 @@
 
 #include "bridge.h"
 #include "cmd.h"
+#include "events.h"
 #include "fdb.h"
 #include "json_print.h"
 #include "log.h"
@@ -140,6 +141,11 @@ static int fdb_flush_locked(struct xb_bridge *br, const struct parsed_args *a)
 		return removed;
 	}
 	pr_debug("flushed %d learned entries", removed);
+	struct xb_event ev = { .type = XB_EV_FLUSHED, .ifindex = ifindex, .count = (__u32)removed };
+
+	if (a->given[0])
+		snprintf(ev.ifname, sizeof(ev.ifname), "%s", a->opt[0].str);
+	events_publish(br->name, &ev);
 	return 0;
 }
 

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* port add | del */
 #include <errno.h>
+#include <stdio.h>
 #include <bpf/bpf.h>
 
 #include "bridge.h"
 #include "cmd.h"
+#include "events.h"
 #include "log.h"
 #include "port.h"
+
+/* For `monitor`, through the control loop (if one runs). */
+static void port_event(const struct xb_bridge *br, __u32 type, __u32 ifindex, const char *ifname)
+{
+	struct xb_event ev = { .type = type, .ifindex = ifindex };
+
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", ifname);
+	events_publish(br->name, &ev);
+}
 
 static int port_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
@@ -20,8 +31,10 @@ static int port_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 	err = ports_validate(br->name, &ifname, 1, cfg.flags & XB_CFG_HOST_PORT, &link);
 	if (!err)
 		err = port_add(br, &link, mode, 0);
-	if (!err)
+	if (!err) {
 		ports_warn_peers(&link, 1, mode);
+		port_event(br, XB_EV_PORT_ADDED, (__u32)link.ifindex, ifname);
+	}
 	return err;
 }
 
@@ -38,6 +51,7 @@ static int port_del_locked(struct xb_bridge *br, const struct parsed_args *a)
 	const char *ifname = a->pos[1].str;
 	struct xb_port_info info;
 	__u32 ifindex;
+	int err;
 
 	if (port_lookup_by_name(br, ifname, &ifindex)) {
 		pr_err("%s is not a port of bridge %s: see 'xdpbridge show %s'", ifname, br->name, br->name);
@@ -48,7 +62,11 @@ static int port_del_locked(struct xb_bridge *br, const struct parsed_args *a)
 		       ifname);
 		return -EPERM;
 	}
-	return port_remove(br, ifindex);
+	err = port_remove(br, ifindex);
+	if (err)
+		return err;
+	port_event(br, XB_EV_PORT_REMOVED, ifindex, ifname);
+	return 0;
 }
 
 static int do_port_del(const struct parsed_args *a)

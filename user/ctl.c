@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,14 +10,23 @@
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <bpf/bpf.h>
+#include <linux/rtnetlink.h>
 
 #include "ageing.h"
+#include "autoport.h"
 #include "bridge.h"
 #include "ctl.h"
+#include "events.h"
 #include "log.h"
+#include "netlink.h"
 #include "port.h"
 #include "sys.h"
 #include "xdpbridge.skel.h"
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000	/* linux/if.h; net/if.h lacks it and clashes with it */
+#endif
 
 static volatile sig_atomic_t ctl_stop;
 
@@ -48,7 +58,32 @@ static int find_vanished(__u32 ifindex, const struct xb_port_info *info, void *c
 	return 0;
 }
 
-int ctl_watch_ports(struct xb_bridge *br)
+/* What the loop keeps between ticks: its event socket, the link events, the
+ * auto-port patterns and each port's last carrier state. */
+struct ctl_state {
+	struct xb_bridge *br;
+	struct events_server ev;
+	struct mnl_socket *nl;
+	struct auto_ports ap;
+	__u32 skipped[256];	/* auto-port matches that failed: not retried until they go */
+	int nskipped;
+	struct {
+		__u32 ifindex;
+		bool lower_up;
+	} carrier[XB_MAX_PORTS];
+	int ncarrier;
+	bool scanning;		/* the start-up dump: record carrier, emit nothing */
+};
+
+static void emit_port(struct ctl_state *c, __u32 type, __u32 ifindex, const char *ifname, int error)
+{
+	struct xb_event ev = { .type = type, .ifindex = ifindex, .error = error };
+
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", ifname);
+	events_emit(&c->ev, c->br->name, &ev);
+}
+
+static int watch_ports(struct xb_bridge *br, struct ctl_state *c)
 {
 	struct vanished v = { .n = 0 };
 	int lock_fd;
@@ -63,16 +98,177 @@ int ctl_watch_ports(struct xb_bridge *br)
 	for (size_t i = 0; i < v.n; i++) {
 		pr_info("bridge %s: port %s disappeared; removed it", br->name, v.names[i]);
 		port_remove(br, v.ifindexes[i]);
+		if (c)
+			emit_port(c, XB_EV_PORT_REMOVED, v.ifindexes[i], v.names[i], 0);
 	}
 	xb_lock_release(lock_fd);
 	return 0;
 }
 
-static void sleep_ms(uint32_t ms)
+int ctl_watch_ports(struct xb_bridge *br)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	return watch_ports(br, NULL);
+}
 
-	nanosleep(&ts, NULL);	/* a signal cuts it short: that is the point */
+static bool skipped(const struct ctl_state *c, __u32 ifindex)
+{
+	for (int i = 0; i < c->nskipped; i++)
+		if (c->skipped[i] == ifindex)
+			return true;
+	return false;
+}
+
+static void forget_link(struct ctl_state *c, __u32 ifindex)
+{
+	for (int i = 0; i < c->nskipped; i++)
+		if (c->skipped[i] == ifindex)
+			c->skipped[i--] = c->skipped[--c->nskipped];
+	for (int i = 0; i < c->ncarrier; i++)
+		if (c->carrier[i].ifindex == ifindex)
+			c->carrier[i--] = c->carrier[--c->ncarrier];
+}
+
+/* A port's carrier: an event when it changed since the last message. */
+static void carrier_update(struct ctl_state *c, const struct nl_link *link)
+{
+	bool up = link->flags & IFF_LOWER_UP;
+	int i;
+
+	for (i = 0; i < c->ncarrier; i++)
+		if (c->carrier[i].ifindex == (__u32)link->ifindex)
+			break;
+	if (i == c->ncarrier) {
+		if (c->ncarrier == XB_MAX_PORTS)
+			return;
+		c->ncarrier++;
+	} else if (c->carrier[i].lower_up == up) {
+		return;
+	} else if (!c->scanning) {
+		emit_port(c, up ? XB_EV_PORT_UP : XB_EV_PORT_DOWN, (__u32)link->ifindex, link->ifname, 0);
+	}
+	c->carrier[i].ifindex = (__u32)link->ifindex;
+	c->carrier[i].lower_up = up;
+}
+
+/* An interface matching an auto-port pattern appeared: make it a port, with
+ * the same checks as `port add`. A failure is logged and remembered, and the
+ * loop goes on. */
+static void auto_port_add(struct ctl_state *c, const struct nl_link *seen, enum xb_xdp_mode mode)
+{
+	struct xb_bridge *br = c->br;
+	const char *name = seen->ifname;
+	struct xb_config cfg = {};
+	struct nl_link link;
+	int lock_fd, err;
+
+	lock_fd = xb_lock_take();
+	if (lock_fd < 0)
+		return;		/* retried at the interface's next message */
+	bridge_config_get(br, &cfg);
+	err = ports_validate(br->name, &name, 1, cfg.flags & XB_CFG_HOST_PORT, &link);
+	if (!err)
+		err = port_add(br, &link, mode, 0);
+	xb_lock_release(lock_fd);
+	if (err == -ENODEV) {	/* gone already (a guest stopped at once): nothing to say */
+		pr_debug("bridge %s: auto-port %s vanished before it could join", br->name, name);
+		return;
+	}
+	if (err) {
+		pr_warn("bridge %s: auto-port %s skipped (%s)", br->name, name, strerror(-err));
+		if (c->nskipped < (int)(sizeof(c->skipped) / sizeof(c->skipped[0])))
+			c->skipped[c->nskipped++] = (__u32)seen->ifindex;
+		emit_port(c, XB_EV_PORT_SKIPPED, (__u32)seen->ifindex, name, err);
+		return;
+	}
+	pr_info("bridge %s: auto-port %s added (%s mode)", br->name, name, xb_mode_name(mode));
+	ports_warn_peers(&link, 1, mode);
+	emit_port(c, XB_EV_PORT_ADDED, (__u32)link.ifindex, name, 0);
+	carrier_update(c, &link);
+}
+
+/* The bridge's own host interface (and its peer, already a port): a pattern
+ * like 'xb*' may match them, they are never auto-ports. */
+static bool is_host_iface(const struct xb_bridge *br, const char *ifname)
+{
+	char peer[XB_IFNAMSIZ * 2];
+
+	bridge_host_port_name(br->name, peer, sizeof(peer));
+	return !strcmp(ifname, br->name) || !strcmp(ifname, peer);
+}
+
+static void on_link(int type, const struct nl_link *link, void *ctx)
+{
+	struct ctl_state *c = ctx;
+	struct xb_port_info info;
+	__u32 ifindex = (__u32)link->ifindex;
+	enum xb_xdp_mode mode;
+
+	if (type == RTM_DELLINK) {
+		forget_link(c, ifindex);	/* the port itself goes in watch_ports */
+		return;
+	}
+	if (!bpf_map_lookup_elem(c->br->info_fd, &ifindex, &info)) {
+		carrier_update(c, link);
+		return;
+	}
+	if (link->ifname[0] && !skipped(c, ifindex) && !is_host_iface(c->br, link->ifname) &&
+	    autoport_match(&c->ap, link->ifname, &mode))
+		auto_port_add(c, link, mode);
+}
+
+/* Every link now: auto-ports that appeared while no loop ran, carriers. */
+static void links_scan(struct ctl_state *c)
+{
+	c->scanning = true;
+	nl_link_dump(on_link, c);
+	c->scanning = false;
+}
+
+static void ctl_state_open(struct ctl_state *c, struct xb_bridge *br)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->br = br;
+	c->ev.listen_fd = -1;
+	err = events_listen(&c->ev, br->name);
+	if (err)
+		pr_warn("bridge %s: no event socket (%s): 'xdpbridge monitor' shows FDB events only",
+			br->name, strerror(-err));
+	err = autoport_read(br, &c->ap);
+	if (err)
+		pr_warn("bridge %s: cannot read its auto-port patterns: %s", br->name, strerror(-err));
+	c->nl = nl_link_events_open();
+	if (!c->nl)
+		pr_warn("bridge %s: cannot follow link events (%s): auto-ports and carrier events off",
+			br->name, strerror(errno));
+	links_scan(c);
+}
+
+static void ctl_state_close(struct ctl_state *c)
+{
+	events_close(&c->ev);
+	nl_link_events_close(c->nl);
+	autoport_free(&c->ap);
+}
+
+/* Wait up to timeout_ms for link events or monitors, and handle them. */
+static void ctl_wait(struct ctl_state *c, uint32_t timeout_ms)
+{
+	struct pollfd fds[EVENTS_MAX_CLIENTS + 2];
+	int n = 0, err;
+
+	if (c->nl)
+		fds[n++] = (struct pollfd){ .fd = nl_link_events_fd(c->nl), .events = POLLIN };
+	n += events_pollfds(&c->ev, fds + n, EVENTS_MAX_CLIENTS + 2 - n);
+	if (poll(fds, (nfds_t)n, (int)timeout_ms) <= 0)
+		return;
+	if (c->nl && fds[0].revents) {
+		err = nl_link_events_read(c->nl, on_link, c);
+		if (err == -ENOBUFS)	/* events were lost: look at every link */
+			links_scan(c);
+	}
+	events_service(&c->ev, fds + (c->nl ? 1 : 0), n - (c->nl ? 1 : 0));
 }
 
 /* Fork; the child detaches and reports readiness through a pipe. Returns 1 in
@@ -121,6 +317,8 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct xdpbridge_bpf *ager = NULL;
 	struct ageing_schedule ageing = { 0 };
+	struct ctl_state *c = NULL;
+	uint32_t wait_ms;
 	int err;
 
 	err = fdb_ager_open(br, &ager);
@@ -149,20 +347,36 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		err = -ENOMEM;
+		pidfile_remove(br->name, true);
+		goto cleanup;
+	}
+	ctl_state_open(c, br);
 	while (!ctl_stop) {
 		if (!bridge_exists(br->name)) {
 			pr_info("bridge %s was unloaded; control loop exits", br->name);
 			break;
 		}
-		ctl_watch_ports(br);
-		sleep_ms(ageing_tick(br, ager, &ageing));
+		watch_ports(br, c);
+		wait_ms = ageing_tick(br, ager, &ageing);
+		if (ageing.removed) {
+			struct xb_event ev = { .type = XB_EV_AGED, .count = ageing.removed };
+
+			events_emit(&c->ev, br->name, &ev);
+			ageing.removed = 0;
+		}
+		ctl_wait(c, wait_ms);	/* a signal cuts it short: that is the point */
 	}
+	ctl_state_close(c);
 	err = 0;
 	pidfile_remove(br->name, true);
 	if (!detach && ctl_stop)
 		pr_info("control loop stopped; bridge %s keeps forwarding (remove it with 'xdpbridge unload %s')",
 			br->name, br->name);
 cleanup:
+	free(c);
 	xb_lock_release(lock_fd);
 	xdpbridge_bpf__destroy(ager);
 	return err;

@@ -14,6 +14,7 @@ static const struct cmd commands[] = {
 	{ .name = "fdb", .sub = fdb_cmds },
 	{ .name = "set", .func = do_set, .pos = set_pos, .min_pos = 3 },
 	{ .name = "stats", .func = do_stats, .pos = bridge_pos, .min_pos = 1 },
+	{ .name = "monitor", .func = do_monitor, .pos = bridge_pos, .min_pos = 0, .opts = monitor_opts },
 	{ .name = NULL },
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -210,4 +211,79 @@ int nl_netnsid_of_fd(int netns_fd)
 	if (ret)
 		return ret;
 	return nsid < 0 ? -ENOENT : nsid;
+}
+
+struct event_ctx {
+	nl_link_event_cb cb;
+	void *ctx;
+};
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct event_ctx *e = data;
+	struct nl_link link;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	memset(&link, 0, sizeof(link));
+	link.peer_netnsid = NL_NO_NETNSID;
+	link_cb(nlh, &link);
+	e->cb(nlh->nlmsg_type, &link, e->ctx);
+	return MNL_CB_OK;
+}
+
+struct mnl_socket *nl_link_events_open(void)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (!nl)
+		return NULL;
+	if (mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		int err = errno;
+
+		mnl_socket_close(nl);
+		errno = err;
+		return NULL;
+	}
+	return nl;
+}
+
+int nl_link_events_fd(struct mnl_socket *nl)
+{
+	return mnl_socket_get_fd(nl);
+}
+
+int nl_link_events_read(struct mnl_socket *nl, nl_link_event_cb cb, void *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE * 2];
+	struct event_ctx e = { cb, ctx };
+	ssize_t n;
+
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, event_cb, &e) < 0 && errno != ESRCH)
+			return -errno;
+	}
+}
+
+void nl_link_events_close(struct mnl_socket *nl)
+{
+	if (nl)
+		mnl_socket_close(nl);
+}
+
+int nl_link_dump(nl_link_event_cb cb, void *ctx)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct event_ctx e = { cb, ctx };
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	return nl_talk(nlh, event_cb, &e);
 }

@@ -28,4 +28,20 @@ int nl_link_set_up(int ifindex);
 /* The id our netns gives the netns behind fd, or a negative errno. */
 int nl_netnsid_of_fd(int netns_fd);
 
+
+/*
+ * Link events (RTM_NEWLINK / RTM_DELLINK) for the control loop: a netlink
+ * socket subscribed to RTNLGRP_LINK. nl_link_events_read handles what is
+ * pending without blocking; a lost event (ENOBUFS: the socket overflowed)
+ * returns -ENOBUFS and the caller rescans with nl_link_dump.
+ */
+struct mnl_socket;
+typedef void (*nl_link_event_cb)(int msg_type, const struct nl_link *link, void *ctx);
+struct mnl_socket *nl_link_events_open(void);
+int nl_link_events_fd(struct mnl_socket *nl);
+int nl_link_events_read(struct mnl_socket *nl, nl_link_event_cb cb, void *ctx);
+void nl_link_events_close(struct mnl_socket *nl);
+/* Every link of our netns, as RTM_NEWLINK events. 0 or -errno. */
+int nl_link_dump(nl_link_event_cb cb, void *ctx);
+
 #endif

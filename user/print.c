@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <inttypes.h>
+#include <string.h>
 
 #include "json_print.h"
 #include "parse.h"
@@ -113,4 +114,74 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 		print_nl();
 	}
 	close_json_array();
+}
+
+static const char *const event_names[XB_EV_MAX] = {
+	[XB_EV_LEARNED] = "learned",
+	[XB_EV_MOVED] = "moved",
+	[XB_EV_AGED] = "aged",
+	[XB_EV_DELETED] = "deleted",
+	[XB_EV_FLUSHED] = "flushed",
+	[XB_EV_PORT_ADDED] = "port_added",
+	[XB_EV_PORT_REMOVED] = "port_removed",
+	[XB_EV_PORT_DOWN] = "port_down",
+	[XB_EV_PORT_UP] = "port_up",
+	[XB_EV_PORT_SKIPPED] = "port_skipped",
+	[XB_EV_LIMIT_HIT] = "limit_hit",
+	[XB_EV_STORM_START] = "storm_start",
+	[XB_EV_STORM_STOP] = "storm_stop",
+};
+
+/* "MAC dev PORT master BR" as in `fdb show`; Deleted first for gone entries. */
+static void print_event_station(const struct xb_event *ev)
+{
+	char mac[XB_MAC_STR_LEN];
+
+	if (ev->type == XB_EV_AGED || ev->type == XB_EV_DELETED)
+		print_string(PRINT_TEXT, NULL, "%s ", "Deleted");
+	format_mac(ev->key.mac, mac);
+	print_string(PRINT_ANY, "mac", "%s ", mac);
+	print_string(PRINT_ANY, "ifname", "dev %s ", ev->ifname);
+	print_string(PRINT_ANY, "master", "master %s", ev->bridge);
+	switch (ev->type) {
+	case XB_EV_LEARNED:
+		print_string(PRINT_ANY, "state", " %s", ev->flags & XB_EVF_STATIC ? "static" : "learned");
+		break;
+	case XB_EV_MOVED:
+		print_string(PRINT_ANY, "old_ifname", " moved from %s", ev->old_ifname);
+		break;
+	case XB_EV_AGED:
+		print_string(PRINT_TEXT, NULL, " %s", "aged");
+		break;
+	default:
+		break;
+	}
+}
+
+void print_event(const struct xb_event *ev)
+{
+	const char *name = ev->type < XB_EV_MAX && event_names[ev->type] ? event_names[ev->type] : "unknown";
+
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "event", NULL, name);
+	if (ev->flags & XB_EVF_KEY) {
+		print_event_station(ev);
+	} else if (ev->type == XB_EV_AGED || ev->type == XB_EV_FLUSHED) {
+		print_uint(PRINT_ANY, "count", "fdb %" PRIu64, ev->count);
+		print_string(PRINT_TEXT, NULL, " entries %s", ev->type == XB_EV_AGED ? "aged" : "flushed");
+		if (ev->ifname[0])
+			print_string(PRINT_ANY, "ifname", " dev %s", ev->ifname);
+		print_string(PRINT_ANY, "master", " master %s", ev->bridge);
+	} else {
+		const char *what = strchr(name, '_') ? strchr(name, '_') + 1 : name;
+
+		print_string(PRINT_ANY, "ifname", "port %s ", ev->ifname);
+		print_string(PRINT_ANY, "master", "master %s ", ev->bridge);
+		print_string(PRINT_TEXT, NULL, "%s", what);
+		if (ev->error) {
+			print_string(PRINT_ANY, "error", ": %s", strerror(-ev->error));
+		}
+	}
+	close_json_object();
+	print_nl();
 }

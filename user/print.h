@@ -28,5 +28,8 @@ struct bridge_summary {
 void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns);
 void print_bridge(const struct bridge_summary *b);
 void print_stats(const char *bridge, const struct port_row *ports, size_t n);
+/* `monitor`: one event, one line (text like `bridge monitor fdb`, or one JSON
+ * object). ev->bridge names the bridge, ifname fields are filled. */
+void print_event(const struct xb_event *ev);
 
 #endif

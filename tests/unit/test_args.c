@@ -236,3 +236,26 @@ Test(cmd_table, dispatch_and_errors, .init = cr_redirect_stderr)
 				"Error: 'xdpbridge fdb' needs a command: see 'xdpbridge fdb help'\n"
 				"Error: usage: xdpbridge fdb show BRIDGE [PORT]\n");
 }
+
+Test(args, repeatable_option_and_glob)
+{
+	static const struct arg_spec opts[] = {
+		{ .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
+		ARG_SPEC_END,
+	};
+	static const struct arg_spec *const pos[] = { &bridge, NULL };
+	static const struct cmd c = { .name = "load", .pos = pos, .min_pos = 1, .opts = opts };
+	struct parsed_args a;
+	struct arg_value v;
+	char why[256];
+
+	cr_assert_eq(args_parse(&c, "xdpbridge", 5, ARGV("br0", "--auto-port", "vnet-*", "--auto-port", "tap[0-9]"), &a), 0);
+	cr_assert_eq(a.nrep[0], 2, "both patterns kept");
+	cr_assert_str_eq(a.rep[0][0].str, "vnet-*");
+	cr_assert_str_eq(a.rep[0][1].str, "tap[0-9]");
+	args_free(&a);
+	cr_assert_eq(arg_check(&opts[0], "a b", &v, why, sizeof(why)), -EINVAL, "a blank is refused");
+	cr_assert(strstr(why, "not an interface name pattern"), "%s", why);
+	cr_assert_eq(arg_check(&opts[0], "", &v, why, sizeof(why)), -EINVAL, "empty is refused");
+	cr_assert_eq(arg_check(&opts[0], "eth/0", &v, why, sizeof(why)), -EINVAL, "'/' is refused");
+}

@@ -141,3 +141,37 @@ Test(print, bridge_summary_unindexed, .fini = teardown)
 			 "bridge br0 ageing 300 fdb_size 16 max_ports 64 learned 0 static 0 unindexed 7 "
 			 "control_pid none\n", "text shows unindexed learns once there are any");
 }
+
+/* monitor: the words of `bridge monitor fdb`, and one JSON object per event. */
+static const char *event_text(const struct xb_event *ev, bool json)
+{
+	free(buf);
+	buf = NULL;
+	capture(json, false);
+	print_event(ev);
+	return captured();
+}
+
+Test(print, monitor_events, .fini = teardown)
+{
+	struct xb_event ev = { .type = XB_EV_LEARNED, .flags = XB_EVF_KEY,
+			       .key = { .mac = { 0x02, 0, 0, 0, 1, 1 } },
+			       .ifname = "vnet0", .bridge = "br0" };
+
+	cr_assert_str_eq(event_text(&ev, false), "02:00:00:00:01:01 dev vnet0 master br0 learned\n");
+	ev.type = XB_EV_AGED;
+	cr_assert_str_eq(event_text(&ev, false), "Deleted 02:00:00:00:01:01 dev vnet0 master br0 aged\n");
+	ev.type = XB_EV_MOVED;
+	memcpy(ev.old_ifname, "vnet1", 6);
+	cr_assert_str_eq(event_text(&ev, false), "02:00:00:00:01:01 dev vnet0 master br0 moved from vnet1\n");
+	cr_assert_str_eq(event_text(&ev, true),
+			 "{\"event\":\"moved\",\"mac\":\"02:00:00:00:01:01\",\"ifname\":\"vnet0\",\"master\":\"br0\",\"old_ifname\":\"vnet1\"}\n");
+	ev = (struct xb_event){ .type = XB_EV_PORT_ADDED, .ifname = "vnet1", .bridge = "br0" };
+	cr_assert_str_eq(event_text(&ev, false), "port vnet1 master br0 added\n");
+	ev.type = XB_EV_PORT_SKIPPED;
+	ev.error = -95;	/* EOPNOTSUPP */
+	cr_assert_str_eq(event_text(&ev, true),
+			 "{\"event\":\"port_skipped\",\"ifname\":\"vnet1\",\"master\":\"br0\",\"error\":\"Operation not supported\"}\n");
+	ev = (struct xb_event){ .type = XB_EV_AGED, .count = 3, .bridge = "br0" };
+	cr_assert_str_eq(event_text(&ev, false), "fdb 3 entries aged master br0\n");
+}

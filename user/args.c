@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,20 @@ int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out)
 			return -EINVAL;
 		}
 		return 0;
+	case ARG_ENUM:
+		for (__u32 i = 0; spec->choices && spec->choices[i]; i++) {
+			if (!strcmp(s, spec->choices[i])) {
+				out->u32 = i;
+				return 0;
+			}
+		}
+		pr_err("%s is one of %s, not '%s'", spec->name, spec->metavar, s);
+		return -EINVAL;
+	case ARG_PATH:
+		if (*s && strlen(s) < PATH_MAX)
+			return 0;
+		pr_err("%s takes a path name, not '%s'", spec->name, s);
+		return -EINVAL;
 	}
 	return -EINVAL;
 }

@@ -16,7 +16,7 @@
 #include "xdpbridge.h"
 
 #define EXIT_USAGE 2
-#define ARGS_MAX_OPTS 8
+#define ARGS_MAX_OPTS 16
 
 enum arg_type {
 	ARG_FLAG,	/* an option without a value */
@@ -28,6 +28,8 @@ enum arg_type {
 	ARG_BRIDGE,	/* a bridge name: an interface name leaving room for "-p" */
 	ARG_MAC,	/* aa:bb:cc:dd:ee:ff */
 	ARG_STATION,	/* a MAC that may be a station's (unicast, not zero) */
+	ARG_ENUM,	/* one of choices[]; the value is its index (u32) */
+	ARG_PATH,	/* a file or directory name: not empty, shorter than PATH_MAX */
 };
 
 struct arg_spec {
@@ -36,11 +38,14 @@ struct arg_spec {
 	const char *metavar;	/* in usage: "SEC", "BRIDGE" */
 	__u32 min, max;		/* ARG_U32 */
 	const char *unit;	/* ARG_U32: "seconds", "a number of ports" */
+	const char *const *choices;	/* ARG_ENUM: NULL-terminated */
 };
 
 #define ARG_SPEC(n, t, m) { .name = (n), .type = (t), .metavar = (m) }
 #define ARG_SPEC_U32(n, m, lo, hi, u) \
 	{ .name = (n), .type = ARG_U32, .metavar = (m), .min = (lo), .max = (hi), .unit = (u) }
+/* ARG_ENUM: the metavar lists the choices as usage shows them ("a|b|c"). */
+#define ARG_SPEC_ENUM(n, m, c) { .name = (n), .type = ARG_ENUM, .metavar = (m), .choices = (c) }
 #define ARG_SPEC_END { .name = NULL }
 
 struct arg_value {

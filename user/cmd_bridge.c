@@ -17,6 +17,7 @@
 #include "fdb.h"
 #include "json_print.h"
 #include "log.h"
+#include "metrics.h"
 #include "port.h"
 #include "print.h"
 #include "sys.h"
@@ -32,6 +33,7 @@ struct load_request {
 	struct xb_create_opts create;
 	enum xb_xdp_mode mode;
 	bool detach;
+	const char *textfile;	/* --textfile DIR, or NULL */
 	bool ageing_given, fdb_size_given, max_ports_given;
 };
 
@@ -101,7 +103,9 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	pid_t pid;
 
 	pid = pidfile_running(name);
-	if (pid) {
+	/* Our own pid: a control loop reloading itself (SIGHUP re-runs its
+	 * command line in place). */
+	if (pid && pid != getpid()) {
 		pr_err("bridge %s is already loaded and its control loop runs (pid %d): use 'xdpbridge port add %s PORT', or 'xdpbridge unload %s'",
 		       name, pid, name, name);
 		return -EBUSY;
@@ -157,7 +161,9 @@ cleanup:
 }
 
 
-enum load_opt { OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH };
+enum load_opt {
+	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH, OPT_TEXTFILE,
+};
 
 const struct arg_spec load_opts[] = {
 	[OPT_AGEING] = ARG_SPEC_U32("--ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"),
@@ -166,6 +172,7 @@ const struct arg_spec load_opts[] = {
 	[OPT_MAX_PORTS] = ARG_SPEC_U32("--max-ports", "N", 2, XB_MAX_PORTS, "a number of ports"),
 	[OPT_NO_HOST_PORT] = ARG_SPEC("--no-host-port", ARG_FLAG, NULL),
 	[OPT_DETACH] = ARG_SPEC("--detach", ARG_FLAG, NULL),
+	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
@@ -188,6 +195,7 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 		},
 		.mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : XB_MODE_NATIVE,
 		.detach = a->given[OPT_DETACH],
+		.textfile = a->given[OPT_TEXTFILE] ? a->opt[OPT_TEXTFILE].str : NULL,
 		.ageing_given = a->given[OPT_AGEING],
 		.fdb_size_given = a->given[OPT_FDB_SIZE],
 		.max_ports_given = a->given[OPT_MAX_PORTS],
@@ -233,7 +241,9 @@ int do_load(const struct parsed_args *a)
 	 * sees it running (the pid file) and does not start a second one. */
 	pr_info("bridge %s forwarding; control loop %s", req.name,
 		req.detach ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
-	err = ctl_run(&br, req.detach, lock_fd);
+	err = ctl_run(&br, &(struct ctl_opts){ .detach = req.detach, .textfile = req.textfile,
+					       .argv = cmd_argv },
+		      lock_fd);
 	bridge_close(&br);
 	if (err && fresh) {
 		/* The control loop never started (ctl_run fails only before its
@@ -280,6 +290,7 @@ int do_unload(const struct parsed_args *a)
 		return 1;
 	}
 	control_loop_stop(name);
+	ctl_status_remove(name);	/* what a SIGKILLed loop left */
 	pidfile_remove(name, false);	/* stale after a SIGKILLed loop */
 	err = bridge_destroy(name);
 	xb_lock_release(lock_fd);
@@ -355,22 +366,54 @@ int do_show(const struct parsed_args *a)
 	return ret;
 }
 
+enum stats_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS };
+static const char *const stats_formats[] = { "text", "json", "prometheus", NULL };
+const struct arg_spec stats_opts[] = {
+	ARG_SPEC_ENUM("--format", "text|json|prometheus", stats_formats),
+	ARG_SPEC_END,
+};
+
+static int stats_prometheus(const struct xb_bridge *br)
+{
+	struct bridge_metrics m;
+	int err;
+
+	err = metrics_collect(br, &m);
+	if (err)
+		pr_err("cannot read the metrics of bridge %s: %s", br->name, strerror(-err));
+	else
+		metrics_write_prometheus(stdout, &m);
+	metrics_free(&m);
+	return err ? 1 : 0;
+}
+
 int do_stats(const struct parsed_args *a)
 {
 	const char *name = a->pos[0].str;
+	enum stats_format format = a->given[0] ? a->opt[0].u32 : FORMAT_TEXT;
+	bool json = opt_json || format == FORMAT_JSON;
 	struct port_row *rows = NULL;
 	struct xb_bridge br;
 	size_t n = 0;
 	int ret;
 
+	if (format == FORMAT_PROMETHEUS && opt_json) {
+		pr_err("-j and --format prometheus exclude each other: give one");
+		return EXIT_USAGE;
+	}
 	ret = open_loaded_bridge(name, &br);
 	if (ret)
 		return ret;
+	if (format == FORMAT_PROMETHEUS) {
+		ret = stats_prometheus(&br);
+		bridge_close(&br);
+		return ret;
+	}
 	if (port_rows_read(&br, &rows, &n)) {
 		pr_err("cannot read the counters of bridge %s", name);
 		ret = 1;
 	} else {
-		output_begin(NULL, opt_json, opt_pretty);
+		output_begin(NULL, json, opt_pretty);
 		print_stats(name, rows, n);
 		output_end();
 	}

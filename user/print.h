@@ -10,6 +10,7 @@
 
 #include "fdb.h"
 #include "port.h"
+#include "rates.h"
 #include "xdpbridge.h"
 
 /* What `show` prints for one bridge. */
@@ -28,5 +29,10 @@ struct bridge_summary {
 void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns);
 void print_bridge(const struct bridge_summary *b);
 void print_stats(const char *bridge, const struct port_row *ports, size_t n);
+/* One interval of `top`: a table (text) or one object (JSON) of per-second
+ * rates, rounded to whole frames and bits. */
+void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r, size_t n);
+/* "950", "12.3k", "4.56M", "1.20G": for bits per second in text. */
+void format_si(double v, char *buf, size_t len);
 
 #endif

@@ -110,9 +110,9 @@ test_man_covers_cli() {
 			path+="${path:+ }$w"
 		done
 		grep -Eq "^ {3}$path( |$)" "$page" || fail "command '$path' has no section in the man page"
-		# Options: "[--name META]" or "[--flag]".
+		# Options: "[--name META]", "[--flag]" or "[-j]".
 		for ((i = 0; i < ${#toks[@]}; i++)); do
-			[[ ${toks[i]} == "[--"* ]] || continue
+			[[ ${toks[i]} == "[-"* ]] || continue
 			opt=${toks[i]#[}
 			meta=
 			if [[ $opt == *"]" ]]; then
@@ -199,7 +199,7 @@ test_completion() {
 			path+=("$w")
 		done
 		for w in "${toks[@]}"; do
-			[[ $w == "[--"* ]] || continue
+			[[ $w == "[-"* ]] || continue
 			opt=${w#[}
 			opt=${opt%]}
 			assert_completes "${path[*]} $BR -" "$opt" >/dev/null

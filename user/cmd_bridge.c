@@ -33,7 +33,8 @@ struct load_request {
 	struct xb_create_opts create;
 	enum xb_xdp_mode mode;
 	bool detach;
-	const char *textfile;	/* --textfile DIR, or NULL */
+	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
+	char textfile_dir[PATH_MAX];
 	bool ageing_given, fdb_size_given, max_ports_given;
 };
 
@@ -204,6 +205,15 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 		pr_err("%d ports do not fit --max-ports %u: raise --max-ports",
 		       req->nports + req->create.host_port, req->create.max_ports);
 		return -EINVAL;
+	}
+	/* Before anything changes; absolute, as the loop may outlive the cwd. */
+	if (req->textfile) {
+		if (!realpath(req->textfile, req->textfile_dir)) {
+			pr_err("--textfile %s: %s: give an existing directory (node_exporter's is often /var/lib/prometheus/node-exporter)",
+			       req->textfile, strerror(errno));
+			return -ENOENT;
+		}
+		req->textfile = req->textfile_dir;
 	}
 	req->ports = calloc((size_t)req->nports + 1, sizeof(*req->ports));
 	if (!req->ports)

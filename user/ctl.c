@@ -209,21 +209,11 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct xdpbridge_bpf *ager = NULL;
 	struct ageing_schedule ageing = { 0 };
-	struct publisher pub = { .textfile = NULL };
-	char textfile_dir[PATH_MAX];
+	struct publisher pub = { .textfile = opts->textfile };
 	bool detach = opts->detach;
 	uint32_t sleep_for;
 	int err;
 
-	if (opts->textfile) {
-		if (!realpath(opts->textfile, textfile_dir)) {
-			err = -errno;
-			pr_err("--textfile %s: %s: give an existing directory (node_exporter's is often /var/lib/prometheus/node-exporter)",
-			       opts->textfile, strerror(errno));
-			goto cleanup;
-		}
-		pub.textfile = textfile_dir;
-	}
 	err = fdb_ager_open(br, &ager);
 	if (err) {
 		pr_err("cannot load the FDB ageing program: %s; the bridge forwards, but nothing ages out",

@@ -14,7 +14,7 @@ struct xb_bridge;
 
 struct ctl_opts {
 	bool detach;		/* fork into the background first */
-	const char *textfile;	/* a directory: keep DIR/xdpbridge_BRIDGE.prom current; or NULL */
+	const char *textfile;	/* an absolute directory: keep DIR/xdpbridge_BRIDGE.prom current; or NULL */
 	/* The command line that started the loop: SIGHUP re-executes it in
 	 * place (same pid, --detach dropped), which adopts the pinned bridge
 	 * and so re-reads its configuration without stopping forwarding.

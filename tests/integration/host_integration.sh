@@ -234,6 +234,9 @@ test_prometheus_metrics() {
 	local tf=$XB_TMP/textfile prom=$XB_TMP/prom.txt parsed=$XB_TMP/parsed.txt p rx before after
 	mkdir -p "$tf"
 	topo_up 2
+	bad_input 1 "load --textfile of a missing directory" \
+		"$XDPBRIDGE" load "$BR" $(ports 1 2) --textfile "$XB_TMP/missing" --detach
+	assert_nothing_left "$BR" "load --textfile of a missing directory" $(ports 1 2)
 	must "$XDPBRIDGE" load "$BR" $(ports 1 2) --ageing 10 --textfile "$tf" --detach
 	assert_ping 1 2
 	must "$XDPBRIDGE" stats "$BR" --format prometheus

@@ -35,7 +35,7 @@ all: $(BUILD)/xdpbridge $(BUILD)/xbpkt $(BUILD)/xdpbridge.8
 $(BUILD) $(BUILD)/obj:
 	$(Q)mkdir -p $@
 
-$(BUILD)/xdpbridge.bpf.o: bpf/xdpbridge.bpf.c include/xdpbridge.h | $(BUILD)
+$(BUILD)/xdpbridge.bpf.o: bpf/xdpbridge.bpf.c $(wildcard bpf/*.h) include/xdpbridge.h | $(BUILD)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -1,280 +1,82 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * xdpbridge data path: one XDP program attached to every port of a bridge.
+ * xdpbridge data path: an XDP program (xdpbridge_rx) and a TC ingress program
+ * (xdpbridge_tc) attached to every port of a bridge, one instance per port.
  *
- * Per frame: count, validate the Ethernet header, learn the source MAC, then
- * redirect known unicast to its port through "ports", flood everything else
- * through "flood_ports" (BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS), and pass
- * IEEE link-local frames (01:80:C2:00:00:0X) to the host stack.
+ * Per frame, both take the one decision in forward.h: validate the Ethernet
+ * header, learn the source MAC, then forward known unicast to its port, flood
+ * everything else, and pass IEEE link-local frames (01:80:C2:00:00:0X) to the
+ * host stack. XDP forwards through the devmaps "ports" and "flood_ports"
+ * (BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS), TC through bpf_redirect and
+ * bpf_clone_redirect with "port_slots".
+ *
+ * By concern, as the kernel's selftests split theirs: maps.h (maps and
+ * per-instance constants), fdb_key.h, ageing.h (ageing index and sweeps),
+ * fdb.h (learn and lookup), forward.h (the decision). This file holds the
+ * programs only.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "xdpbridge.h"
+#include "maps.h"
+#include "fdb_key.h"
+#include "ageing.h"
+#include "fdb.h"
+#include "forward.h"
 
-/* Learned stations; LRU so a full table evicts the least recently used. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XB_DEFAULT_FDB_SIZE);	/* set by the loader */
-	__type(key, struct xb_fdb_key);
-	__type(value, struct xb_fdb_entry);
-} fdb SEC(".maps");
-
-/* Ageing index (see struct xb_age_record): sized by the loader to
- * xb_age_blocks(FDB size); its mask reaches each program as age_block_mask. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XB_DEFAULT_FDB_SIZE * 2 / XB_AGE_WAYS);	/* set by the loader */
-	__type(key, __u32);
-	__type(value, struct xb_age_block);
-} fdb_ages SEC(".maps");
-
-/* Static entries, consulted before "fdb"; a plain hash is never evicted. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XB_MAX_PORTS * 16);
-	__type(key, struct xb_fdb_key);
-	__type(value, struct xb_fdb_static);
-} fdb_static SEC(".maps");
-
-/* Every port, keyed by slot (value: ifindex): known-unicast redirects. An
- * array devmap is the cheapest lookup; the loader sizes it to --max-ports. */
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
-	__type(key, __u32);
-	__type(value, __u32);
-} ports SEC(".maps");
-
-/* The flood domain, keyed by slot; user space owns its membership (e.g. STP
- * blocking). A broadcast redirect walks every slot: keep it small. */
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
-	__type(key, __u32);
-	__type(value, __u32);
-} flood_ports SEC(".maps");
-
-/* Counters per port slot: an array lookup is inlined, a hash one is not. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
-	__type(key, __u32);
-	__type(value, struct xb_port_stats);
-} port_stats SEC(".maps");
-
-/* Port registry for user space (names survive the interface's removal). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
-	__type(key, __u32);
-	__type(value, struct xb_port_info);
-} port_info SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xb_config);
-} config SEC(".maps");
-
-/* Each CPU's last source and destination: a hit skips both hash lookups. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xb_fdb_cache);
-} fdb_cache SEC(".maps");
-
-/*
- * Each port runs its own instance of this program (same maps), loaded with
- * the port's slot: the ingress port's counters need no lookup by ifindex.
- */
-const volatile __u32 port_slot = 0;
-const volatile __u32 age_block_mask = 0;	/* "fdb_ages" blocks - 1 */
-
-static __always_inline void fdb_key_set(struct xb_fdb_key *key, const __u8 *mac,
-					__u16 vlan)
+/* The frame's length, fragments included (xdp.frags). */
+static __always_inline __u64 xdp_frame_len(struct xdp_md *ctx)
 {
-	__builtin_memcpy(key->mac, mac, XB_ETH_ALEN);
-	key->vlan = vlan;
-}
-
-static __always_inline int fdb_key_eq(const struct xb_fdb_key *a, const struct xb_fdb_key *b)
-{
-	return *(const __u64 *)a == *(const __u64 *)b;
-}
-
-/* Still trustworthy: same generation, checked within XB_CACHE_NS. */
-static __always_inline int cache_fresh(__u32 generation, __u32 cfg_generation,
-				       __u64 checked_ns, __u64 now)
-{
-	return generation == cfg_generation && !xb_older_than(now, checked_ns, XB_CACHE_NS);
-}
-
-static __always_inline __u64 *fdb_key_word(struct xb_fdb_key *key)
-{
-	return (__u64 *)key;
+	/* Resolved at load: kernels before 5.18 have neither the helper nor
+	 * fragments, and the verifier never sees the branch they cannot run. */
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_xdp_get_buff_len))
+		return bpf_xdp_get_buff_len(ctx);
+	return ctx->data_end - ctx->data;
 }
 
 /*
- * Claim a record in "fdb_ages" for key: its own (a re-learned station) or a
- * free one, in key's two blocks. Runs only for a new station or one whose
- * record was lost. last_seen is written before the key, so a sweep never
- * sees a claimed record with a stale time. Returns the record's index, or
- * XB_AGE_NONE when both blocks hold live stations (records are freed only by
- * the sweep: a bridge without its control loop fills up) or a race was lost.
- * Global: the verifier checks it once, not at every call site.
+ * Can this frame leave through ifindex (0: the ingress port)? The kernel's
+ * own redirect check, which drops silently: MTU + Ethernet header + one VLAN
+ * tag. len_diff -VLAN_HLEN grants the tag. An unknown port "fits": the
+ * redirect then fails visibly.
  */
-__noinline __u32 age_claim(const struct xb_fdb_key *key, __u64 now)
+static __always_inline int xdp_fits(struct xdp_md *ctx, __u32 ifindex)
 {
-	struct xb_age_block *b;
-	struct xb_age_record *r;
-	__u64 want, cur;
-	__u32 blk, way;
-	int which;
+	__u32 mtu = 0;
 
-	if (!key)
-		return XB_AGE_NONE;
-	want = *(const __u64 *)key;
-	for (which = 0; which < 2; which++) {
-		blk = xb_age_block_of(key, age_block_mask, which);
-		b = bpf_map_lookup_elem(&fdb_ages, &blk);
-		if (!b)
-			return XB_AGE_NONE;
-		for (way = 0; way < XB_AGE_WAYS; way++) {
-			r = &b->way[way];
-			cur = *fdb_key_word(&r->key);
-			if (cur == want) {
-				r->last_seen_ns = now;
-				return blk * XB_AGE_WAYS + way;
-			}
-			if (cur)
-				continue;
-			r->last_seen_ns = now;
-			if (!__sync_val_compare_and_swap(fdb_key_word(&r->key), 0, want))
-				return blk * XB_AGE_WAYS + way;
-		}
-	}
-	return XB_AGE_NONE;
+	return bpf_check_mtu(ctx, ifindex, &mtu, -4, 0) != BPF_MTU_CHK_RET_FRAG_NEEDED;
 }
 
-/* Stamp e's record with now; claim another if the record is no longer e's
- * (freed by a sweep, or lost to a user-space writer). */
-static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry *e,
-				      const struct xb_fdb_key *key, __u64 now)
+/* Is the port in slot attached without native XDP (XB_SLOT_SKB)? */
+static __always_inline int slot_takes_skb_only(__u32 slot)
 {
-	__u32 idx = e->age_slot, blk = idx / XB_AGE_WAYS;
-	struct xb_age_block *b;
-	struct xb_age_record *r;
+	struct xb_port_slot *p = bpf_map_lookup_elem(&port_slots, &slot);
 
-	if (idx != XB_AGE_NONE) {
-		b = bpf_map_lookup_elem(&fdb_ages, &blk);
-		if (b) {
-			r = &b->way[idx & (XB_AGE_WAYS - 1)];
-			if (fdb_key_eq(&r->key, key)) {
-				r->last_seen_ns = now;
-				return;
-			}
-		}
-	}
-	e->age_slot = age_claim(key, now);
-	if (e->age_slot == XB_AGE_NONE)
-		__sync_fetch_and_add(&cfg->age_untracked, 1);
+	return p && (p->flags & XB_SLOT_SKB);
 }
 
 /*
- * Learn src -> ifindex. Most frames come from the station this CPU confirmed
- * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
- * refreshed in place at most once a second; only a new or moved station pays
- * for a map update, and bumps the generation so every CPU's cache forgets.
- * A MAC with a static entry is never learned (sticky).
+ * The XDP data path. What it cannot forward, a frame beyond the egress
+ * port's MTU (tun hands a guest's 60 KB GSO frame to generic XDP), goes to
+ * the skb path with XDP_PASS: the TC program behind it forwards it as one
+ * skb, GSO metadata and all. So does a frame for a port that takes skbs only,
+ * and every flood while the bridge has such a port (XB_CFG_SKB_PORTS).
  */
-static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache *c,
-				      __u32 gen, const struct xb_fdb_key *key,
-				      __u32 ifindex, __u64 now)
-{
-	struct xb_fdb_entry *e, fresh = {};
-
-	if (c->src_ifindex == ifindex && fdb_key_eq(&c->src, key) &&
-	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now))
-		return;
-
-	if (!cfg->static_count || !bpf_map_lookup_elem(&fdb_static, key)) {
-		e = bpf_map_lookup_elem(&fdb, key);
-		if (e && e->ifindex == ifindex) {
-			if (xb_older_than(now, e->last_seen_ns, XB_REFRESH_NS)) {
-				e->last_seen_ns = now;
-				age_touch(cfg, e, key, now);
-			}
-		} else {
-			fresh.ifindex = ifindex;
-			fresh.slot = port_slot;
-			fresh.last_seen_ns = now;
-			fresh.age_slot = e ? e->age_slot : XB_AGE_NONE;	/* a move keeps it */
-			age_touch(cfg, &fresh, key, now);
-			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
-			__sync_fetch_and_add(&cfg->fdb_generation, 1);
-		}
-	}
-	c->src = *key;
-	c->src_ifindex = ifindex;
-	c->src_generation = gen;
-	c->src_checked_ns = now;
-}
-
-/* Port (ifindex, and its slot in *slot) for dst, or 0 when unknown (or
- * aged out while user space was away). */
-static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_fdb_cache *c,
-					__u32 gen, const struct xb_fdb_key *key, __u64 now,
-					__u32 *slot)
-{
-	struct xb_fdb_static *s;
-	struct xb_fdb_entry *e;
-
-	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
-	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now) &&
-	    (!c->dst_last_seen_ns || !xb_older_than(now, c->dst_last_seen_ns, cfg->ageing_ns))) {
-		*slot = c->dst_slot;
-		return c->dst_ifindex;
-	}
-
-	if (cfg->static_count) {
-		s = bpf_map_lookup_elem(&fdb_static, key);
-		if (s) {
-			c->dst_last_seen_ns = 0;	/* never ages */
-			c->dst_ifindex = s->ifindex;
-			c->dst_slot = s->slot;
-			goto fill;
-		}
-	}
-	e = bpf_map_lookup_elem(&fdb, key);
-	if (!e || xb_older_than(now, e->last_seen_ns, cfg->ageing_ns))
-		return 0;
-	c->dst_last_seen_ns = e->last_seen_ns;
-	c->dst_ifindex = e->ifindex;
-	c->dst_slot = e->slot;
-fill:
-	c->dst = *key;
-	c->dst_generation = gen;
-	c->dst_checked_ns = now;
-	*slot = c->dst_slot;
-	return c->dst_ifindex;
-}
-
-SEC("xdp")
+SEC("xdp.frags")
 int xdpbridge_rx(struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	__u32 ifindex = ctx->ingress_ifindex;
+	struct ethhdr *eth = data;
+	__u32 zero = 0, slot = port_slot;
 	struct xb_port_stats *st;
 	struct xb_fdb_cache *cache;
 	struct xb_config *cfg;
-	struct xb_fdb_key key;
-	struct ethhdr *eth = data;
-	__u32 zero = 0, slot = port_slot, out, out_slot = 0, gen;
-	__u64 now;
+	struct xb_decision d;
+	__u64 len;
 	long ret;
 
 	st = bpf_map_lookup_elem(&port_stats, &slot);
@@ -283,127 +85,205 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	if (!st || !cfg || !cache)
 		return XDP_PASS;	/* cannot happen: arrays, slot < max ports */
 
+	len = xdp_frame_len(ctx);
 	st->rx_packets++;
-	st->rx_bytes += data_end - data;
+	st->rx_bytes += len;
 
-	if ((void *)(eth + 1) > data_end) {
-		st->dropped[XB_DROP_RUNT]++;
-		return XDP_DROP;
-	}
-	if (!xb_mac_is_station(eth->h_source)) {
-		st->dropped[XB_DROP_BAD_SRC]++;
-		return XDP_DROP;
-	}
-	if (xb_mac_is_link_local(eth->h_dest)) {
-		st->to_host++;
-		return XDP_PASS;
-	}
-
-	now = bpf_ktime_get_coarse_ns();
-	/* Read before any lookup: a change after it makes the caches miss. */
-	gen = cfg->fdb_generation;
-	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
-	fdb_learn(cfg, cache, gen, &key, ifindex, now);
-
-	if (!xb_mac_is_multicast(eth->h_dest)) {
-		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
-		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
-		if (out == ifindex) {
-			st->dropped[XB_DROP_REFLECT]++;
-			return XDP_DROP;
+	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
+		  ctx->ingress_ifindex, &d);
+	if (d.action == XB_ACT_UNICAST) {
+		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, d.ifindex))
+			goto to_skb;
+		if ((cfg->flags & XB_CFG_SKB_PORTS) && slot_takes_skb_only(d.slot))
+			goto to_skb;
+		ret = bpf_redirect_map(&ports, d.slot, 0);
+		if (ret == XDP_REDIRECT) {
+			st->forwarded++;
+			return ret;
 		}
-		if (out) {
-			/* A port removed under a stale entry falls back to flooding. */
-			ret = bpf_redirect_map(&ports, out_slot, 0);
-			if (ret == XDP_REDIRECT) {
-				st->forwarded++;
-				return ret;
-			}
-		}
+		d.action = XB_ACT_FLOOD;	/* a port removed under a stale entry */
 	}
-	st->flooded++;
-	return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	if (d.action == XB_ACT_FLOOD) {
+		/* Beyond the ingress MTU: a GSO super-frame, too big for any port. */
+		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, 0))
+			goto to_skb;
+		if (cfg->flags & XB_CFG_SKB_PORTS)
+			goto to_skb;	/* a broadcast redirect would skip those ports */
+		st->flooded++;
+		return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	}
+	xb_count_outcome(st, &d);
+	return d.action == XB_ACT_HOST ? XDP_PASS : XDP_DROP;
+to_skb:
+	st->to_skb++;
+	return XDP_PASS;
 }
 
 /*
- * FDB ageing, run by the control loop with bpf_prog_test_run().
- *
- * xdpbridge_age reads the ageing index ("fdb_ages"), a flat array: a live
- * record costs one compare, and only a record older than the ageing time
- * costs an FDB lookup (then a delete, or a resync if the entry was refreshed
- * after the record). Walking the FDB hash itself costs ~90 ns per entry
- * (a cache miss per element); this costs ~2 ns per record.
- *
- * xdpbridge_age_full walks the FDB hash (bpf_for_each_map_elem) and deletes
- * every expired entry, tracked or not: the loader runs it once the entries
- * the data path could not index (config.age_untracked) can have expired.
+ * Flood an skb: a clone to every flood member but the ingress port, the
+ * skb itself to the last one. A clone the kernel refuses is counted.
  */
-struct fdb_sweep {
-	__u64 now;
-	__u64 ageing_ns;
-	__u32 removed;
-	__u32 seen;
+static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
+				    struct xb_port_stats *st)
+{
+	struct xb_port_slot *p;
+	__u32 i, last = 0;
+
+	for (i = 0; i < XB_MAX_PORTS; i++) {
+		p = bpf_map_lookup_elem(&port_slots, &i);
+		if (!p)
+			break;		/* past the bridge's --max-ports */
+		if (!(p->flags & XB_SLOT_FLOOD) || !p->ifindex || p->ifindex == ingress)
+			continue;
+		if (last && bpf_clone_redirect(skb, last, 0))
+			st->kernel_dropped++;
+		last = p->ifindex;
+	}
+	return last ? bpf_redirect(last, 0) : TC_ACT_SHOT;
+}
+
+/*
+ * Generic XDP (seen on 6.18) hands TC a nonlinear skb it had to copy for XDP
+ * (a guest's GSO frame from a tap) with its MAC header outside skb->data:
+ * TC would read the IP header as the Ethernet one and send the frame
+ * without it. Put the header back in front. Only behind XDP, and a frame
+ * there is rare (to_skb, to_host). Returns -1 when the skb is unusable.
+ */
+static __always_inline int tc_mac_restore(struct __sk_buff *skb)
+{
+	struct { __u32 w[3]; __u16 h; } __attribute__((packed)) mac, at_data;
+
+	if (bpf_skb_load_bytes_relative(skb, 0, &mac, sizeof(mac), BPF_HDR_START_MAC) ||
+	    bpf_skb_load_bytes(skb, 0, &at_data, sizeof(at_data)))
+		return 0;	/* no MAC header recorded, or a runt: nothing to restore */
+	if (mac.w[0] == at_data.w[0] && mac.w[1] == at_data.w[1] &&
+	    mac.w[2] == at_data.w[2] && mac.h == at_data.h)
+		return 0;
+	if (bpf_skb_change_head(skb, ETH_HLEN, 0) ||
+	    bpf_skb_store_bytes(skb, 0, &mac, sizeof(mac), 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * The skb data path (clsact ingress): the same decision as xdpbridge_rx,
+ * carried out with bpf_redirect / bpf_clone_redirect, which keep the skb's
+ * GSO metadata, checksum state and skb->vlan_tci. Alone on a port (mode tc)
+ * it counts every frame; behind XDP (tc_after_xdp) it sees only what XDP
+ * passed, whose rx XDP has counted, and frames for the host, counted too.
+ */
+SEC("tc")
+int xdpbridge_tc(struct __sk_buff *skb)
+{
+	__u32 zero = 0, slot = port_slot, ifindex = skb->ifindex;
+	struct xb_port_stats *st;
+	struct xb_fdb_cache *cache;
+	struct xb_port_slot *p;
+	struct xb_config *cfg;
+	struct xb_decision d;
+	struct ethhdr *eth;
+	void *data, *data_end;
+
+	st = bpf_map_lookup_elem(&port_stats, &slot);
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	cache = bpf_map_lookup_elem(&fdb_cache, &zero);
+	if (!st || !cfg || !cache)
+		return TC_ACT_OK;	/* cannot happen: arrays, slot < max ports */
+
+	if (!tc_after_xdp) {
+		st->rx_packets++;
+		st->rx_bytes += skb->len;
+	}
+	if (tc_after_xdp && tc_mac_restore(skb)) {
+		st->kernel_dropped++;
+		return TC_ACT_SHOT;
+	}
+	if (skb->data + ETH_HLEN > skb->data_end)
+		bpf_skb_pull_data(skb, ETH_HLEN);	/* header in a fragment */
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	eth = data;
+	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL, ifindex, &d);
+
+	switch (d.action) {
+	case XB_ACT_HOST:
+		if (!tc_after_xdp)
+			st->to_host++;
+		return TC_ACT_OK;
+	case XB_ACT_UNICAST:
+		p = bpf_map_lookup_elem(&port_slots, &d.slot);
+		if (p && p->ifindex == d.ifindex) {
+			st->forwarded++;
+			if (p->flags & XB_SLOT_PEER)
+				return bpf_redirect_peer(d.ifindex, 0);
+			return bpf_redirect(d.ifindex, 0);
+		}
+		/* a port removed under a stale entry: flood */
+		/* fallthrough */
+	case XB_ACT_FLOOD:
+		st->flooded++;
+		return tc_flood(skb, ifindex, st);
+	default:
+		xb_count_outcome(st, &d);
+		return TC_ACT_SHOT;
+	}
+}
+
+/*
+ * Drops after the decision: the kernel reports a failed XDP redirect and a
+ * devmap transmit that dropped frames through these tracepoints (the
+ * layouts of /sys/kernel/tracing/events/xdp/.../format, unchanged since
+ * 4.18). Charged to the ingress port, whose counters counted the frame.
+ */
+struct xdp_redirect_err_args {
+	__u64 common;
+	int prog_id;
+	__u32 act;
+	int ifindex;
+	int err;
+	int to_ifindex;
+	__u32 map_id;
+	int map_index;
 };
 
-__u32 sweep_removed;	/* result of the last xdpbridge_age(_full) run */
-__u32 sweep_seen;	/* records in use (age), entries visited (age_full) */
+struct xdp_devmap_xmit_args {
+	__u64 common;
+	int from_ifindex;
+	__u32 act;
+	int to_ifindex;
+	int drops;
+	int sent;
+	int err;
+};
 
-static __always_inline int entry_expired(const struct fdb_sweep *s, __u64 last_seen_ns)
+static __always_inline void kernel_dropped_add(int ifindex, int n)
 {
-	return xb_older_than(s->now, last_seen_ns, s->ageing_ns);
+	struct xb_port_info *info;
+	struct xb_port_stats *st;
+	__u32 key = (__u32)ifindex;
+
+	info = bpf_map_lookup_elem(&port_info, &key);
+	if (!info)
+		return;		/* not a port of this bridge */
+	key = info->slot;
+	st = bpf_map_lookup_elem(&port_stats, &key);
+	if (st)
+		__sync_fetch_and_add(&st->kernel_dropped, n);	/* any CPU's slot */
 }
 
-static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struct fdb_sweep *s)
+SEC("tracepoint/xdp/xdp_redirect_err")
+int xdpbridge_kdrop_redirect(struct xdp_redirect_err_args *a)
 {
-	struct xb_fdb_entry *e;
-	struct xb_age_record *r;
-	struct xb_fdb_key key;
-	__u64 word;
-	__u32 way;
-
-	for (way = 0; way < XB_AGE_WAYS; way++) {
-		r = &b->way[way];
-		word = *fdb_key_word(&r->key);
-		if (!word)
-			continue;
-		s->seen++;
-		if (!entry_expired(s, r->last_seen_ns))
-			continue;
-		key = r->key;
-		e = bpf_map_lookup_elem(&fdb, &key);
-		if (e && e->age_slot == *blk * XB_AGE_WAYS + way) {
-			if (!entry_expired(s, e->last_seen_ns)) {
-				r->last_seen_ns = e->last_seen_ns;	/* refreshed since */
-				continue;
-			}
-			if (!bpf_map_delete_elem(&fdb, &key))
-				s->removed++;
-		}
-		/* Free it unless the data path re-claimed it meanwhile. */
-		__sync_val_compare_and_swap(fdb_key_word(&r->key), word, 0);
-	}
+	kernel_dropped_add(a->ifindex, 1);
 	return 0;
 }
 
-/* The sweep's clock and ageing time: 0, or -1 without a config. */
-static __always_inline int sweep_start(struct fdb_sweep *s)
+SEC("tracepoint/xdp/xdp_devmap_xmit")
+int xdpbridge_kdrop_xmit(struct xdp_devmap_xmit_args *a)
 {
-	struct xb_config *cfg;
-	__u32 zero = 0;
-
-	cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!cfg)
-		return -1;
-	s->now = bpf_ktime_get_coarse_ns();
-	s->ageing_ns = cfg->ageing_ns;
+	if (a->drops > 0)
+		kernel_dropped_add(a->from_ifindex, a->drops);
 	return 0;
-}
-
-static __always_inline int sweep_done(const struct fdb_sweep *s)
-{
-	sweep_removed = s->removed;
-	sweep_seen = s->seen;
-	return XDP_DROP;
 }
 
 SEC("xdp")
@@ -417,17 +297,6 @@ int xdpbridge_age(struct xdp_md *ctx)
 	return sweep_done(&s);
 }
 
-static long fdb_entry_sweep(void *map, struct xb_fdb_key *key,
-			    struct xb_fdb_entry *e, struct fdb_sweep *s)
-{
-	s->seen++;
-	/* Deleting the element being visited is allowed for hash maps; the
-	 * entry's record, if any, is freed by the next xdpbridge_age. */
-	if (entry_expired(s, e->last_seen_ns) && !bpf_map_delete_elem(map, key))
-		s->removed++;
-	return 0;
-}
-
 SEC("xdp")
 int xdpbridge_age_full(struct xdp_md *ctx)
 {
@@ -438,5 +307,6 @@ int xdpbridge_age_full(struct xdp_md *ctx)
 	bpf_for_each_map_elem(&fdb, fdb_entry_sweep, &s, 0);
 	return sweep_done(&s);
 }
+
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -178,6 +178,10 @@ struct xb_fdb_cache {
 };
 
 #define XB_CFG_HOST_PORT	(1U << 0)	/* bridge owns a host veth pair */
+/* Some port takes frames only as skbs (mode generic or tc: it may lack
+ * ndo_xdp_xmit, and a devmap redirect to it, a broadcast one above all, is
+ * dropped without a trace): XDP hands floods and frames for it to TC. */
+#define XB_CFG_SKB_PORTS	(1U << 1)
 
 /* Port registry (hash "port_info", key ifindex): read by user space only.
  * A port's slot keys "port_stats", "ports" and "flood_ports". */
@@ -191,10 +195,52 @@ struct xb_port_info {
 
 #define XB_PORT_HOST	(1U << 0)	/* the peer of the bridge's host interface */
 
+/*
+ * How a port is attached. native and generic run the XDP program and, behind
+ * it, the TC program, which forwards what XDP hands to the skb path (frames
+ * beyond an MTU: a guest's GSO super-frame). tc runs the TC program alone:
+ * the port's peer keeps GSO/TSO, and tags and checksum state in skb metadata.
+ */
 enum xb_xdp_mode {
 	XB_MODE_NATIVE = 0,
 	XB_MODE_GENERIC = 1,
+	XB_MODE_TC = 2,
 };
+
+/*
+ * Per-slot port record for the skb path (array "port_slots", key: slot).
+ * A TC program cannot redirect through a devmap, so the loader mirrors
+ * "ports" (ifindex) and "flood_ports" (XB_SLOT_FLOOD) here.
+ */
+struct xb_port_slot {
+	__u32 ifindex;		/* 0: free slot */
+	__u32 flags;		/* XB_SLOT_* */
+};
+
+#define XB_SLOT_FLOOD	(1U << 0)	/* member of the flood domain */
+/*
+ * A veth whose peer lives in another netns: the TC program's unicast enters
+ * the peer directly (bpf_redirect_peer), skipping the port's own transmit,
+ * +5-10% TCP (PLATFORM.md). The port's tx counters and egress qdisc do not
+ * see those frames.
+ */
+#define XB_SLOT_PEER	(1U << 1)
+#define XB_SLOT_SKB	(1U << 2)	/* see XB_CFG_SKB_PORTS */
+
+/*
+ * The TC program's cls_bpf filter on a port's clsact ingress hook. It stays
+ * attached when the loader exits (libbpf 1.1 has no TC bpf_link); detach,
+ * unload and adoption find it again by this handle and priority.
+ */
+#define XB_TC_HANDLE	0xb1d9
+#define XB_TC_PRIORITY	0xb1d9
+
+/*
+ * Frames up to this length fit every port with the standard MTU 1500 (plus
+ * one VLAN tag, as the kernel's own redirect check allows): the XDP program
+ * checks a port's MTU only for longer ones.
+ */
+#define XB_FRAME_STD_MAX	(1500 + 14 + 4)
 
 /* Why a frame was dropped; indexes xb_port_stats.dropped[]. */
 enum xb_drop_reason {
@@ -212,6 +258,16 @@ struct xb_port_stats {
 	__u64 flooded;		/* broadcast, multicast or unknown unicast */
 	__u64 to_host;		/* passed to this interface's own stack */
 	__u64 dropped[XB_DROP_MAX];
+	/*
+	 * Not outcomes (each frame has one of the above): of the rx frames,
+	 * how many the XDP program handed to the skb path (the TC program then
+	 * counts their outcome); of the frames forwarded or flooded, how many
+	 * copies the kernel dropped after the decision (MTU, port down, no
+	 * ndo_xdp_xmit), seen by the xdp:xdp_redirect_err and
+	 * xdp:xdp_devmap_xmit tracepoints.
+	 */
+	__u64 to_skb;
+	__u64 kernel_dropped;
 };
 
 #endif /* XDPBRIDGE_H */

@@ -18,6 +18,10 @@ static int parse_mode(const char *s, enum xb_xdp_mode *mode)
 		*mode = XB_MODE_GENERIC;
 		return 0;
 	}
+	if (!strcmp(s, "tc")) {
+		*mode = XB_MODE_TC;
+		return 0;
+	}
 	return -EINVAL;
 }
 
@@ -53,7 +57,7 @@ int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out)
 	case ARG_MODE:
 		if (!parse_mode(s, &out->mode))
 			return 0;
-		pr_err("%s is native or generic, not '%s'", spec->name, s);
+		pr_err("%s is native, generic or tc, not '%s'", spec->name, s);
 		return -EINVAL;
 	case ARG_ONOFF:
 		if (!parse_onoff(s, &out->on))

@@ -22,7 +22,7 @@ enum arg_type {
 	ARG_FLAG,	/* an option without a value */
 	ARG_KEYWORD,	/* a positional that must be its name, e.g. `set BR ageing SEC` */
 	ARG_U32,	/* decimal in [min, max] */
-	ARG_MODE,	/* XDP mode: native (drv) or generic (skb) */
+	ARG_MODE,	/* attach mode: native (drv), generic (skb) or tc */
 	ARG_ONOFF,	/* on or off */
 	ARG_IFNAME,	/* an interface name */
 	ARG_BRIDGE,	/* a bridge name: an interface name leaving room for "-p" */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "sys.h"
+#include "tc.h"
 #include "xdpbridge.skel.h"
 
 /* Pinned maps, the fd each lands in, and the value size that must match. */
@@ -38,6 +39,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
 	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
 	{ "fdb_ages", MAP_FD(ages_fd), sizeof(struct xb_age_block) },
+	{ "port_slots", MAP_FD(slots_fd), sizeof(struct xb_port_slot) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -82,6 +84,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	};
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct xdpbridge_bpf *skel;
+	struct bpf_program *prog;
 	struct bpf_map *map;
 	__u32 zero = 0;
 	int err;
@@ -104,12 +107,13 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		err = bpf_map__set_max_entries(skel->maps.port_stats, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.port_info, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.port_slots, opts->max_ports);
 	if (err)
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */
-	bpf_program__set_autoload(skel->progs.xdpbridge_rx, false);
-	bpf_program__set_autoload(skel->progs.xdpbridge_age, false);
-	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, false);
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
 	err = xdpbridge_bpf__load(skel);
 	if (err) {
 		pr_err("the kernel refused the bridge's maps (%s); run with -v for details", strerror(-err));
@@ -231,11 +235,13 @@ void bridge_close(struct xb_bridge *br)
 	}
 }
 
-int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
-		     struct xdpbridge_bpf **out)
+/* One try at loading; frags: the XDP program may span buffers (xdp.frags). */
+static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
+				 bool frags, struct xdpbridge_bpf **out)
 {
 	struct xdpbridge_bpf *skel;
 	struct bpf_map *map;
+	__u32 flags;
 	int err = 0;
 
 	skel = xdpbridge_bpf__open();
@@ -243,9 +249,17 @@ int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_
 		return -errno;
 	skel->rodata->port_slot = port_slot;
 	skel->rodata->age_block_mask = br->age_block_mask;
+	skel->rodata->tc_after_xdp = which == XB_PROG_TC_AFTER_XDP;
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, which == XB_PROG_AGE);
+	bpf_program__set_autoload(skel->progs.xdpbridge_tc,
+				  which == XB_PROG_TC || which == XB_PROG_TC_AFTER_XDP);
+	bpf_program__set_autoload(skel->progs.xdpbridge_kdrop_redirect, which == XB_PROG_KDROP);
+	bpf_program__set_autoload(skel->progs.xdpbridge_kdrop_xmit, which == XB_PROG_KDROP);
+	flags = bpf_program__flags(skel->progs.xdpbridge_rx);
+	if (!frags)
+		bpf_program__set_flags(skel->progs.xdpbridge_rx, flags & ~BPF_F_XDP_HAS_FRAGS);
 	bpf_object__for_each_map(map, skel->obj) {
 		const struct pinned_map *m = NULL;
 
@@ -265,6 +279,20 @@ int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_
 	return 0;
 fail:
 	xdpbridge_bpf__destroy(skel);
+	return err;
+}
+
+int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
+		     struct xdpbridge_bpf **out)
+{
+	int err;
+
+	err = bridge_prog_load_once(br, which, port_slot, true, out);
+	if (err && which == XB_PROG_RX) {
+		/* Before 5.18 there are no XDP fragments: no jumbo frames either. */
+		pr_debug("XDP program with fragments refused (%s); loading it without", strerror(-err));
+		err = bridge_prog_load_once(br, which, port_slot, false, out);
+	}
 	return err;
 }
 
@@ -303,10 +331,14 @@ int bridge_host_iface_create(const char *name)
 	 * Frames the bridge redirects into the peer arrive on <name>: it needs
 	 * NAPI (GRO) to receive them. The host's own TCP leaves <name> with a
 	 * partial checksum nobody completes on the XDP path: compute it in software.
+	 * Likewise a VLAN tag beside the frame: put it in the frame.
 	 */
 	err = ethtool_set_gro(name, true);
 	if (!err)
 		err = ethtool_set_tx_csum(name, false);
+	/* Tags the host sends must be in the frame for XDP on the peer to keep. */
+	if (!err)
+		err = ethtool_set_tx_vlan(name, false);
 	if (err) {
 		pr_err("cannot configure offloads on host interface %s: %s", name, strerror(-err));
 		return err;
@@ -353,9 +385,12 @@ static void bridge_unreach_all(const struct xb_bridge *br)
 {
 	__u32 max = bridge_max_ports(br);
 
+	struct xb_port_slot none = { 0 };
+
 	for (__u32 port_slot = 0; port_slot < max; port_slot++) {
 		bpf_map_delete_elem(br->flood_fd, &port_slot);
 		bpf_map_delete_elem(br->ports_fd, &port_slot);
+		bpf_map_update_elem(br->slots_fd, &port_slot, &none, BPF_ANY);
 	}
 }
 
@@ -400,7 +435,10 @@ int bridge_destroy(const char *name)
 		cfg.flags = bridge_flags_from_pin(name);
 	}
 	bridge_pin_dir(name, path, sizeof(path));
-	pins_unlink(path, "link_");	/* detach every port first */
+	/* Detach every port first: TC filters hold no pin (found through the
+	 * pinned registry), XDP programs go with their link pins. */
+	ports_tc_detach_pinned(path);
+	pins_unlink(path, "link_");
 	/* The host interface goes with the bridge (its host port with it). */
 	if (cfg.flags & XB_CFG_HOST_PORT)
 		bridge_host_iface_delete(name);

@@ -32,6 +32,7 @@ struct xb_bridge {
 	int config_fd;
 	int cache_fd;
 	int ages_fd;
+	int slots_fd;
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 
@@ -59,6 +60,9 @@ int bridge_destroy(const char *name);
 enum xb_prog {
 	XB_PROG_RX,	/* the data path, one instance per port */
 	XB_PROG_AGE,	/* the FDB ageing sweeps (index and full walk), run by the control loop */
+	XB_PROG_TC,	/* the skb path alone on a port (mode tc) */
+	XB_PROG_TC_AFTER_XDP,	/* the skb path behind XDP (modes native, generic) */
+	XB_PROG_KDROP,	/* tracepoint programs counting drops after the decision */
 };
 
 /* Load one instance of a program sharing the bridge's maps; for XB_PROG_RX,

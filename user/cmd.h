@@ -19,7 +19,7 @@ extern char **cmd_argv;
 /* Argument types every object uses. */
 extern const struct arg_spec arg_bridge;	/* BRIDGE */
 extern const struct arg_spec arg_port;		/* PORT */
-#define OPT_SPEC_MODE ARG_SPEC("--mode", ARG_MODE, "native|generic")
+#define OPT_SPEC_MODE ARG_SPEC("--mode", ARG_MODE, "native|generic|tc")
 
 /* cmd_bridge.c */
 int do_load(const struct parsed_args *a);

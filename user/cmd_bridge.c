@@ -16,6 +16,7 @@
 #include "ctl.h"
 #include "fdb.h"
 #include "json_print.h"
+#include "kdrop.h"
 #include "log.h"
 #include "metrics.h"
 #include "port.h"
@@ -69,6 +70,7 @@ static int load_fresh(const char *name, const struct xb_create_opts *copts, enum
 	err = bridge_create(name, copts, br);
 	if (err)
 		goto rollback;
+	bridge_kdrop_attach(br);	/* counts kernel drops; warns if it cannot */
 	if (copts->host_port) {
 		err = bridge_host_iface_create(name);
 		if (!err)
@@ -83,7 +85,7 @@ static int load_fresh(const char *name, const struct xb_create_opts *copts, enum
 		if (err)
 			goto rollback;
 	}
-	ports_warn_peers(links, nports);
+	ports_warn_peers(links, nports, mode);
 	goto cleanup;
 rollback:
 	bridge_close(br);
@@ -114,6 +116,7 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	err = bridge_open(name, br);
 	if (err)
 		return err;
+	bridge_kdrop_attach(br);	/* re-attach: a bridge from before kdrop gains it */
 	links = calloc((size_t)req->nports + 1, sizeof(*links));
 	fresh = calloc((size_t)req->nports + 1, sizeof(*fresh));
 	if (!links || !fresh) {
@@ -147,7 +150,7 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 		if (err)
 			goto fail;
 	}
-	ports_warn_peers(links, nfresh);
+	ports_warn_peers(links, nfresh, req->mode);
 	pr_info("adopted bridge %s: pinned FDB and ports kept", name);
 	goto cleanup;
 fail:

@@ -21,7 +21,7 @@ static int port_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 	if (!err)
 		err = port_add(br, &link, mode, 0);
 	if (!err)
-		ports_warn_peers(&link, 1);
+		ports_warn_peers(&link, 1, mode);
 	return err;
 }
 

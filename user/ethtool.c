@@ -63,3 +63,24 @@ int ethtool_set_tx_csum(const char *ifname, bool on)
 {
 	return set_flag(ifname, ETHTOOL_STXCSUM, on);
 }
+
+/* tx-vlan-offload through the legacy flags word (ETH_FLAG_TXVLAN), which
+ * every kernel maps onto NETIF_F_HW_VLAN_CTAG_TX. */
+int ethtool_get_tx_vlan(const char *ifname)
+{
+	__u32 flags = 0;
+	int ret = ethtool_value(ifname, ETHTOOL_GFLAGS, &flags);
+
+	return ret ? ret : !!(flags & ETH_FLAG_TXVLAN);
+}
+
+int ethtool_set_tx_vlan(const char *ifname, bool on)
+{
+	__u32 flags = 0;
+	int ret = ethtool_value(ifname, ETHTOOL_GFLAGS, &flags);
+
+	if (ret)
+		return ret;
+	flags = on ? flags | ETH_FLAG_TXVLAN : flags & ~ETH_FLAG_TXVLAN;
+	return ethtool_value(ifname, ETHTOOL_SFLAGS, &flags);
+}

@@ -10,5 +10,9 @@ int ethtool_get_gro(const char *ifname);
 int ethtool_set_gro(const char *ifname, bool on);
 int ethtool_get_tx_csum(const char *ifname);
 int ethtool_set_tx_csum(const char *ifname, bool on);
+/* tx-vlan-offload: on, a sent tag travels beside the frame, where XDP on
+ * the peer cannot see it and a redirect loses it. */
+int ethtool_get_tx_vlan(const char *ifname);
+int ethtool_set_tx_vlan(const char *ifname, bool on);
 
 #endif

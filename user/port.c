@@ -16,6 +16,7 @@
 #include "log.h"
 #include "port.h"
 #include "sys.h"
+#include "tc.h"
 #include "vethcheck.h"
 #include "xdpbridge.skel.h"
 
@@ -131,8 +132,11 @@ static int port_stats_zero(const struct xb_bridge *br, __u32 port_slot)
 /* Stop sending to a port: no more flooding to it, no more unicast. */
 static void port_unreach(struct xb_bridge *br, __u32 port_slot)
 {
+	struct xb_port_slot none = { 0 };
+
 	bpf_map_delete_elem(br->flood_fd, &port_slot);
 	bpf_map_delete_elem(br->ports_fd, &port_slot);
+	bpf_map_update_elem(br->slots_fd, &port_slot, &none, BPF_ANY);
 }
 
 /* Forget a port in every map (the link is handled by the caller). */
@@ -165,15 +169,74 @@ static int port_slot_alloc(const struct xb_bridge *br)
 	return -ENOSPC;
 }
 
+/* A port takes skbs only: from now on XDP hands floods to the skb path.
+ * Never cleared (a later port del leaves floods on the skb path: slower,
+ * still correct). Callers hold the command lock (config read-modify-write). */
+static int bridge_skb_ports_mark(const struct xb_bridge *br)
+{
+	struct xb_config cfg;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (err || (cfg.flags & XB_CFG_SKB_PORTS))
+		return err;
+	cfg.flags |= XB_CFG_SKB_PORTS;
+	return bridge_config_set(br, &cfg);
+}
+
+/* Load the port's TC program instance (after_xdp: behind the XDP program,
+ * which counts rx) and attach it. Prints the error; 0 or -errno. */
+static int port_skb_path_attach(const struct xb_bridge *br, int ifindex, const char *ifname,
+			 __u32 slot, bool after_xdp)
+{
+	struct xdpbridge_bpf *skel = NULL;
+	int err;
+
+	err = bridge_prog_load(br, after_xdp ? XB_PROG_TC_AFTER_XDP : XB_PROG_TC, slot, &skel);
+	if (err) {
+		pr_err("the kernel refused the TC program for %s (%s); run with -v for the verifier log",
+		       ifname, strerror(-err));
+		return err;
+	}
+	err = port_tc_attach(ifindex, ifname, bpf_program__fd(skel->progs.xdpbridge_tc));
+	xdpbridge_bpf__destroy(skel);	/* the filter holds the program */
+	return err;
+}
+
+/* Why an XDP attach failed, and the fix. */
+static void port_xdp_attach_error(const struct nl_link *link, enum xb_xdp_mode mode, int err)
+{
+	int mtu = iface_mtu(link->ifname);
+
+	/* Without fragments (kernel < 5.18) XDP caps a port at about 3.5 KB:
+	 * veth says ERANGE ("Peer MTU is too large to set XDP"), others EINVAL. */
+	if ((err == -ERANGE || err == -EINVAL) && mtu > 3000)
+		pr_err("cannot attach XDP to %s with its MTU %d (%s): lower it ('ip link set dev %s mtu 1500') or use --mode tc",
+		       link->ifname, mtu, strerror(-err), link->ifname);
+	else if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
+		pr_err("%s does not support native XDP (%s): load it with --mode generic or --mode tc",
+		       link->ifname, strerror(-err));
+	else
+		pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
+}
+
 int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts,
 		    .flags = mode == XB_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
+	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
 	int port_slot, link_fd, err;
+
+	/* Unicast into a veth whose peer lives in another netns goes straight
+	 * there (bpf_redirect_peer); a port XDP cannot redirect into takes skbs. */
+	if (!strcmp(link->kind, "veth") && link->peer_netnsid != NL_NO_NETNSID)
+		rec.flags |= XB_SLOT_PEER;
+	if (mode != XB_MODE_NATIVE)
+		rec.flags |= XB_SLOT_SKB;
 
 	port_slot = port_slot_alloc(br);
 	if (port_slot < 0) {
@@ -191,10 +254,21 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
+	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
+		err = -errno;
+	if (!err && mode != XB_MODE_NATIVE)
+		err = bridge_skb_ports_mark(br);
 	if (err) {
 		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
 		goto forget;
 	}
+
+	/* The skb path first: XDP hands it frames from its first frame on. */
+	err = port_skb_path_attach(br, (int)ifindex, link->ifname, info.slot, mode != XB_MODE_TC);
+	if (err)
+		goto forget;
+	if (mode == XB_MODE_TC)
+		goto done;
 
 	err = bridge_prog_load(br, XB_PROG_RX, info.slot, &skel);
 	if (err) {
@@ -205,11 +279,7 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	link_fd = bpf_link_create(bpf_program__fd(skel->progs.xdpbridge_rx), (int)ifindex, BPF_XDP, &opts);
 	if (link_fd < 0) {
 		err = -errno;
-		if (mode == XB_MODE_NATIVE && (err == -EOPNOTSUPP || err == -EINVAL))
-			pr_err("%s does not support native XDP (%s): load it with --mode generic",
-			       link->ifname, strerror(-err));
-		else
-			pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
+		port_xdp_attach_error(link, mode, err);
 		goto forget;
 	}
 	port_link_pin_path(br, ifindex, path, sizeof(path));
@@ -221,11 +291,13 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	}
 	close(link_fd);	/* the pin keeps the program attached */
 	xdpbridge_bpf__destroy(skel);
+done:
 	pr_debug("port %s (ifindex %u, port slot %u) attached in %s mode", link->ifname, ifindex,
-		 info.slot, mode == XB_MODE_GENERIC ? "generic" : "native");
+		 info.slot, xb_mode_name(mode));
 	return 0;
 forget:
 	xdpbridge_bpf__destroy(skel);
+	port_tc_detach((int)ifindex);
 	port_forget(br, ifindex, info.slot);
 	return err;
 }
@@ -247,6 +319,10 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 		pr_err("cannot remove %s: %s", path, strerror(-err));
 		return err;
 	}
+	err = port_tc_detach((int)ifindex);
+	if (err)
+		pr_warn("cannot remove the TC filter from ifindex %u (%s): 'tc filter del dev DEV ingress handle 0x%x prio %u' removes it",
+			ifindex, strerror(-err), XB_TC_HANDLE, XB_TC_PRIORITY);
 	fdb_flush(br, ifindex, true);
 	if (known)
 		port_forget(br, ifindex, info.slot);
@@ -323,9 +399,10 @@ int ports_validate(const char *bridge, const char *const *names, int n, bool hos
 	return 0;
 }
 
-void ports_warn_peers(const struct nl_link *links, int n)
+/* A port in tc mode needs nothing from its peer (no XDP redirect into it). */
+void ports_warn_peers(const struct nl_link *links, int n, enum xb_xdp_mode mode)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; mode != XB_MODE_TC && i < n; i++)
 		veth_peer_warn(&links[i]);
 }
 
@@ -365,6 +442,8 @@ static void port_stats_sum(const struct xb_port_stats *percpu, int ncpus, struct
 		sum->forwarded += s->forwarded;
 		sum->flooded += s->flooded;
 		sum->to_host += s->to_host;
+		sum->to_skb += s->to_skb;
+		sum->kernel_dropped += s->kernel_dropped;
 		for (int r = 0; r < XB_DROP_MAX; r++)
 			sum->dropped[r] += s->dropped[r];
 	}

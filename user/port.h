@@ -33,9 +33,15 @@ int port_validate(const char *ifname, struct nl_link *link);
 int ports_validate(const char *bridge, const char *const *names, int n, bool host_port,
 		   struct nl_link *links);
 /* Warn about each veth port whose peer drops redirected frames (vethcheck.h). */
-void ports_warn_peers(const struct nl_link *links, int n);
+void ports_warn_peers(const struct nl_link *links, int n, enum xb_xdp_mode mode);
 /* Bridge owning ifindex, if any: its name into owner; 1 found, 0 not. */
 int port_find_owner(int ifindex, char *owner, size_t len);
+/* "native", "generic" or "tc", as the CLI spells them. */
+static inline const char *xb_mode_name(enum xb_xdp_mode mode)
+{
+	return mode == XB_MODE_TC ? "tc" : mode == XB_MODE_GENERIC ? "generic" : "native";
+}
+
 int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags);
 /* Detach and forget a port and what was learned on it; tolerant of a port
  * already half gone. */

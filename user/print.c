@@ -73,7 +73,7 @@ void print_bridge(const struct bridge_summary *b)
 		print_string(PRINT_ANY, "ifname", "    port %s", p->info.ifname);
 		print_uint(PRINT_ANY, "ifindex", " ifindex %" PRIu64, p->ifindex);
 		print_string(PRINT_ANY, "mode", " mode %s",
-			     p->info.xdp_mode == XB_MODE_GENERIC ? "generic" : "native");
+			     xb_mode_name(p->info.xdp_mode));
 		print_bool(PRINT_ANY, "host", p->info.flags & XB_PORT_HOST ? " host" : "",
 			   p->info.flags & XB_PORT_HOST);
 		close_json_object();
@@ -105,6 +105,10 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, drop_names[r]);
 			print_uint(PRINT_ANY, key, fmt, s->dropped[r]);
 		}
+		/* Not outcomes: frames XDP handed to the skb path, and copies the
+		 * kernel dropped after a forward or flood (see xb_port_stats). */
+		print_uint(PRINT_ANY, "to_skb", " to_skb %" PRIu64, s->to_skb);
+		print_uint(PRINT_ANY, "kernel_dropped", " kernel_dropped %" PRIu64, s->kernel_dropped);
 		close_json_object();
 		print_nl();
 	}

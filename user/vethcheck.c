@@ -21,6 +21,7 @@ struct peer_state {
 	char ifname[IF_NAMESIZE];
 	int gro;
 	int tx_csum;
+	int tx_vlan;
 };
 
 /* Read the peer's name and offloads, entering netns_fd (-1: ours) in a child
@@ -35,6 +36,7 @@ static int peer_state_read(int netns_fd, int ifindex, struct peer_state *ps)
 			return -errno;
 		ps->gro = ethtool_get_gro(ps->ifname);
 		ps->tx_csum = ethtool_get_tx_csum(ps->ifname);
+		ps->tx_vlan = ethtool_get_tx_vlan(ps->ifname);
 		return 0;
 	}
 	if (pipe(pipefd))
@@ -52,6 +54,7 @@ static int peer_state_read(int netns_fd, int ifindex, struct peer_state *ps)
 			_exit(1);
 		ps->gro = ethtool_get_gro(ps->ifname);
 		ps->tx_csum = ethtool_get_tx_csum(ps->ifname);
+		ps->tx_vlan = ethtool_get_tx_vlan(ps->ifname);
 		_exit(write(pipefd[1], ps, sizeof(*ps)) == sizeof(*ps) ? 0 : 1);
 	}
 	close(pipefd[1]);
@@ -106,7 +109,7 @@ static int netns_open_by_id(int nsid, char *prefix, size_t prefix_len)
 
 int veth_peer_warn(const struct nl_link *port)
 {
-	struct peer_state ps = { .gro = -1, .tx_csum = -1 };
+	struct peer_state ps = { .gro = -1, .tx_csum = -1, .tx_vlan = -1 };
 	char prefix[PATH_MAX] = "";
 	struct nl_link peer;
 	int netns_fd = -1, ret;
@@ -135,6 +138,9 @@ int veth_peer_warn(const struct nl_link *port)
 			port->ifname, ps.ifname, prefix, ps.ifname);
 	if (ps.tx_csum == 1)
 		pr_warn("port %s: its veth peer %s has TX checksum offload on, so TCP through the bridge stalls; fix: %sethtool -K %s tx off",
+			port->ifname, ps.ifname, prefix, ps.ifname);
+	if (ps.tx_vlan == 1)
+		pr_warn("port %s: its veth peer %s sends VLAN tags beside the frame (tx-vlan-offload), where XDP cannot see them, so tagged frames leave untagged; fix: %sethtool -K %s txvlan off, or --mode tc",
 			port->ifname, ps.ifname, prefix, ps.ifname);
 	return 0;
 unknown:

@@ -48,6 +48,7 @@ Test(validation, drops_runt)
 {
 	uint8_t frame[XB_FRAME_LEN], with_meta[4 + ETH_HLEN];
 	const __u32 runt = 10;
+	__u32 bytes = runt;	/* rx_bytes: the whole frame, fragments included */
 	const char *how;
 	__u32 v = XDP_ABORTED;
 	int err;
@@ -60,10 +61,12 @@ Test(validation, drops_runt)
 	err = test_run_raw(port[A], frame, runt, 0, runt, 0, &v);
 	if (err == -EINVAL) {
 		how = "14 bytes with ctx.data_end = 10 (10-byte linear part)";
+		bytes = ETH_HLEN;
 		err = test_run_raw(port[A], frame, ETH_HLEN, 0, runt, 0, &v);
 	}
 	if (err == -EINVAL) {
 		how = "4 bytes of metadata + 10 frame bytes";
+		bytes = runt;
 		err = test_run_raw(port[A], with_meta, 4 + runt, 4, 4 + runt, 0, &v);
 	}
 	if (err == -EINVAL)
@@ -73,7 +76,7 @@ Test(validation, drops_runt)
 	cr_log_info("runt crafted as %s", how);
 
 	assert_verdict(v, XDP_DROP, how);
-	assert_stats(port[A], how, .rx_packets = 1, .rx_bytes = runt,
+	assert_stats(port[A], how, .rx_packets = 1, .rx_bytes = bytes,
 		     .dropped[XB_DROP_RUNT] = 1);
 	cr_assert_eq(fdb_count(), 0, "a runt must not be learned from, fdb has %u", fdb_count());
 }

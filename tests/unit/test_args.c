@@ -131,7 +131,7 @@ Test(arg_types, each_has_its_one_error_message)
 	assert_arg_error(&ageing, "abc", "Error: --ageing takes seconds between 1 and 1000, not 'abc'\n");
 	assert_arg_error(&ageing, "0", "Error: --ageing takes seconds between 1 and 1000, not '0'\n");
 	assert_arg_error(&ageing, "-5", "Error: --ageing takes seconds between 1 and 1000, not '-5'\n");
-	assert_arg_error(&mode, "offload", "Error: --mode is native or generic, not 'offload'\n");
+	assert_arg_error(&mode, "offload", "Error: --mode is native, generic or tc, not 'offload'\n");
 	assert_arg_error(&onoff, "yes", "Error: --learning is on or off, not 'yes'\n");
 	assert_arg_error(&port, "a/b", "Error: 'a/b' is not a valid interface name\n");
 	assert_arg_error(&bridge, "fourteen-chars",

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The forwarding decision, written once: the XDP and the TC program both
+ * call xb_decide() and only carry out its answer in their own way.
+ */
+#ifndef XB_BPF_FORWARD_H
+#define XB_BPF_FORWARD_H
+
+#include <linux/if_ether.h>
+#include "fdb.h"
+
+enum xb_action {
+	XB_ACT_DROP,		/* reason in xb_decision.reason */
+	XB_ACT_HOST,		/* IEEE link-local: this interface's own stack */
+	XB_ACT_UNICAST,		/* known unicast: ifindex and slot */
+	XB_ACT_FLOOD,		/* every flood member but the ingress port */
+};
+
+struct xb_decision {
+	__u32 action;		/* enum xb_action */
+	__u32 reason;		/* enum xb_drop_reason, for XB_ACT_DROP */
+	__u32 ifindex;		/* egress, for XB_ACT_UNICAST */
+	__u32 slot;
+};
+
+/*
+ * Decide for a frame whose Ethernet header is eth (NULL: shorter than one)
+ * arriving on ifindex; learns its source. VLAN-unaware: a tag, in the data
+ * or beside it, is payload that leaves as it came.
+ */
+static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache *cache,
+				      const struct ethhdr *eth, __u32 ifindex,
+				      struct xb_decision *d)
+{
+	struct xb_fdb_key key;
+	__u32 gen, out, out_slot = 0;
+	__u64 now;
+
+	d->action = XB_ACT_DROP;
+	if (!eth) {
+		d->reason = XB_DROP_RUNT;
+		return;
+	}
+	if (!xb_mac_is_station(eth->h_source)) {
+		d->reason = XB_DROP_BAD_SRC;
+		return;
+	}
+	if (xb_mac_is_link_local(eth->h_dest)) {
+		d->action = XB_ACT_HOST;
+		return;
+	}
+
+	now = bpf_ktime_get_coarse_ns();
+	/* Read before any lookup: a change after it makes the caches miss. */
+	gen = cfg->fdb_generation;
+	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
+	fdb_learn(cfg, cache, gen, &key, ifindex, now);
+
+	d->action = XB_ACT_FLOOD;
+	if (xb_mac_is_multicast(eth->h_dest))
+		return;
+	fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
+	out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
+	if (out == ifindex) {
+		d->action = XB_ACT_DROP;
+		d->reason = XB_DROP_REFLECT;
+	} else if (out) {
+		d->action = XB_ACT_UNICAST;
+		d->ifindex = out;
+		d->slot = out_slot;
+	}
+}
+
+/* The frame's one outcome counter (rx is counted by the caller). */
+static __always_inline void xb_count_outcome(struct xb_port_stats *st, const struct xb_decision *d)
+{
+	switch (d->action) {
+	case XB_ACT_DROP:
+		if (d->reason < XB_DROP_MAX)
+			st->dropped[d->reason]++;
+		break;
+	case XB_ACT_HOST:
+		st->to_host++;
+		break;
+	case XB_ACT_UNICAST:
+		st->forwarded++;
+		break;
+	default:
+		st->flooded++;
+		break;
+	}
+}
+
+#endif /* XB_BPF_FORWARD_H */

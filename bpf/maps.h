@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The bridge's maps, shared by every program instance (the loader pins them
+ * under /sys/fs/bpf/xdpbridge/BRIDGE/ and reuses them by name), and the
+ * per-instance constants the loader writes into .rodata.
+ */
+#ifndef XB_BPF_MAPS_H
+#define XB_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xdpbridge.h"
+
+/* Learned stations; LRU so a full table evicts the least recently used. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XB_DEFAULT_FDB_SIZE);	/* set by the loader */
+	__type(key, struct xb_fdb_key);
+	__type(value, struct xb_fdb_entry);
+} fdb SEC(".maps");
+
+/* Ageing index (see struct xb_age_record): sized by the loader to
+ * xb_age_blocks(FDB size); its mask reaches each program as age_block_mask. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_FDB_SIZE * 2 / XB_AGE_WAYS);	/* set by the loader */
+	__type(key, __u32);
+	__type(value, struct xb_age_block);
+} fdb_ages SEC(".maps");
+
+/* Static entries, consulted before "fdb"; a plain hash is never evicted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XB_MAX_PORTS * 16);
+	__type(key, struct xb_fdb_key);
+	__type(value, struct xb_fdb_static);
+} fdb_static SEC(".maps");
+
+/* Every port, keyed by slot (value: ifindex): known-unicast redirects. An
+ * array devmap is the cheapest lookup; the loader sizes it to --max-ports. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} ports SEC(".maps");
+
+/* The flood domain, keyed by slot; user space owns its membership (e.g. STP
+ * blocking). A broadcast redirect walks every slot: keep it small. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} flood_ports SEC(".maps");
+
+/* Every port again, keyed by slot, for the TC program (struct xb_port_slot):
+ * it redirects by ifindex and floods by walking this array. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_slot);
+} port_slots SEC(".maps");
+
+/* Counters per port slot: an array lookup is inlined, a hash one is not. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_stats);
+} port_stats SEC(".maps");
+
+/* Port registry for user space (names survive the interface's removal). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_info);
+} port_info SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_config);
+} config SEC(".maps");
+
+/* Each CPU's last source and destination: a hit skips both hash lookups. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_fdb_cache);
+} fdb_cache SEC(".maps");
+
+/*
+ * Each port runs its own instance of this program (same maps), loaded with
+ * the port's slot: the ingress port's counters need no lookup by ifindex.
+ */
+const volatile __u32 port_slot = 0;
+const volatile __u32 age_block_mask = 0;	/* "fdb_ages" blocks - 1 */
+/*
+ * TC instance only: 1 when the XDP program runs before it on the same port
+ * (native and generic modes). XDP has then counted the frame's rx and, for a
+ * frame it passed to the host, its outcome; TC counts only the outcome of
+ * what XDP handed to the skb path.
+ */
+const volatile __u32 tc_after_xdp = 0;
+
+#endif /* XB_BPF_MAPS_H */

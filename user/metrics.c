@@ -135,6 +135,12 @@ void metrics_write_prometheus(FILE *f, const struct bridge_metrics *m)
 	port_counter(f, m, "xdpbridge_port_to_host_packets_total",
 		     "Frames received on the port and passed to its own network stack.",
 		     offsetof(struct xb_port_stats, to_host));
+	port_counter(f, m, "xdpbridge_port_to_skb_packets_total",
+		     "Frames received on the port that XDP handed to the skb (TC) path.",
+		     offsetof(struct xb_port_stats, to_skb));
+	port_counter(f, m, "xdpbridge_port_kernel_dropped_packets_total",
+		     "Copies of frames received on the port that the kernel dropped after the forwarding decision.",
+		     offsetof(struct xb_port_stats, kernel_dropped));
 	family(f, dropped, "counter", "Frames received on the port and dropped, by reason.");
 	for (size_t i = 0; i < m->nports; i++) {
 		for (int r = 0; r < XB_DROP_MAX; r++) {

@@ -245,7 +245,8 @@ test_prometheus_metrics() {
 	assert_rc 0 "prometheus_client parses stats --format prometheus"
 	cp "$XB_TMP/out" "$parsed"
 	for p in $(ports 1 2) "$BR-p"; do
-		for m in rx_packets rx_bytes forwarded_packets flooded_packets to_host_packets; do
+		for m in rx_packets rx_bytes forwarded_packets flooded_packets to_host_packets to_skb_packets \
+			 kernel_dropped_packets; do
 			grep -q "^xdpbridge_port_${m}_total{bridge=$BR,port=$p} " "$parsed" ||
 				fail "no xdpbridge_port_${m}_total for port $p"
 		done

@@ -33,7 +33,8 @@ static const char *prometheus(const struct bridge_metrics *m)
 static struct port_row ports[] = {
 	{ .ifindex = 5, .info = { .ifname = "eth1" },
 	  .stats = { .rx_packets = 10, .rx_bytes = 1500, .forwarded = 7, .flooded = 2, .to_host = 1,
-		     .dropped = { [XB_DROP_RUNT] = 3, [XB_DROP_REFLECT] = 4 } } },
+		     .dropped = { [XB_DROP_RUNT] = 3, [XB_DROP_REFLECT] = 4 }, .to_skb = 5,
+		     .kernel_dropped = 6 } },
 	{ .ifindex = 6, .info = { .ifname = "br0-p", .flags = XB_PORT_HOST } },
 };
 
@@ -65,6 +66,9 @@ Test(metrics, port_counters_carry_bridge_and_port_labels, .fini = teardown)
 	cr_assert(strstr(out, "xdpbridge_port_forwarded_packets_total{bridge=\"br0\",port=\"eth1\"} 7\n"), "forwarded");
 	cr_assert(strstr(out, "xdpbridge_port_flooded_packets_total{bridge=\"br0\",port=\"eth1\"} 2\n"), "flooded");
 	cr_assert(strstr(out, "xdpbridge_port_to_host_packets_total{bridge=\"br0\",port=\"eth1\"} 1\n"), "to_host");
+	cr_assert(strstr(out, "xdpbridge_port_to_skb_packets_total{bridge=\"br0\",port=\"eth1\"} 5\n"), "to_skb");
+	cr_assert(strstr(out, "xdpbridge_port_kernel_dropped_packets_total{bridge=\"br0\",port=\"eth1\"} 6\n"),
+		  "kernel_dropped");
 	cr_assert(strstr(out, "xdpbridge_port_dropped_packets_total{bridge=\"br0\",port=\"eth1\",reason=\"runt\"} 3\n"
 			      "xdpbridge_port_dropped_packets_total{bridge=\"br0\",port=\"eth1\",reason=\"bad_src\"} 0\n"
 			      "xdpbridge_port_dropped_packets_total{bridge=\"br0\",port=\"eth1\",reason=\"reflect\"} 4\n"),

@@ -1,6 +1,7 @@
-# xdpbridge build. `make` builds build/xdpbridge; `make test` runs every test;
-# `make demo` runs the namespace demo; `make bench` the benchmark; `make vmtest`
-# the suites in a VM on another kernel. V=1 shows commands.
+# xdpbridge build. `make` builds build/xdpbridge and its man page; `make test`
+# runs every test; `make install` (PREFIX, DESTDIR) installs it; `make demo`
+# runs the namespace demo; `make bench` the benchmark; `make vmtest` the suites
+# in a VM on another kernel. V=1 shows commands.
 BUILD     ?= build
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
@@ -22,13 +23,14 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps vmtest-libvirt
+.PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps \
+	vmtest-libvirt install uninstall
 
 USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 SKEL      := $(BUILD)/xdpbridge.skel.h
 
-all: $(BUILD)/xdpbridge $(BUILD)/xbpkt
+all: $(BUILD)/xdpbridge $(BUILD)/xbpkt $(BUILD)/xdpbridge.8
 
 $(BUILD) $(BUILD)/obj:
 	$(Q)mkdir -p $@
@@ -52,6 +54,11 @@ $(BUILD)/libxb.a: $(USER_OBJS)
 $(BUILD)/xdpbridge: $(BUILD)/obj/main.o $(BUILD)/libxb.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# The man page: scdoc source (man/xdpbridge.8.scd) to roff.
+$(BUILD)/xdpbridge.8: man/xdpbridge.8.scd | $(BUILD)
+	$(call msg,SCDOC,$@)
+	$(Q)scdoc < $< > $@
 
 # Test tools and suites
 $(BUILD)/xbpkt: tests/tools/xbpkt.c | $(BUILD)
@@ -110,6 +117,53 @@ vmtest-libvirt:
 	$(Q)./scripts/install-deps.sh vmtest libvirt
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./vmtest/libvirt-guest.sh
+
+# Install: the binary (its BPF object is inside, in the skeleton), the man
+# page, bash completion, the systemd unit, the ifupdown and libvirt hooks, a
+# sample bridge file. Configuration goes to SYSCONFDIR (/etc) whatever PREFIX;
+# /etc/default/xdpbridge is installed only where none exists (it is the
+# admin's), and uninstall leaves it when it was changed.
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR  ?= /etc
+INSTALL     ?= install
+# Scripts learn where the binary is.
+fill_in = sed 's|@SBINDIR@|$(SBINDIR)|g' $(1) > $(2)
+
+INSTALLED := $(SBINDIR)/xdpbridge $(MANDIR)/man8/xdpbridge.8 $(BASHCOMPDIR)/xdpbridge \
+	$(UNITDIR)/xdpbridge@.service \
+	$(SYSCONFDIR)/network/if-pre-up.d/xdpbridge $(SYSCONFDIR)/network/if-post-down.d/xdpbridge \
+	$(SYSCONFDIR)/libvirt/hooks/qemu.d/xdpbridge $(SYSCONFDIR)/xdpbridge/BRIDGE.conf.example
+
+install: $(BUILD)/xdpbridge $(BUILD)/xdpbridge.8
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX) $(DESTDIR)$(SYSCONFDIR))
+	$(Q)$(INSTALL) -d $(addprefix $(DESTDIR),$(SBINDIR) $(MANDIR)/man8 $(BASHCOMPDIR) $(UNITDIR) \
+		$(SYSCONFDIR)/network/if-pre-up.d $(SYSCONFDIR)/network/if-post-down.d \
+		$(SYSCONFDIR)/libvirt/hooks/qemu.d $(SYSCONFDIR)/xdpbridge $(SYSCONFDIR)/default)
+	$(Q)$(INSTALL) -m 755 $(BUILD)/xdpbridge $(DESTDIR)$(SBINDIR)/xdpbridge
+	$(Q)$(INSTALL) -m 644 $(BUILD)/xdpbridge.8 $(DESTDIR)$(MANDIR)/man8/xdpbridge.8
+	$(Q)$(INSTALL) -m 644 completion/xdpbridge $(DESTDIR)$(BASHCOMPDIR)/xdpbridge
+	$(Q)$(call fill_in,dist/systemd/xdpbridge@.service,$(DESTDIR)$(UNITDIR)/xdpbridge@.service)
+	$(Q)chmod 644 $(DESTDIR)$(UNITDIR)/xdpbridge@.service
+	$(Q)for d in if-pre-up.d if-post-down.d; do \
+		$(call fill_in,dist/ifupdown/xdpbridge,$(DESTDIR)$(SYSCONFDIR)/network/$$d/xdpbridge) && \
+		chmod 755 $(DESTDIR)$(SYSCONFDIR)/network/$$d/xdpbridge || exit 1; \
+	done
+	$(Q)$(call fill_in,dist/libvirt/qemu-hook,$(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/xdpbridge)
+	$(Q)chmod 755 $(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d/xdpbridge
+	$(Q)$(INSTALL) -m 644 dist/BRIDGE.conf.example $(DESTDIR)$(SYSCONFDIR)/xdpbridge/BRIDGE.conf.example
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/default/xdpbridge ] || \
+		$(INSTALL) -m 644 dist/xdpbridge.default $(DESTDIR)$(SYSCONFDIR)/default/xdpbridge
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX) $(DESTDIR)$(SYSCONFDIR))
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)! cmp -s dist/xdpbridge.default $(DESTDIR)$(SYSCONFDIR)/default/xdpbridge || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/default/xdpbridge
+	$(Q)rmdir $(DESTDIR)$(SYSCONFDIR)/xdpbridge $(DESTDIR)$(SYSCONFDIR)/libvirt/hooks/qemu.d 2>/dev/null || true
 
 clean:
 	$(call msg,CLEAN,$(BUILD))

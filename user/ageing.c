@@ -105,7 +105,16 @@ uint32_t ageing_tick(const struct xb_bridge *br, struct xdpbridge_bpf *ager,
 		s->next_sweep_ns = now;
 	full = full_walk_due(&s->full_walk, cfg.age_untracked, now, cfg.ageing_ns, interval_ns);
 	if (now >= s->next_sweep_ns || full) {
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		err = ageing_sweep(br, ager, full);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		s->last_sweep_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL +
+				   (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+		s->sweep_ns_total += s->last_sweep_ns;
+		s->sweeps++;
+		s->full_walks += full;
 		s->removed += err > 0 ? (__u32)err : 0;
 		err = err > 0 ? 0 : err;
 		if (err)

@@ -65,6 +65,11 @@ void full_walk_done(struct full_walk_state *st, uint64_t now_ns);
 struct ageing_schedule {
 	uint64_t next_sweep_ns;
 	struct full_walk_state full_walk;
+	/* What the sweeps cost, for metrics (CLOCK_MONOTONIC, fine-grained). */
+	uint64_t sweeps;		/* sweeps run, full walks included */
+	uint64_t full_walks;
+	uint64_t sweep_ns_total;
+	uint64_t last_sweep_ns;		/* duration of the latest sweep */
 	__u32 removed;		/* entries the sweeps removed; the caller resets it */
 };
 /* One tick of the control loop: sweep (index or full walk) when due, with the

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +117,15 @@ int arg_check(const struct arg_spec *spec, const char *s, struct arg_value *out,
 	case ARG_PATH:
 		if (*s && strlen(s) < 4096)
 			return 0;
-		return why_fmt(why, len, "%s takes a file name", spec->name);
+		return why_fmt(why, len, "%s takes a path name, not '%s'", spec->name, s);
+	case ARG_ENUM:
+		for (__u32 i = 0; spec->choices && spec->choices[i]; i++) {
+			if (!strcmp(s, spec->choices[i])) {
+				out->u32 = i;
+				return 0;
+			}
+		}
+		return why_fmt(why, len, "%s is one of %s, not '%s'", spec->name, spec->metavar, s);
 	}
 	return why_fmt(why, len, "%s: unknown argument type", spec->name);
 }

@@ -16,7 +16,7 @@
 #include "xdpbridge.h"
 
 #define EXIT_USAGE 2
-#define ARGS_MAX_OPTS 12
+#define ARGS_MAX_OPTS 16
 #define ARG_GLOB_MAX 64	/* bytes of an --auto-port glob, NUL included */
 
 enum arg_type {
@@ -31,6 +31,7 @@ enum arg_type {
 	ARG_STATION,	/* a MAC that may be a station's (unicast, not zero) */
 	ARG_GLOB,	/* an fnmatch(3) pattern of interface names: vnet-br0-* */
 	ARG_PATH,	/* a file name: non-empty */
+	ARG_ENUM,	/* one of choices[]; the value is its index (u32) */
 };
 
 struct arg_spec {
@@ -40,11 +41,14 @@ struct arg_spec {
 	__u32 min, max;		/* ARG_U32 */
 	const char *unit;	/* ARG_U32: "seconds", "a number of ports" */
 	bool repeat;		/* an option that may be given more than once */
+	const char *const *choices;	/* ARG_ENUM: NULL-terminated */
 };
 
 #define ARG_SPEC(n, t, m) { .name = (n), .type = (t), .metavar = (m) }
 #define ARG_SPEC_U32(n, m, lo, hi, u) \
 	{ .name = (n), .type = ARG_U32, .metavar = (m), .min = (lo), .max = (hi), .unit = (u) }
+/* ARG_ENUM: the metavar lists the choices as usage shows them ("a|b|c"). */
+#define ARG_SPEC_ENUM(n, m, c) { .name = (n), .type = ARG_ENUM, .metavar = (m), .choices = (c) }
 #define ARG_SPEC_END { .name = NULL }
 
 struct arg_value {

@@ -5,6 +5,7 @@
 #include "sys.h"
 
 bool opt_json, opt_pretty;
+char **cmd_argv;
 
 const struct arg_spec arg_bridge = ARG_SPEC("BRIDGE", ARG_BRIDGE, "BRIDGE");
 const struct arg_spec arg_port = ARG_SPEC("PORT", ARG_IFNAME, "PORT");

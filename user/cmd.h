@@ -13,6 +13,8 @@
 #include "args.h"
 
 extern bool opt_json, opt_pretty;
+/* The command line as main() got it (a control loop re-runs it on SIGHUP). */
+extern char **cmd_argv;
 
 /* Argument types every object uses. */
 extern const struct arg_spec arg_bridge;	/* BRIDGE */
@@ -26,10 +28,13 @@ int do_show(const struct parsed_args *a);
 int do_set(const struct parsed_args *a);
 int do_stats(const struct parsed_args *a);
 extern const struct arg_spec *const load_pos[], *const bridge_pos[], *const set_pos[];
-extern const struct arg_spec load_opts[];
+extern const struct arg_spec load_opts[], stats_opts[];
 /* cmd_monitor.c */
 int do_monitor(const struct parsed_args *a);
 extern const struct arg_spec monitor_opts[];
+/* cmd_top.c */
+int do_top(const struct parsed_args *a);
+extern const struct arg_spec top_opts[];
 /* cmd_port.c, cmd_fdb.c */
 extern const struct cmd port_cmds[], fdb_cmds[];
 

@@ -20,6 +20,7 @@
 #include "json_print.h"
 #include "kdrop.h"
 #include "log.h"
+#include "metrics.h"
 #include "port.h"
 #include "print.h"
 #include "sys.h"
@@ -36,6 +37,8 @@ struct load_request {
 	struct xb_create_opts create;
 	enum xb_xdp_mode mode;
 	bool detach;
+	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
+	char textfile_dir[PATH_MAX];
 	bool ageing_given, fdb_size_given, max_ports_given;
 	const char *config_path;	/* NULL: no --config */
 	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
@@ -158,7 +161,9 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	pid_t pid;
 
 	pid = pidfile_running(name);
-	if (pid) {
+	/* Our own pid: a control loop reloading itself (SIGHUP re-runs its
+	 * command line in place). */
+	if (pid && pid != getpid()) {
 		pr_err("bridge %s is already loaded and its control loop runs (pid %d): use 'xdpbridge port add %s PORT', or 'xdpbridge unload %s'",
 		       name, pid, name, name);
 		return -EBUSY;
@@ -220,7 +225,7 @@ cleanup:
 
 enum load_opt {
 	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
-	OPT_CONFIG, OPT_AUTO_PORT,
+	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE,
 };
 
 const struct arg_spec load_opts[] = {
@@ -232,6 +237,7 @@ const struct arg_spec load_opts[] = {
 	[OPT_DETACH] = ARG_SPEC("--detach", ARG_FLAG, NULL),
 	[OPT_CONFIG] = ARG_SPEC("--config", ARG_PATH, "FILE"),
 	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
+	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
@@ -321,6 +327,16 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 		       req->nports + req->create.host_port, req->create.max_ports);
 		return -EINVAL;
 	}
+	/* Before anything changes; absolute, as the loop may outlive the cwd. */
+	req->textfile = a->given[OPT_TEXTFILE] ? a->opt[OPT_TEXTFILE].str : NULL;
+	if (req->textfile) {
+		if (!realpath(req->textfile, req->textfile_dir)) {
+			pr_err("--textfile %s: %s: give an existing directory (node_exporter's is often /var/lib/prometheus/node-exporter)",
+			       req->textfile, strerror(errno));
+			return -ENOENT;
+		}
+		req->textfile = req->textfile_dir;
+	}
 	return 0;
 }
 
@@ -354,7 +370,9 @@ int do_load(const struct parsed_args *a)
 	 * sees it running (the pid file) and does not start a second one. */
 	pr_info("bridge %s forwarding; control loop %s", req.name,
 		req.detach ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
-	err = ctl_run(&br, req.detach, lock_fd);
+	err = ctl_run(&br, &(struct ctl_opts){ .detach = req.detach, .textfile = req.textfile,
+					       .argv = cmd_argv },
+		      lock_fd);
 	bridge_close(&br);
 	if (err && fresh) {
 		/* The control loop never started (ctl_run fails only before its
@@ -402,6 +420,7 @@ int do_unload(const struct parsed_args *a)
 		return 1;
 	}
 	control_loop_stop(name);
+	ctl_status_remove(name);	/* what a SIGKILLed loop left */
 	pidfile_remove(name, false);	/* stale after a SIGKILLed loop */
 	err = bridge_destroy(name);
 	xb_lock_release(lock_fd);
@@ -477,22 +496,54 @@ int do_show(const struct parsed_args *a)
 	return ret;
 }
 
+enum stats_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_PROMETHEUS };
+static const char *const stats_formats[] = { "text", "json", "prometheus", NULL };
+const struct arg_spec stats_opts[] = {
+	ARG_SPEC_ENUM("--format", "text|json|prometheus", stats_formats),
+	ARG_SPEC_END,
+};
+
+static int stats_prometheus(const struct xb_bridge *br)
+{
+	struct bridge_metrics m;
+	int err;
+
+	err = metrics_collect(br, &m);
+	if (err)
+		pr_err("cannot read the metrics of bridge %s: %s", br->name, strerror(-err));
+	else
+		metrics_write_prometheus(stdout, &m);
+	metrics_free(&m);
+	return err ? 1 : 0;
+}
+
 int do_stats(const struct parsed_args *a)
 {
 	const char *name = a->pos[0].str;
+	enum stats_format format = a->given[0] ? a->opt[0].u32 : FORMAT_TEXT;
+	bool json = opt_json || format == FORMAT_JSON;
 	struct port_row *rows = NULL;
 	struct xb_bridge br;
 	size_t n = 0;
 	int ret;
 
+	if (format == FORMAT_PROMETHEUS && opt_json) {
+		pr_err("-j and --format prometheus exclude each other: give one");
+		return EXIT_USAGE;
+	}
 	ret = open_loaded_bridge(name, &br);
 	if (ret)
 		return ret;
+	if (format == FORMAT_PROMETHEUS) {
+		ret = stats_prometheus(&br);
+		bridge_close(&br);
+		return ret;
+	}
 	if (port_rows_read(&br, &rows, &n)) {
 		pr_err("cannot read the counters of bridge %s", name);
 		ret = 1;
 	} else {
-		output_begin(NULL, opt_json, opt_pretty);
+		output_begin(NULL, json, opt_pretty);
 		print_stats(name, rows, n);
 		output_end();
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "events.h"
 #include "log.h"
 #include "netlink.h"
+#include "metrics.h"
 #include "port.h"
 #include "sys.h"
 #include "xdpbridge.skel.h"
@@ -29,10 +31,14 @@
 #endif
 
 static volatile sig_atomic_t ctl_stop;
+static volatile sig_atomic_t ctl_reload;
 
 static void on_signal(int sig)
 {
-	ctl_stop = 1;
+	if (sig == SIGHUP)
+		ctl_reload = 1;
+	else
+		ctl_stop = 1;
 }
 
 struct vanished {
@@ -312,13 +318,98 @@ static int daemonize(const char *bridge, int lock_fd)
 	return 0;
 }
 
-int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
+/* What the loop publishes: its status file, and with --textfile the metrics
+ * for node_exporter. After a sweep (a tenth of the ageing time, 0.1 to 10 s
+ * apart), at most once a second: a metrics snapshot walks the FDB. */
+struct publisher {
+	const char *textfile;	/* absolute directory, or NULL */
+	uint64_t sweeps_published;
+	uint64_t last_ns;
+	bool done_once;
+};
+
+static void ctl_publish(struct xb_bridge *br, const struct ageing_schedule *ageing,
+			struct publisher *pub)
+{
+	struct ctl_status st = {
+		.pid = getpid(),
+		.sweeps = ageing->sweeps,
+		.full_walks = ageing->full_walks,
+		.sweep_ns_total = ageing->sweep_ns_total,
+		.last_sweep_ns = ageing->last_sweep_ns,
+	};
+	struct bridge_metrics m;
+	uint64_t now = monotonic_ns();
+	int err;
+
+	if (pub->done_once && (ageing->sweeps == pub->sweeps_published ||
+			       now - pub->last_ns < 1000000000ULL))
+		return;
+	pub->done_once = true;
+	pub->sweeps_published = ageing->sweeps;
+	pub->last_ns = now;
+	if (pub->textfile)
+		metrics_textfile_path(pub->textfile, br->name, st.textfile, sizeof(st.textfile));
+	err = ctl_status_write(br->name, &st);
+	if (err)
+		pr_debug("bridge %s: cannot write the status file: %s", br->name, strerror(-err));
+	if (!pub->textfile)
+		return;
+	err = metrics_collect(br, &m);
+	if (!err)
+		err = metrics_textfile_write(pub->textfile, &m);
+	metrics_free(&m);
+	if (err)
+		pr_warn("bridge %s: cannot write the metrics file %s: %s", br->name, st.textfile,
+			strerror(-err));
+}
+
+/* SIGHUP: run the loop's own command line again in this process. The new
+ * image adopts the pinned bridge (ports and FDB stay, frames keep flowing)
+ * and re-reads whatever configuration that command line names. Returns only
+ * on failure. */
+static void ctl_reexec(const char *name, char *const *argv)
+{
+	static const char deleted[] = " (deleted)";
+	char exe[PATH_MAX], **args;
+	ssize_t len;
+	int n = 0, k = 0;
+
+	/* The binary by its path, not /proc/self/exe: the process name (the
+	 * pid file check) is the file's. Replaced by an upgrade, the path now
+	 * names the new binary, as a restart would run. */
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0) {
+		pr_warn("bridge %s: reload failed: cannot find my binary: %s", name, strerror(errno));
+		return;
+	}
+	exe[len] = '\0';
+	if ((size_t)len > sizeof(deleted) - 1 && !strcmp(exe + len - (sizeof(deleted) - 1), deleted))
+		exe[len - (sizeof(deleted) - 1)] = '\0';
+	while (argv[n])
+		n++;
+	args = calloc((size_t)n + 1, sizeof(*args));
+	if (!args)
+		return;
+	for (int i = 0; i < n; i++)
+		if (strcmp(argv[i], "--detach"))	/* already detached */
+			args[k++] = argv[i];
+	pr_info("bridge %s: reloading (SIGHUP): re-running the control loop's command line", name);
+	execv(exe, args);
+	pr_warn("bridge %s: reload failed: %s; the control loop goes on as it was", name,
+		strerror(errno));
+	free(args);
+}
+
+int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct xdpbridge_bpf *ager = NULL;
 	struct ageing_schedule ageing = { 0 };
 	struct ctl_state *c = NULL;
 	uint32_t wait_ms;
+	struct publisher pub = { .textfile = opts->textfile };
+	bool detach = opts->detach;
 	int err;
 
 	err = fdb_ager_open(br, &ager);
@@ -345,6 +436,10 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (opts->argv)
+		sigaction(SIGHUP, &sa, NULL);
+	else
+		signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 
 	c = calloc(1, sizeof(*c));
@@ -359,8 +454,13 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 			pr_info("bridge %s was unloaded; control loop exits", br->name);
 			break;
 		}
+		if (ctl_reload) {
+			ctl_reload = 0;
+			ctl_reexec(br->name, opts->argv);
+		}
 		watch_ports(br, c);
 		wait_ms = ageing_tick(br, ager, &ageing);
+		ctl_publish(br, &ageing, &pub);
 		if (ageing.removed) {
 			struct xb_event ev = { .type = XB_EV_AGED, .count = ageing.removed };
 
@@ -371,6 +471,8 @@ int ctl_run(struct xb_bridge *br, bool detach, int lock_fd)
 	}
 	ctl_state_close(c);
 	err = 0;
+	if (pidfile_running(br->name) == getpid())
+		ctl_status_remove(br->name);
 	pidfile_remove(br->name, true);
 	if (!detach && ctl_stop)
 		pr_info("control loop stopped; bridge %s keeps forwarding (remove it with 'xdpbridge unload %s')",

@@ -13,8 +13,9 @@ static const struct cmd commands[] = {
 	{ .name = "port", .sub = port_cmds },
 	{ .name = "fdb", .sub = fdb_cmds },
 	{ .name = "set", .func = do_set, .pos = set_pos, .min_pos = 3 },
-	{ .name = "stats", .func = do_stats, .pos = bridge_pos, .min_pos = 1 },
+	{ .name = "stats", .func = do_stats, .pos = bridge_pos, .min_pos = 1, .opts = stats_opts },
 	{ .name = "monitor", .func = do_monitor, .pos = bridge_pos, .min_pos = 0, .opts = monitor_opts },
+	{ .name = "top", .func = do_top, .pos = bridge_pos, .min_pos = 1, .opts = top_opts },
 	{ .name = NULL },
 };
 
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 {
 	int i;
 
+	cmd_argv = argv;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *o = argv[i];
 

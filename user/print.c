@@ -185,3 +185,53 @@ void print_event(const struct xb_event *ev)
 	close_json_object();
 	print_nl();
 }
+
+void format_si(double v, char *buf, size_t len)
+{
+	static const char units[] = { 'k', 'M', 'G', 'T' };
+	int u = -1;
+
+	while (v >= 999.95 && u < 3) {
+		v /= 1000;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.*f%c", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v, units[u]);
+}
+
+static uint64_t whole(double v)
+{
+	return v > 0 ? (uint64_t)(v + 0.5) : 0;
+}
+
+void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r, size_t n)
+{
+	char bits[16];
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "bridge", "bridge %s", bridge);
+	print_uint(PRINT_ANY, "interval_ms", ": per second over %" PRIu64 " ms",
+		   interval_ns / 1000000ULL);
+	print_nl();
+	print_string(PRINT_TEXT, NULL, "%s\n", "PORT              RX fr/s  RX bit/s  FWD fr/s  FLOOD fr/s  HOST fr/s  DROP fr/s");
+	open_json_array("ports");
+	for (size_t i = 0; i < n; i++) {
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "ifname", "%-16s", r[i].ifname);
+		print_bool(PRINT_JSON, "host", NULL, r[i].host);
+		print_uint(PRINT_ANY, "rx_pps", " %9" PRIu64, whole(r[i].rx_pps));
+		format_si(r[i].rx_bps, bits, sizeof(bits));
+		print_string(PRINT_TEXT, NULL, " %9s", bits);
+		print_uint(PRINT_JSON, "rx_bps", NULL, whole(r[i].rx_bps));
+		print_uint(PRINT_ANY, "forwarded_pps", " %9" PRIu64, whole(r[i].forwarded_pps));
+		print_uint(PRINT_ANY, "flooded_pps", " %11" PRIu64, whole(r[i].flooded_pps));
+		print_uint(PRINT_ANY, "to_host_pps", " %10" PRIu64, whole(r[i].to_host_pps));
+		print_uint(PRINT_ANY, "dropped_pps", " %10" PRIu64, whole(r[i].dropped_pps));
+		close_json_object();
+		print_nl();
+	}
+	close_json_array();
+	close_json_object();
+}

@@ -10,6 +10,7 @@
 
 #include "fdb.h"
 #include "port.h"
+#include "rates.h"
 #include "xdpbridge.h"
 
 /* What `show` prints for one bridge. */
@@ -31,5 +32,10 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n);
 /* `monitor`: one event, one line (text like `bridge monitor fdb`, or one JSON
  * object). ev->bridge names the bridge, ifname fields are filled. */
 void print_event(const struct xb_event *ev);
+/* One interval of `top`: a table (text) or one object (JSON) of per-second
+ * rates, rounded to whole frames and bits. */
+void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r, size_t n);
+/* "950", "12.3k", "4.56M", "1.20G": for bits per second in text. */
+void format_si(double v, char *buf, size_t len);
 
 #endif

@@ -171,6 +171,25 @@ Test(arg_types, values)
 	cr_assert_str_eq(v.str, "02:00:00:00:01:AB", "the text as given is kept for messages");
 }
 
+static const char *const formats[] = { "text", "json", "prometheus", NULL };
+
+Test(arg_types, enum_and_path, .init = cr_redirect_stderr)
+{
+	static const struct arg_spec format = ARG_SPEC_ENUM("--format", "text|json|prometheus", formats);
+	static const struct arg_spec dir = ARG_SPEC("--textfile", ARG_PATH, "DIR");
+	struct arg_value v;
+
+	cr_assert_eq(arg_parse(&format, "prometheus", &v), 0, "a choice parses");
+	cr_assert_eq(v.u32, 2, "its index is the value");
+	cr_assert_eq(arg_parse(&format, "prom", &v), -EINVAL, "no prefix of a choice");
+	cr_assert_eq(arg_parse(&dir, "/var/lib/prometheus/node-exporter", &v), 0, "a path parses");
+	cr_assert_str_eq(v.str, "/var/lib/prometheus/node-exporter", "kept as given");
+	cr_assert_eq(arg_parse(&dir, "", &v), -EINVAL, "an empty path does not");
+	fflush(stderr);
+	cr_assert_stderr_eq_str("Error: --format is one of text|json|prometheus, not 'prom'\n"
+				"Error: --textfile takes a path name, not ''\n");
+}
+
 Test(cmd_table, prefix_matching)
 {
 	cr_assert_eq(cmd_match(top_cmds, "load"), 0, "exact");

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Per-second rates of each port between two readings of its counters, for
+ * `top`. Pure: unit tested.
+ *
+ * The data path counts frames per class (forwarded, flooded, to host,
+ * dropped) but bytes only as received, so bits per second are of what the
+ * port received, all classes together.
+ */
+#ifndef XB_RATES_H
+#define XB_RATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "port.h"
+#include "xdpbridge.h"
+
+struct port_rates {
+	__u32 ifindex;
+	char ifname[XB_IFNAMSIZ];
+	bool host;		/* the bridge's host port */
+	bool fresh;		/* not in the earlier reading: no rate yet (zeros) */
+	double rx_pps;		/* frames per second received */
+	double rx_bps;		/* bits per second received */
+	double forwarded_pps;
+	double flooded_pps;
+	double to_host_pps;
+	double dropped_pps;	/* every drop reason */
+};
+
+/* Rates of each port of cur (in its order) against prev over interval_ns
+ * into out (room for ncur). Ports are matched by ifindex; a counter lower
+ * than before (the port was removed and added again) counts from zero. */
+void rates_compute(const struct port_row *prev, size_t nprev, const struct port_row *cur,
+		   size_t ncur, __u64 interval_ns, struct port_rates *out);
+
+#endif

@@ -31,7 +31,7 @@ struct load_request {
 	const char **ports;
 	int nports;
 	struct xb_create_opts create;
-	enum xb_xdp_mode mode;
+	enum xb_xdp_mode mode;	/* XB_MODE_AUTO: each port its type's default */
 	bool detach;
 	bool ageing_given, fdb_size_given, max_ports_given;
 };
@@ -72,6 +72,10 @@ static int load_fresh(const char *name, const struct xb_create_opts *copts, enum
 		err = bridge_host_iface_create(name);
 		if (!err)
 			err = port_validate(host_port_name, &host);
+		/* Native whatever the other ports' mode: the loader set its peer up
+		 * for XDP (GRO on, TX checksum and VLAN offload off), and a tc
+		 * host port would send every flood of a native bridge to the skb
+		 * path (XB_CFG_SKB_PORTS). */
 		if (!err)
 			err = port_add(br, &host, XB_MODE_NATIVE, XB_PORT_HOST);
 		if (err)
@@ -189,7 +193,7 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 			.max_ports = a->given[OPT_MAX_PORTS] ? a->opt[OPT_MAX_PORTS].u32 : XB_DEFAULT_MAX_PORTS,
 			.host_port = !a->given[OPT_NO_HOST_PORT],
 		},
-		.mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : XB_MODE_NATIVE,
+		.mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : XB_MODE_AUTO,
 		.detach = a->given[OPT_DETACH],
 		.ageing_given = a->given[OPT_AGEING],
 		.fdb_size_given = a->given[OPT_FDB_SIZE],

@@ -35,7 +35,7 @@ struct load_request {
 	const char **ports;	/* the file's, then the command line's */
 	int nports;
 	struct xb_create_opts create;
-	enum xb_xdp_mode mode;
+	enum xb_xdp_mode mode;	/* XB_MODE_AUTO: each port its type's default */
 	bool detach;
 	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
 	char textfile_dir[PATH_MAX];
@@ -126,6 +126,10 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 		err = bridge_host_iface_create(name);
 		if (!err)
 			err = port_validate(host_port_name, &host);
+		/* Native whatever the other ports' mode: the loader set its peer up
+		 * for XDP (GRO on, TX checksum and VLAN offload off), and a tc
+		 * host port would send every flood of a native bridge to the skb
+		 * path (XB_CFG_SKB_PORTS). */
 		if (!err)
 			err = port_add(br, &host, XB_MODE_NATIVE, XB_PORT_HOST);
 		if (err)
@@ -287,7 +291,7 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 			     f->max_ports_line ? f->max_ports : XB_DEFAULT_MAX_PORTS,
 		.host_port = !a->given[OPT_NO_HOST_PORT] && f->host_port,
 	};
-	req->mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : f->mode_line ? f->mode : XB_MODE_NATIVE;
+	req->mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : f->mode_line ? f->mode : XB_MODE_AUTO;
 	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
 	req->fdb_size_given = a->given[OPT_FDB_SIZE] || f->fdb_size_line;
 	req->max_ports_given = a->given[OPT_MAX_PORTS] || f->max_ports_line;

@@ -22,7 +22,7 @@ static void port_event(const struct xb_bridge *br, __u32 type, __u32 ifindex, co
 static int port_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
 	const char *ifname = a->pos[1].str;
-	enum xb_xdp_mode mode = a->given[0] ? a->opt[0].mode : XB_MODE_NATIVE;
+	enum xb_xdp_mode mode = a->given[0] ? a->opt[0].mode : XB_MODE_AUTO;
 	struct xb_config cfg = {};
 	struct nl_link link;
 	int err;

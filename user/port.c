@@ -139,12 +139,15 @@ static void port_unreach(struct xb_bridge *br, __u32 port_slot)
 	bpf_map_update_elem(br->slots_fd, &port_slot, &none, BPF_ANY);
 }
 
+static int bridge_skb_ports_update(const struct xb_bridge *br);
+
 /* Forget a port in every map (the link is handled by the caller). */
 static void port_forget(struct xb_bridge *br, __u32 ifindex, __u32 port_slot)
 {
 	port_unreach(br, port_slot);
 	port_stats_zero(br, port_slot);	/* the next port in this slot starts at 0 */
 	bpf_map_delete_elem(br->info_fd, &ifindex);
+	bridge_skb_ports_update(br);	/* floods back on XDP when none is left */
 }
 
 static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
@@ -169,18 +172,30 @@ static int port_slot_alloc(const struct xb_bridge *br)
 	return -ENOSPC;
 }
 
-/* A port takes skbs only: from now on XDP hands floods to the skb path.
- * Never cleared (a later port del leaves floods on the skb path: slower,
- * still correct). Callers hold the command lock (config read-modify-write). */
-static int bridge_skb_ports_mark(const struct xb_bridge *br)
+static int find_skb_port(__u32 ifindex, const struct xb_port_info *info, void *ctx)
 {
+	return info->xdp_mode != XB_MODE_NATIVE;
+}
+
+/* XB_CFG_SKB_PORTS says some port takes skbs only (so XDP hands floods to
+ * the skb path): set it while any port is generic or tc, clear it when the
+ * last one left. The data path writes other fields of config (generation,
+ * counts) and an array map has no atomic update of one field: only this
+ * bit changes, written right after the read, and only when it must flip.
+ * Callers hold the command lock. */
+static int bridge_skb_ports_update(const struct xb_bridge *br)
+{
+	bool want = port_for_each(br, find_skb_port, NULL) > 0;
 	struct xb_config cfg;
 	int err;
 
 	err = bridge_config_get(br, &cfg);
-	if (err || (cfg.flags & XB_CFG_SKB_PORTS))
+	if (err || want == !!(cfg.flags & XB_CFG_SKB_PORTS))
 		return err;
-	cfg.flags |= XB_CFG_SKB_PORTS;
+	if (want)
+		cfg.flags |= XB_CFG_SKB_PORTS;
+	else
+		cfg.flags &= ~XB_CFG_SKB_PORTS;
 	return bridge_config_set(br, &cfg);
 }
 
@@ -220,7 +235,18 @@ static void port_xdp_attach_error(const struct nl_link *link, enum xb_xdp_mode m
 		pr_err("cannot attach XDP to %s: %s", link->ifname, strerror(-err));
 }
 
-int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
+enum xb_xdp_mode port_default_mode(const struct nl_link *link)
+{
+	if (!strcmp(link->kind, "veth") || !strcmp(link->kind, "tun"))
+		return XB_MODE_TC;
+	return XB_MODE_NATIVE;
+}
+
+/* Attach in mode (never auto). try_native: a device without native XDP
+ * returns -EOPNOTSUPP, cleaned up and with nothing printed, for the caller
+ * to fall back to tc. Prints any other error; 0 or -errno. */
+static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode,
+		       __u32 flags, bool try_native)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts,
 		    .flags = mode == XB_MODE_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
@@ -257,7 +283,7 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
 		err = -errno;
 	if (!err && mode != XB_MODE_NATIVE)
-		err = bridge_skb_ports_mark(br);
+		err = bridge_skb_ports_update(br);
 	if (err) {
 		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));
 		goto forget;
@@ -279,6 +305,10 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	link_fd = bpf_link_create(bpf_program__fd(skel->progs.xdpbridge_rx), (int)ifindex, BPF_XDP, &opts);
 	if (link_fd < 0) {
 		err = -errno;
+		if (try_native && (err == -EOPNOTSUPP || err == -EINVAL)) {
+			err = -EOPNOTSUPP;
+			goto forget;
+		}
 		port_xdp_attach_error(link, mode, err);
 		goto forget;
 	}
@@ -300,6 +330,23 @@ forget:
 	port_tc_detach((int)ifindex);
 	port_forget(br, ifindex, info.slot);
 	return err;
+}
+
+int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags)
+{
+	bool try_native;
+	int err;
+
+	if (mode != XB_MODE_AUTO)
+		return port_attach(br, link, mode, flags, false);
+	mode = port_default_mode(link);
+	try_native = mode == XB_MODE_NATIVE;
+	err = port_attach(br, link, mode, flags, try_native);
+	if (err != -EOPNOTSUPP || !try_native)
+		return err;
+	pr_info("%s has no native XDP: attached in tc mode (the skb path); --mode generic runs XDP on skbs instead",
+		link->ifname);
+	return port_attach(br, link, XB_MODE_TC, flags, false);
 }
 
 int port_remove(struct xb_bridge *br, __u32 ifindex)
@@ -402,8 +449,9 @@ int ports_validate(const char *bridge, const char *const *names, int n, bool hos
 /* A port in tc mode needs nothing from its peer (no XDP redirect into it). */
 void ports_warn_peers(const struct nl_link *links, int n, enum xb_xdp_mode mode)
 {
-	for (int i = 0; mode != XB_MODE_TC && i < n; i++)
-		veth_peer_warn(&links[i]);
+	for (int i = 0; i < n; i++)
+		if ((mode == XB_MODE_AUTO ? port_default_mode(&links[i]) : mode) != XB_MODE_TC)
+			veth_peer_warn(&links[i]);
 }
 
 struct row_list {

@@ -32,16 +32,35 @@ int port_validate(const char *ifname, struct nl_link *link);
  * own host interface), before anything changes. */
 int ports_validate(const char *bridge, const char *const *names, int n, bool host_port,
 		   struct nl_link *links);
-/* Warn about each veth port whose peer drops redirected frames (vethcheck.h). */
+/* Warn about each veth port whose peer drops redirected frames (vethcheck.h),
+ * when it is attached with XDP (mode as given to port_add). */
 void ports_warn_peers(const struct nl_link *links, int n, enum xb_xdp_mode mode);
 /* Bridge owning ifindex, if any: its name into owner; 1 found, 0 not. */
 int port_find_owner(int ifindex, char *owner, size_t len);
-/* "native", "generic" or "tc", as the CLI spells them. */
+/*
+ * No --mode given: port_add attaches the port in its type's default mode
+ * (port_default_mode). User space only: port_info always holds the mode the
+ * port was attached in.
+ */
+#define XB_MODE_AUTO ((enum xb_xdp_mode)3)
+
+/* "native", "generic" or "tc", as the CLI spells them ("auto": none given). */
 static inline const char *xb_mode_name(enum xb_xdp_mode mode)
 {
-	return mode == XB_MODE_TC ? "tc" : mode == XB_MODE_GENERIC ? "generic" : "native";
+	return mode == XB_MODE_AUTO ? "auto" : mode == XB_MODE_TC ? "tc" :
+	       mode == XB_MODE_GENERIC ? "generic" : "native";
 }
 
+/*
+ * A port type's default mode (docs/SKB_PATH.md has the numbers): veth and
+ * tun/tap take tc (TCP at the Linux bridge's speed, VLAN tags and checksum
+ * state in skb metadata kept, nothing asked of the peer); any other kind
+ * native, which port_add turns into tc where the device has no native XDP.
+ */
+enum xb_xdp_mode port_default_mode(const struct nl_link *link);
+
+/* Attach a port in mode (XB_MODE_AUTO: its type's default, falling back
+ * from native to tc with an info line). Prints the error; 0 or -errno. */
 int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode mode, __u32 flags);
 /* Detach and forget a port and what was learned on it; tolerant of a port
  * already half gone. */

@@ -14,12 +14,15 @@
 #
 # XB_BACKEND=linux runs the same traffic tests against a Linux bridge (checks
 # the harness itself); tests that need the xdpbridge CLI then SKIP.
+# XB_MODE=native|generic|tc loads every br_load bridge in that mode (default:
+# none given, each port in its type's default mode: tc for these veths).
 
 XB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 XDPBRIDGE=${XDPBRIDGE:-$XB_TOP/build/xdpbridge}
 XBPKT=${XBPKT:-$XB_TOP/build/xbpkt}
 XB_BACKEND=${XB_BACKEND:-xdpbridge}
 XB_VERBOSE=${XB_VERBOSE:-0}
+XB_MODE=${XB_MODE:-}
 BPFFS=/sys/fs/bpf
 PIN_ROOT=$BPFFS/xdpbridge
 
@@ -130,6 +133,16 @@ has_xdp() {
 	ip -d link show dev "$1" 2>/dev/null | grep -Eq '(^| )xdp(generic|drv|offload)?( |$)|prog/xdp'
 }
 
+# Does interface $1 carry the bridge's skb path (TC ingress program)?
+has_tc_prog() {
+	tc filter show dev "$1" ingress 2>/dev/null | grep -q 'xdpbridge_tc'
+}
+
+# Is interface $1 a bridge port in some mode (XDP, or the TC program alone)?
+is_attached() {
+	has_xdp "$1" || has_tc_prog "$1"
+}
+
 # Wait until CMD succeeds, up to TIMEOUT seconds (polling every 0.1 s).
 wait_for() {   # TIMEOUT CMD...
 	local t=$1 i
@@ -191,7 +204,9 @@ ports() { local n; for n in "$@"; do hv "$n"; done; }
 
 # ---------------------------------------------------------------- bridge backends
 
-# br_load [--ageing SEC] PORT...: a running, detached bridge $BR with the ports.
+# br_load [--ageing SEC] PORT...: a running, detached bridge $BR with the ports,
+# in XB_MODE when set (XB_MODE=native ./run.sh: the traffic tests in that mode),
+# else each port in its type's default mode.
 br_load() {
 	local ageing='' p args=()
 	while [ $# -gt 0 ]; do
@@ -206,7 +221,8 @@ br_load() {
 		for p in "${args[@]}"; do must ip link set "$p" master "$BR"; done
 		must ip link set "$BR" up
 	else
-		must "$XDPBRIDGE" load "$BR" "${args[@]}" ${ageing:+--ageing "$ageing"} --detach
+		must "$XDPBRIDGE" load "$BR" "${args[@]}" ${ageing:+--ageing "$ageing"} \
+			${XB_MODE:+--mode "$XB_MODE"} --detach
 	fi
 }
 
@@ -214,7 +230,7 @@ br_port_add() {
 	if [ "$XB_BACKEND" = linux ]; then
 		must ip link set "$1" master "$BR"
 	else
-		must "$XDPBRIDGE" port add "$BR" "$1"
+		must "$XDPBRIDGE" port add "$BR" "$1" ${XB_MODE:+--mode "$XB_MODE"}
 	fi
 }
 
@@ -332,6 +348,7 @@ assert_nothing_left() {   # BRIDGE WHAT [PORT...]
 	! ip link show dev "$br-p" >/dev/null 2>&1 || fail "$what: host port $br-p left behind"
 	for p in "$@"; do
 		! has_xdp "$p" || fail "$what: XDP program left on $p: $(ip -d link show dev "$p" | grep -i xdp)"
+		! has_tc_prog "$p" || fail "$what: TC program left on $p: $(tc filter show dev "$p" ingress)"
 	done
 	! loader_pids "$br" | grep -q . || fail "$what: control loop for $br still running (pid $(loader_pids "$br" | tr '\n' ' '))"
 	log "ok: $what: nothing left for $br"

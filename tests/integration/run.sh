@@ -440,11 +440,11 @@ test_stats_and_show() {
 
 # ================================================================ loader life cycle
 
-# Wait until every port of a foreground loader carries XDP.
+# Wait until every port of a foreground loader carries the bridge's program.
 wait_ports_attached() {
 	local p
 	for p in "$@"; do
-		wait_for 5 has_xdp "$p" || fail "XDP program not attached to $p: $(cat "$XB_TMP"/bg.* 2>/dev/null)"
+		wait_for 5 is_attached "$p" || fail "bridge program not attached to $p: $(cat "$XB_TMP"/bg.* 2>/dev/null)"
 	done
 }
 
@@ -483,7 +483,7 @@ test_sigkill_loader_keeps_forwarding() {
 	must "$XDPBRIDGE" fdb show "$BR"
 	{ grep -qi "^$(mac 1) dev $(hv 1) " <<<"$OUT" && grep -qi "^$(mac 2) dev $(hv 2) " <<<"$OUT"; } ||
 		fail "FDB flushed by re-load: $OUT"
-	{ has_xdp "$(hv 1)" && has_xdp "$(hv 2)"; } || fail "re-load detached the ports"
+	{ is_attached "$(hv 1)" && is_attached "$(hv 2)"; } || fail "re-load detached the ports"
 	must "$XDPBRIDGE" show "$BR"
 	{ grep -q "$(hv 1)" <<<"$OUT" && grep -q "$(hv 2)" <<<"$OUT"; } || fail "show after re-load lacks ports: $OUT"
 	assert_ping 1 2
@@ -504,7 +504,7 @@ test_sigterm_loader_keeps_forwarding() {
 	wait "$lpid"
 	log "loader exited $?"
 	assert_ping 1 2
-	has_xdp "$(hv 1)" || fail "SIGTERM of the loader detached $(hv 1)"
+	is_attached "$(hv 1)" || fail "SIGTERM of the loader detached $(hv 1)"
 }
 
 test_port_add_del_under_traffic() {
@@ -533,7 +533,7 @@ test_port_add_del_under_traffic() {
 	assert_eq 150 "$n" "ping h1 -> h2 while deleting $(hv 3), replies"
 	assert_ping 2 1
 	if [ "$XB_BACKEND" = xdpbridge ]; then
-		! has_xdp "$(hv 3)" || fail "XDP still attached to $(hv 3) after port del"
+		! is_attached "$(hv 3)" || fail "XDP or TC program still attached to $(hv 3) after port del"
 		[ ! -e "$PIN_ROOT/$BR/link_$ifx3" ] || fail "pin $PIN_ROOT/$BR/link_$ifx3 left after port del"
 		must "$XDPBRIDGE" show "$BR"
 		! grep -q "$(hv 3)" <<<"$OUT" || fail "show still lists $(hv 3) after port del"
@@ -544,7 +544,7 @@ test_unload_leaves_nothing() {
 	need_xdpbridge
 	topo_up 2
 	br_load $(ports 1 2)
-	has_xdp "$(hv 1)" || fail "load did not attach XDP to $(hv 1)"
+	is_attached "$(hv 1)" || fail "load attached nothing to $(hv 1)"
 	ip link show dev "$BR" >/dev/null 2>&1 || fail "load created no host interface $BR"
 	must "$XDPBRIDGE" unload "$BR"
 	assert_nothing_left "$BR" "unload" $(ports 1 2)
@@ -606,26 +606,89 @@ test_no_host_port() {
 	assert_ping 1 2
 }
 
+# The peer checks apply to ports attached with XDP (native here); a port in
+# its default mode (tc for a veth) needs nothing from its peer.
 test_gro_off_warning() {
 	need_xdpbridge
 	TOPO_V6=0 topo_up 2
-	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
-	assert_rc 0 "load with GRO on and TX offload off on every peer"
+	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	assert_rc 0 "load --mode native with GRO on and TX offload off on every peer"
 	! grep -q 'ethtool -K' <<<"$ERR" || fail "load warned although every peer is set up: $ERR"
 	must "$XDPBRIDGE" unload "$BR"
 
 	must nsx 2 ethtool -K eth0 gro off
-	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
-	assert_rc 0 "load with GRO off on $(hv 2)'s peer"
+	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	assert_rc 0 "load --mode native with GRO off on $(hv 2)'s peer"
 	grep -q 'ethtool -K.*gro on' <<<"$ERR" || fail "no warning naming 'ethtool -K ... gro on': '$ERR'"
 	grep 'ethtool -K' <<<"$ERR" | grep -q "$(hv 2)" || fail "GRO warning does not name port $(hv 2): '$ERR'"
+	must "$XDPBRIDGE" unload "$BR"
+	# The default mode (tc) redirects skbs: a peer without GRO receives them.
+	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
+	assert_rc 0 "default load with GRO off on $(hv 2)'s peer"
+	! grep -q 'ethtool -K' <<<"$ERR" || fail "default (tc) load warned about the peers: $ERR"
+	assert_ping 1 2
 	must "$XDPBRIDGE" unload "$BR"
 	must nsx 2 ethtool -K eth0 gro on
 
 	must nsx 1 ethtool -K eth0 tx on
-	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
-	assert_rc 0 "load with TX checksum offload on at $(hv 1)'s peer"
+	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	assert_rc 0 "load --mode native with TX checksum offload on at $(hv 1)'s peer"
 	grep -q 'ethtool -K.*tx off' <<<"$ERR" || fail "no warning naming 'ethtool -K ... tx off': '$ERR'"
+}
+
+# Without --mode every port takes its type's default: a veth tc, the host
+# port native; `port add` likewise; --mode is obeyed as given.
+test_default_modes() {
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 3
+	xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
+	assert_rc 0 "default load of two veth ports"
+	! grep -q 'ethtool -K' <<<"$ERR" || fail "default load warned about the peers: $ERR"
+	must "$XDPBRIDGE" port add "$BR" "$(hv 3)"
+	must "$XDPBRIDGE" show "$BR"
+	for p in $(ports 1 2 3); do
+		grep -Eq "port $p .*mode tc( |$)" <<<"$OUT" || fail "show: $p not in mode tc: $OUT"
+		has_tc_prog "$p" || fail "$p in mode tc has no TC program"
+		! has_xdp "$p" || fail "$p in mode tc carries an XDP program"
+	done
+	grep -Eq "port $BR-p .*mode native .*host" <<<"$OUT" || fail "show: host port $BR-p not in mode native: $OUT"
+	must "$XDPBRIDGE" -j show "$BR"
+	assert_eq tc "$(jq -r --arg p "$(hv 1)" '.[0].ports[] | select(.ifname == $p) | .mode' <<<"$OUT")" \
+		"-j show: mode of $(hv 1)"
+	assert_ping 1 2
+	assert_ping 3 1
+	must "$XDPBRIDGE" port del "$BR" "$(hv 3)"
+	must "$XDPBRIDGE" port add "$BR" "$(hv 3)" --mode native
+	has_xdp "$(hv 3)" || fail "port add --mode native attached no XDP to $(hv 3)"
+	must "$XDPBRIDGE" -j show "$BR"
+	assert_eq native "$(jq -r --arg p "$(hv 3)" '.[0].ports[] | select(.ifname == $p) | .mode' <<<"$OUT")" \
+		"-j show: mode of $(hv 3) after port add --mode native"
+	assert_ping 3 2
+}
+
+# While a port takes skbs only (tc), XDP hands every flood to the skb path
+# (to_skb); once the last such port left, floods from native ports stay on XDP.
+test_skb_ports_flag_cleared() {
+	local t0 t1 t2
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 3
+	must "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --no-host-port --detach
+	must "$XDPBRIDGE" port add "$BR" "$(hv 3)" --mode tc
+	to_skb_of() { "$XDPBRIDGE" -j stats "$BR" | jq -r --arg p "$1" '.[] | select(.ifname == $p) | .to_skb'; }
+	t0=$(to_skb_of "$(hv 1)")
+	recv_start r2 2 --dst ff:ff:ff:ff:ff:ff --src "$(mac 1)"
+	send_from 1 --dst ff:ff:ff:ff:ff:ff --count 3
+	assert_recv r2 3 "broadcast h1 -> h2 with a tc port in the bridge"
+	t1=$(to_skb_of "$(hv 1)")
+	[ "$t1" -ge $((t0 + 3)) ] || fail "floods from native $(hv 1) beside a tc port: to_skb $t0 -> $t1, expected +3"
+	must "$XDPBRIDGE" port del "$BR" "$(hv 3)"
+	recv_start r2b 2 --dst ff:ff:ff:ff:ff:ff --src "$(mac 1)"
+	send_from 1 --dst ff:ff:ff:ff:ff:ff --count 3
+	assert_recv r2b 3 "broadcast h1 -> h2 after the tc port left"
+	t2=$(to_skb_of "$(hv 1)")
+	assert_eq "$t1" "$t2" "to_skb of $(hv 1) for floods after the last tc port left (XB_CFG_SKB_PORTS cleared)"
 }
 
 # In a mount namespace without bpffs the loader mounts it itself.
@@ -665,7 +728,7 @@ test_bad_missing_interface() {
 	assert_nothing_left "$BR" "load with a missing interface" "$(hv 1)"
 	bad_input 1 "load with loopback as a port" "$XDPBRIDGE" load "$BR" "$(hv 1)" lo --detach
 	assert_nothing_left "$BR" "load with loopback" "$(hv 1)"
-	! has_xdp lo || fail "XDP left on lo"
+	! is_attached lo || fail "a program left on lo"
 }
 
 test_bad_duplicate_port() {
@@ -675,7 +738,7 @@ test_bad_duplicate_port() {
 	assert_nothing_left "$BR" "load with a duplicate port" $(ports 1 2)
 	must "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
 	bad_input 1 "port add of a port already in the bridge" "$XDPBRIDGE" port add "$BR" "$(hv 1)"
-	has_xdp "$(hv 1)" || fail "failed port add detached $(hv 1)"
+	is_attached "$(hv 1)" || fail "failed port add detached $(hv 1)"
 	assert_ping 1 2
 }
 
@@ -685,7 +748,7 @@ test_bad_port_in_other_bridge() {
 	must "$XDPBRIDGE" load "$BR2" "$(hv 1)" --detach
 	bad_input 1 "load with a port of another xdpbridge" "$XDPBRIDGE" load "$BR" "$(hv 2)" "$(hv 1)" --detach
 	assert_nothing_left "$BR" "load with a port of another xdpbridge" "$(hv 2)"
-	has_xdp "$(hv 1)" || fail "failed load detached $(hv 1) from $BR2"
+	is_attached "$(hv 1)" || fail "failed load detached $(hv 1) from $BR2"
 	[ -e "$PIN_ROOT/$BR2/fdb" ] || fail "failed load removed $BR2's pins"
 
 	must ip link add "$LBR" type bridge
@@ -695,9 +758,12 @@ test_bad_port_in_other_bridge() {
 
 	must "$XDPBRIDGE" load "$BR" "$(hv 2)" --detach
 	bad_input 1 "port add of a port of another xdpbridge" "$XDPBRIDGE" port add "$BR" "$(hv 1)"
-	[ -e "$PIN_ROOT/$BR2/link_$(ifx "$(hv 1)")" ] || fail "failed port add took $(hv 1) from $BR2"
+	# (In tc mode, the veth default, a port has a TC filter and no XDP link pin.)
+	is_attached "$(hv 1)" || fail "failed port add detached $(hv 1) from $BR2"
+	xrun "$XDPBRIDGE" show "$BR2"
+	grep -q "port $(hv 1) " <<<"$OUT" || fail "failed port add took $(hv 1) from $BR2: $OUT"
 	bad_input 1 "port add of a port of a Linux bridge" "$XDPBRIDGE" port add "$BR" "$(hv 3)"
-	! has_xdp "$(hv 3)" || fail "failed port add left XDP on $(hv 3)"
+	! is_attached "$(hv 3)" || fail "failed port add left a program on $(hv 3)"
 }
 
 test_bad_fdb_add() {
@@ -753,23 +819,38 @@ test_bad_max_ports() {
 	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --max-ports 2 --detach	# host port + h1: full
 	bad_input 1 "port add to a full bridge" "$XDPBRIDGE" port add "$BR" "$(hv 2)"
 	grep -q -- "--max-ports" <<<"$ERR" || fail "error does not name --max-ports: $ERR"
-	! has_xdp "$(hv 2)" || fail "XDP left on $(hv 2) after a refused port add"
+	! is_attached "$(hv 2)" || fail "a program left on $(hv 2) after a refused port add"
 	xrun "$XDPBRIDGE" -j show "$BR"
 	assert_eq 2 "$(jq '.[0].max_ports' <<<"$OUT")" "show -j max_ports"
 	assert_eq 2 "$(jq '.[0].ports | length' <<<"$OUT")" "ports after the refused add"
 }
 
-# A port without native XDP fails with a message naming --mode generic, and
-# nothing is left; --mode generic then works. An ifb device has no native XDP.
+# A port without native XDP (an ifb device): by default it is attached in tc
+# mode with an info line, no error; an explicit --mode native fails naming
+# --mode generic and --mode tc, and leaves nothing; --mode generic works.
 test_bad_native_unsupported() {
 	need_xdpbridge
 	# Load ifb without its default ifb0/ifb1, which would outlive the test.
 	[ -d /sys/module/ifb ] || modprobe ifb numifbs=0 2>/dev/null
 	ip link add "${PFX}i" type ifb 2>/dev/null || skip "cannot create an ifb device (CONFIG_IFB)"
 	topo_up 1
-	bad_input 1 "load with a port lacking native XDP" "$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --detach
+	bad_input 1 "load --mode native with a port lacking native XDP" \
+		"$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --mode native --detach
 	grep -q -- "--mode generic" <<<"$ERR" || fail "error does not name --mode generic: $ERR"
+	grep -q -- "--mode tc" <<<"$ERR" || fail "error does not name --mode tc: $ERR"
 	assert_nothing_left "$BR" "load with a port lacking native XDP" "$(hv 1)" "${PFX}i"
+
+	xrun "$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --detach
+	assert_rc 0 "default load with a port lacking native XDP"
+	! grep -Eiq 'error|warning' <<<"$ERR" || fail "default load printed an error or warning: $ERR"
+	grep -q "${PFX}i.*tc mode" <<<"$ERR$OUT" || fail "no info line saying ${PFX}i runs in tc mode: $ERR"
+	must "$XDPBRIDGE" show "$BR"
+	grep -Eq "port ${PFX}i .*mode tc( |$)" <<<"$OUT" || fail "show: ${PFX}i not in mode tc: $OUT"
+	has_tc_prog "${PFX}i" || fail "no TC program on ${PFX}i in tc mode"
+	! has_xdp "${PFX}i" || fail "XDP left on ${PFX}i after the fallback to tc"
+	must "$XDPBRIDGE" unload "$BR"
+	assert_nothing_left "$BR" "unload after the fallback to tc" "$(hv 1)" "${PFX}i"
+
 	must "$XDPBRIDGE" load "$BR" "$(hv 1)" "${PFX}i" --mode generic --detach
 	has_xdp "${PFX}i" || fail "no XDP program on ${PFX}i in generic mode"
 }
@@ -784,7 +865,7 @@ test_bad_non_root() {
 	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --detach
 	bad_input 1 "unload as uid 65534" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$XDPBRIDGE" unload "$BR"
-	has_xdp "$(hv 1)" || fail "failed non-root unload detached $(hv 1)"
+	is_attached "$(hv 1)" || fail "failed non-root unload detached $(hv 1)"
 }
 
 test_bad_usage() {
@@ -813,6 +894,28 @@ test_bad_usage() {
 	grep -q "xdpbridge load BRIDGE" <<<"$OUT" || fail "load help printed no usage: $OUT"
 	[ ! -e "$PIN_ROOT/help" ] || fail "load help created a bridge named help"
 }
+
+# ================================================================ native
+
+# The traffic tests above run with every port in its default mode (tc for
+# these veths) unless XB_MODE says otherwise; these run them again in native
+# mode (XDP), the packet-rate choice, so the default suite covers both.
+in_native() {
+	need_xdpbridge
+	XB_MODE=native
+	"$@"
+}
+test_native_ping_all_pairs() { in_native test_ping_all_pairs; }
+test_native_unknown_unicast_floods_once() { in_native test_unknown_unicast_floods_once; }
+test_native_broadcast_floods_once() { in_native test_broadcast_floods_once; }
+test_native_known_unicast_reaches_only_its_host() { in_native test_known_unicast_reaches_only_its_host; }
+test_native_no_reflection() { in_native test_no_reflection; }
+test_native_tcp_iperf3() { in_native test_tcp_iperf3; }
+test_native_host_connectivity() { in_native test_host_connectivity; }
+test_native_station_move() { in_native test_station_move; }
+test_native_link_local_not_forwarded() { in_native test_link_local_not_forwarded; }
+test_native_port_add_del_under_traffic() { in_native test_port_add_del_under_traffic; }
+test_native_stats_and_show() { in_native test_stats_and_show; }
 
 # ================================================================ main
 

@@ -36,12 +36,12 @@ tk_modes() {
 }
 
 # br_load_mode MODE PORT...: bridge $BR with every port in MODE
-# ("default" or "linux": no --mode).
+# ("default" or "linux": no --mode, whatever XB_MODE says).
 br_load_mode() {
 	local mode=$1
 	shift
 	case $mode in
-	linux | default) br_load "$@" ;;
+	linux | default) XB_MODE='' br_load "$@" ;;
 	*) must "$XDPBRIDGE" load "$BR" "$@" --mode "$mode" --detach ;;
 	esac
 }
@@ -285,7 +285,30 @@ vlan_push_attach() {
 
 vlan_in_mode() {   # WHERE MODE
 	local i
-	br_load_mode "$2" $(ports 1 2)
+	# Every mode starts with h1's tag offloads on (a native run turns them off).
+	if [ "$1" = metadata ]; then
+		must nsx 1 ethtool -K eth0 txvlan on
+		nsx 1 ethtool -K eth0 tx-vlan-stag-hw-insert on >/dev/null 2>&1
+	fi
+	if [ "$1" = metadata ] && [ "$2" = native ]; then
+		# XDP on a veth cannot see a tag its peer sends beside the frame
+		# (tx-vlan-offload, the default): the product's answer is the
+		# load's warning naming the fix. Apply it; then tags must arrive.
+		xrun "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+		assert_rc 0 "load --mode native with tx-vlan-offload on at $(hv 1)'s peer"
+		grep "$(hv 1)" <<<"$ERR" | grep -q 'ethtool -K .*txvlan off' ||
+			fail "no warning naming $(hv 1) and 'ethtool -K ... txvlan off': '$ERR'"
+		grep 'txvlan off' <<<"$ERR" | grep -q -- '--mode tc' ||
+			fail "the txvlan warning does not name --mode tc: '$ERR'"
+		must nsx 1 ethtool -K eth0 txvlan off
+		# The kernel has a second switch for 802.1ad tags (the warning's
+		# txvlan covers 802.1Q): off too, or an S-tag stays in metadata.
+		# Not named by the warning (a gap, seen here): without it the
+		# 802.1ad tag stays beside the frame and leaves untagged.
+		must nsx 1 ethtool -K eth0 tx-vlan-stag-hw-insert off
+	else
+		br_load_mode "$2" $(ports 1 2)
+	fi
 	send_from 2 --dst "$UNUSED_MAC"          # h2 speaks: unicast to it is known
 	wait_for 1 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
 	log "h1 eth0 after load: $(nsx 1 ethtool -k eth0 | grep -E '^(tx-vlan-offload|tx-vlan-stag-hw-insert):' | tr '\n' ' ')"
@@ -306,7 +329,9 @@ test_vlan_tag_in_frame() {
 
 # Tags in skb metadata: h1's veth keeps tx-vlan-offload on (the default) and
 # a tc egress program pushes the tag as a VLAN device or the Linux bridge
-# would, so it travels in skb->vlan_tci beside the frame.
+# would, so it travels in skb->vlan_tci beside the frame. Default (tc for a
+# veth), generic and tc keep it as it is; native warns at load naming the
+# fix, and carries the tags once the fix is applied.
 test_vlan_tag_in_metadata() {
 	local i tpid vid pcp
 	need_cmd clang tc
@@ -381,8 +406,8 @@ vxlan_topo() {
 vxlan_in_mode() {   # MODE
 	case $1 in
 	linux) br_load "$(hv 1)" "$VXLAN_PORT" ;;
-	mixed)	# the veth in its default mode, the VXLAN port in generic mode
-		must "$XDPBRIDGE" load "$BR" "$(hv 1)" --detach
+	mixed)	# the veth native, the VXLAN port in generic mode
+		must "$XDPBRIDGE" load "$BR" "$(hv 1)" --mode native --detach
 		must "$XDPBRIDGE" port add "$BR" "$VXLAN_PORT" --mode generic
 		;;
 	*) br_load_mode "$1" "$(hv 1)" "$VXLAN_PORT" ;;
@@ -396,11 +421,12 @@ vxlan_in_mode() {   # MODE
 # A VXLAN device is a port: the bridge extends the segment to another host.
 # vxlan has no native XDP (no ndo_bpf, no ndo_xdp_xmit), so with XDP its port
 # runs generic: beside a native veth ("mixed") and with every port generic;
-# then every port in tc mode.
+# then every port in tc mode; and by default (the veth tc, the VXLAN port
+# native tried, tc taken).
 test_vxlan_port() {
 	need_cmd iperf3 jq ss numfmt
 	vxlan_topo
-	each_mode "$(tk_modes mixed generic tc)" vxlan_in_mode
+	each_mode "$(tk_modes mixed generic tc default)" vxlan_in_mode
 }
 
 # ================================================================ counters
@@ -435,10 +461,15 @@ kernel_drop_check() {
 	log "ok: $what: $TK_STAT_KERNEL_DROP +$((k1 - k0)), dropped_* +$((b1 - b0)) for $n frames"
 }
 
+# The kernel drops after an XDP redirect that these tests count: native mode.
 counters_topo() {
 	need_cmd jq
 	TOPO_V6=0 topo_up 2
-	br_load $(ports 1 2)
+	if [ "$XB_BACKEND" = linux ]; then
+		br_load $(ports 1 2)
+	else
+		must "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	fi
 	send_from 2 --dst "$UNUSED_MAC"          # h2 speaks: unicast to it is known
 	wait_for 1 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
 }

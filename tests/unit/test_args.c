@@ -162,6 +162,8 @@ Test(arg_types, values)
 	cr_assert_eq(v.mode, XB_MODE_NATIVE, "native mode");
 	cr_assert_eq(arg_parse(&mode, "skb", &v), 0, "skb parses");
 	cr_assert_eq(v.mode, XB_MODE_GENERIC, "skb is generic");
+	cr_assert_eq(arg_parse(&mode, "tc", &v), 0, "tc parses");
+	cr_assert_eq(v.mode, XB_MODE_TC, "tc mode");
 	cr_assert_eq(arg_parse(&onoff, "off", &v), 0, "off parses");
 	cr_assert_not(v.on, "off is off");
 	cr_assert_eq(arg_parse(&onoff, "on", &v), 0, "on parses");

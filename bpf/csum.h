@@ -31,6 +31,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <bpf/bpf_endian.h>
+#include "xdpbridge.h"
 
 #define XB_IP_FRAG_MASK		0x3fff	/* IP_MF | IP_OFFSET */
 
@@ -64,7 +65,8 @@ static __always_inline int xb_l4_csum_is_seed(void *data, void *data_end)
 	__be16 proto;
 	__u8 l4proto;
 
-	if (l3 > data_end)
+	/* A frame for the host is counted to_host by XDP, not handed over. */
+	if (l3 > data_end || xb_mac_is_link_local(eth->h_dest))
 		return 0;
 	proto = eth->h_proto;
 	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {

@@ -176,6 +176,17 @@ Test(tap_csum, tagged_seed_goes_to_skb_path)
 		     .to_skb = 6, .forwarded = 3);
 }
 
+/* A frame for the host stays XDP's (counted to_host there): TC behind XDP
+ * counts no to_host. */
+Test(tap_csum, link_local_seed_stays_in_xdp)
+{
+	uint8_t f[128];
+	uint32_t len = l4_frame(f, TCP4, 0, true, MAC_LLDP, MAC_S);
+
+	assert_verdict(xdp_run(port[A], f, len), XDP_PASS, "TCP/IPv4 seed to a link-local address");
+	assert_stats(port[A], "one frame for the host", .rx_packets = 1, .rx_bytes = len, .to_host = 1);
+}
+
 /* A veth's instance has the check compiled out: XDP forwards seeds as they are. */
 Test(tap_csum, veth_port_forwards_seed)
 {

@@ -107,5 +107,12 @@ const volatile __u32 age_block_mask = 0;	/* "fdb_ages" blocks - 1 */
  * what XDP handed to the skb path.
  */
 const volatile __u32 tc_after_xdp = 0;
+/*
+ * XDP instance only: 1 on a tun/tap port in native mode, where a guest's
+ * checksum-offloaded frame reaches XDP without its NEEDS_CSUM flag (csum.h).
+ * 0 elsewhere: the verifier then removes the check, veth and NIC ports pay
+ * nothing.
+ */
+const volatile __u32 partial_csum_check = 0;
 
 #endif /* XB_BPF_MAPS_H */

@@ -26,6 +26,7 @@
 #include "ageing.h"
 #include "fdb.h"
 #include "forward.h"
+#include "csum.h"
 
 /* The frame's length, fragments included (xdp.frags). */
 static __always_inline __u64 xdp_frame_len(struct xdp_md *ctx)
@@ -63,7 +64,8 @@ static __always_inline int slot_takes_skb_only(__u32 slot)
  * port's MTU (tun hands a guest's 60 KB GSO frame to generic XDP), goes to
  * the skb path with XDP_PASS: the TC program behind it forwards it as one
  * skb, GSO metadata and all. So does a frame for a port that takes skbs only,
- * and every flood while the bridge has such a port (XB_CFG_SKB_PORTS).
+ * every flood while the bridge has such a port (XB_CFG_SKB_PORTS), and on a
+ * tap a guest's frame that still needs its checksum (partial_csum_check).
  */
 SEC("xdp.frags")
 int xdpbridge_rx(struct xdp_md *ctx)
@@ -88,6 +90,11 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	len = xdp_frame_len(ctx);
 	st->rx_packets++;
 	st->rx_bytes += len;
+
+	/* tun builds the skb, CHECKSUM_PARTIAL from the vnet header, on
+	 * XDP_PASS; the TC program then decides and forwards it. */
+	if (partial_csum_check && xb_l4_csum_is_seed(data, data_end))
+		goto to_skb;
 
 	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
 		  ctx->ingress_ifindex, &d);

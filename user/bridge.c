@@ -236,8 +236,8 @@ void bridge_close(struct xb_bridge *br)
 }
 
 /* One try at loading; frags: the XDP program may span buffers (xdp.frags). */
-static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
-				 bool frags, struct xdpbridge_bpf **out)
+static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which,
+				 const struct xb_prog_opts *o, bool frags, struct xdpbridge_bpf **out)
 {
 	struct xdpbridge_bpf *skel;
 	struct bpf_map *map;
@@ -247,9 +247,10 @@ static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which,
 	skel = xdpbridge_bpf__open();
 	if (!skel)
 		return -errno;
-	skel->rodata->port_slot = port_slot;
+	skel->rodata->port_slot = o->port_slot;
 	skel->rodata->age_block_mask = br->age_block_mask;
 	skel->rodata->tc_after_xdp = which == XB_PROG_TC_AFTER_XDP;
+	skel->rodata->partial_csum_check = which == XB_PROG_RX && o->partial_csum_check;
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, which == XB_PROG_AGE);
@@ -282,18 +283,26 @@ fail:
 	return err;
 }
 
-int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
-		     struct xdpbridge_bpf **out)
+int bridge_prog_load_opts(const struct xb_bridge *br, enum xb_prog which,
+			  const struct xb_prog_opts *opts, struct xdpbridge_bpf **out)
 {
 	int err;
 
-	err = bridge_prog_load_once(br, which, port_slot, true, out);
+	err = bridge_prog_load_once(br, which, opts, true, out);
 	if (err && which == XB_PROG_RX) {
 		/* Before 5.18 there are no XDP fragments: no jumbo frames either. */
 		pr_debug("XDP program with fragments refused (%s); loading it without", strerror(-err));
-		err = bridge_prog_load_once(br, which, port_slot, false, out);
+		err = bridge_prog_load_once(br, which, opts, false, out);
 	}
 	return err;
+}
+
+int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
+		     struct xdpbridge_bpf **out)
+{
+	const struct xb_prog_opts opts = { .port_slot = port_slot };
+
+	return bridge_prog_load_opts(br, which, &opts, out);
 }
 
 int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg)

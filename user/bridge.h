@@ -71,6 +71,18 @@ enum xb_prog {
 int bridge_prog_load(const struct xb_bridge *br, enum xb_prog which, __u32 port_slot,
 		     struct xdpbridge_bpf **skel);
 
+/* An instance's settings (its .rodata) beyond the slot. */
+struct xb_prog_opts {
+	__u32 port_slot;
+	/* XB_PROG_RX on a tun/tap port in native mode: tun hides a guest's
+	 * NEEDS_CSUM flag from XDP, so such frames go to the skb path
+	 * (bpf/csum.h). */
+	bool partial_csum_check;
+};
+
+int bridge_prog_load_opts(const struct xb_bridge *br, enum xb_prog which,
+			  const struct xb_prog_opts *opts, struct xdpbridge_bpf **skel);
+
 int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg);
 int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg);
 /* max_entries of a map, 0 when unreadable (fdb: --fdb-size; port_info: --max-ports). */

@@ -253,6 +253,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
 	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
+	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
 	int port_slot, link_fd, err;
@@ -296,7 +297,9 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	if (mode == XB_MODE_TC)
 		goto done;
 
-	err = bridge_prog_load(br, XB_PROG_RX, info.slot, &skel);
+	rx_opts.port_slot = info.slot;
+	rx_opts.partial_csum_check = mode == XB_MODE_NATIVE && !strcmp(link->kind, "tun");
+	err = bridge_prog_load_opts(br, XB_PROG_RX, &rx_opts, &skel);
 	if (err) {
 		pr_err("the kernel refused the XDP program for %s (%s); run with -v for the verifier log",
 		       link->ifname, strerror(-err));

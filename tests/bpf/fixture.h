@@ -10,15 +10,21 @@
  * ports, the "1" ends are not. Namespaces, veths, pins and BPF objects all
  * vanish with the child, even when it is killed mid-test.
  *
+ * Ports are native XDP (with the TC program behind it) unless the suite's
+ * setup says otherwise: fixture_setup_tc (every port in mode tc: the TC
+ * program alone) or fixture_setup_tap (port A a tap, without a peer).
+ *
  * Frames are run through a port's attached program with
  * bpf_prog_test_run_opts(). Without BPF_F_TEST_XDP_LIVE_FRAMES the kernel does
- * not perform a redirect, so "forwarded to one port" and "flooded" are told
- * apart by the per-CPU counters; test_live.c really delivers frames.
+ * not perform an XDP redirect, so "forwarded to one port" and "flooded" are
+ * told apart by the per-CPU counters; test_live.c really delivers frames.
+ * (A TC run does send: its redirects and clones leave through the veths.)
  */
 #ifndef XB_FIXTURE_H
 #define XB_FIXTURE_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <linux/types.h>
 #include <net/if.h>
@@ -43,16 +49,23 @@ enum { A, B, C, NPORTS };
 
 extern struct xb_bridge test_br;	/* the bridge, as the loader opens it */
 extern int port[NPORTS];		/* ifindex of <pfx>a0, b0, c0: ports */
-extern int peer[NPORTS];		/* ifindex of <pfx>a1, b1, c1: not ports */
+extern int peer[NPORTS];		/* ifindex of <pfx>a1, b1, c1: not ports (a tap: 0) */
 extern char port_name[NPORTS][IF_NAMESIZE];
 extern char peer_name[NPORTS][IF_NAMESIZE];
 
-void fixture_setup(void);
+void fixture_setup(void);	/* veths in native mode */
+void fixture_setup_tc(void);	/* veths in mode tc */
+void fixture_setup_tap(void);	/* native, port A a tap (link kind "tun") */
+void fixture_setup_with(enum xb_xdp_mode mode, bool tap_a);
 void fixture_teardown(void);
 
-/* One Criterion suite per file, each test in a fresh bridge. */
-#define XB_SUITE(name)								\
-	TestSuite(name, .init = fixture_setup, .fini = fixture_teardown, .timeout = 30)
+/* One Criterion suite per file (or per setup), each test in a fresh bridge. */
+#define XB_SUITE_WITH(name, setup_fn)						\
+	TestSuite(name, .init = setup_fn, .fini = fixture_teardown, .timeout = 30)
+#define XB_SUITE(name)	XB_SUITE_WITH(name, fixture_setup)
+
+/* Run a shell command in the test's namespaces; it must succeed. */
+void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- clock ---- */
 
@@ -109,15 +122,22 @@ struct xdpbridge_bpf *ager_open(void);
 
 /* ---- running the program ---- */
 
+/* The linear part xdp_run gives a longer frame (the rest: fragments). */
+#define XDP_LINEAR_MAX	3000
+
 /*
- * One bpf_prog_test_run_opts() through the program attached to ingress:
+ * One bpf_prog_test_run_opts() through the XDP program attached to ingress:
  * size bytes of data, of which the first meta are XDP metadata and data_end
  * ends the linear part (the rest, if any, becomes fragments on kernels that
  * support it). 0 or -errno.
  */
 int test_run_raw(int ingress, const void *data, __u32 size, __u32 meta,
 		 __u32 data_end, __u32 flags, __u32 *retval);
+/* A frame longer than XDP_LINEAR_MAX runs with fragments (skips where the
+ * kernel cannot). */
 __u32 xdp_run(int ingress, const void *frame, __u32 len);
+/* The TC program attached to ingress on one frame: its verdict (TC_ACT_*). */
+int tc_run(int ingress, const void *frame, __u32 len);
 /* Run one XB_FRAME_LEN-byte frame src -> dst received on ingress. */
 __u32 send_frame(int ingress, const uint8_t *dst, const uint8_t *src);
 

@@ -111,7 +111,8 @@ test_auto_port_taps() {
 	need_cmd jq python3
 	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
 	TOPO_V6=0 topo_up 1
-	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --auto-port "${VNET}*" --ageing 2 --detach
+	# Native: a default (per-type) mode would attach the Linux bridge below in tc.
+	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --auto-port "${VNET}*" --mode native --ageing 2 --detach
 	bg monitor "$XDPBRIDGE" monitor "$BR" -j
 	mon=$XB_TMP/bg.monitor
 	sleep 0.5
@@ -127,7 +128,7 @@ test_auto_port_taps() {
 	wait_for 5 not_port "${VNET}0" || fail "tap ${VNET}0 went, but is still a port"
 	assert_event "$mon" ".event == \"port_removed\" and .ifname == \"${VNET}0\"" "port removed"
 
-	# A matching Linux bridge cannot take native XDP: skipped, loop goes on.
+	# A matching Linux bridge cannot take native XDP (the bridge's mode): skipped, loop goes on.
 	must ip link add "$lbr" type bridge
 	assert_event "$mon" ".event == \"port_skipped\" and .ifname == \"$lbr\"" "unusable match skipped"
 	must ip link del "$lbr"

@@ -138,6 +138,7 @@ struct xb_port_stats port_stats(int ifindex)
 		sum.forwarded += pc[i].forwarded;
 		sum.flooded += pc[i].flooded;
 		sum.to_host += pc[i].to_host;
+		sum.events_dropped += pc[i].events_dropped;
 		for (j = 0; j < XB_DROP_MAX; j++)
 			sum.dropped[j] += pc[i].dropped[j];
 	}

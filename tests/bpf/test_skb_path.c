@@ -122,6 +122,8 @@ static void skb_setup(void)
 		.cache_fd = bpf_map__fd(maps_skel->maps.fdb_cache),
 		.ages_fd = bpf_map__fd(maps_skel->maps.fdb_ages),
 		.slots_fd = bpf_map__fd(maps_skel->maps.port_slots),
+		.events_fd = bpf_map__fd(maps_skel->maps.events),
+		.event_bucket_fd = bpf_map__fd(maps_skel->maps.event_bucket),
 		.age_block_mask = xb_age_blocks(SKB_FDB_SIZE) - 1,
 	};
 	for (i = 0; i < SNPORTS; i++) {

@@ -239,12 +239,17 @@ static void watched_close(struct watched *w)
 	w->open = false;
 }
 
-/* No control loop: read the ring buffer here, until one starts. */
-static void dp_read_directly(struct watched *w)
+/* No control loop: read the ring buffer here, until one starts. Said at
+ * start; a loop restarting later is no news (-v shows it), and stdout stays
+ * events only for scripts that merge the two streams. */
+static void dp_read_directly(struct watched *w, bool at_start)
 {
 	int err = dp_events_open(&w->dp, w->br.events_fd, dp_event, w);
 
-	if (err)
+	if (!at_start)
+		pr_debug("bridge %s: its control loop went; reading the data path's events directly (%s)",
+			 w->br.name, err ? strerror(-err) : "ok");
+	else if (err)
 		pr_warn("bridge %s has no control loop, and its data path's events cannot be read (%s): only FDB changes seen once a second are shown",
 			w->br.name, strerror(-err));
 	else
@@ -265,7 +270,7 @@ static int watched_open(struct watched *w, const char *name)
 	names_refresh(w);
 	w->events_fd = events_connect(name);
 	if (w->events_fd < 0)
-		dp_read_directly(w);
+		dp_read_directly(w, true);
 	return fdb_diff(w, false);
 }
 
@@ -305,9 +310,9 @@ static int monitor_loop(struct watched *w, int nw)
 				if (w[i].events_fd >= 0) {	/* a loop started: it reads the ring now */
 					dp_events_consume(&w[i].dp);
 					dp_events_close(&w[i].dp);
-					pr_info("bridge %s: its control loop started; events come from it", w[i].br.name);
+					pr_debug("bridge %s: its control loop started; events come from it", w[i].br.name);
 				} else if (dp_events_fd(&w[i].dp) < 0) {	/* the loop went */
-					dp_read_directly(&w[i]);
+					dp_read_directly(&w[i], false);
 				}
 			}
 			if (w[i].events_fd >= 0) {

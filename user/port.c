@@ -495,6 +495,7 @@ static void port_stats_sum(const struct xb_port_stats *percpu, int ncpus, struct
 		sum->to_host += s->to_host;
 		sum->to_skb += s->to_skb;
 		sum->kernel_dropped += s->kernel_dropped;
+		sum->events_dropped += s->events_dropped;
 		for (int r = 0; r < XB_DROP_MAX; r++)
 			sum->dropped[r] += s->dropped[r];
 	}

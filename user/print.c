@@ -110,6 +110,7 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 		 * kernel dropped after a forward or flood (see xb_port_stats). */
 		print_uint(PRINT_ANY, "to_skb", " to_skb %" PRIu64, s->to_skb);
 		print_uint(PRINT_ANY, "kernel_dropped", " kernel_dropped %" PRIu64, s->kernel_dropped);
+		print_uint(PRINT_ANY, "events_dropped", " events_dropped %" PRIu64, s->events_dropped);
 		close_json_object();
 		print_nl();
 	}

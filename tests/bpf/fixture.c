@@ -143,6 +143,7 @@ struct xb_port_stats port_stats(int ifindex)
 		sum.to_host += pc[i].to_host;
 		sum.to_skb += pc[i].to_skb;
 		sum.kernel_dropped += pc[i].kernel_dropped;
+		sum.events_dropped += pc[i].events_dropped;
 		for (j = 0; j < XB_DROP_MAX; j++)
 			sum.dropped[j] += pc[i].dropped[j];
 	}

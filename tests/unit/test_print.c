@@ -92,7 +92,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 	struct port_row p = { .ifindex = 3, .info = { .ifname = "veth1" },
 			      .stats = { .rx_packets = 10, .rx_bytes = 640, .forwarded = 7, .flooded = 2,
 					 .to_host = 1, .dropped = { 3, 4, 5 },
-					 .to_skb = 6, .kernel_dropped = 8 } };
+					 .to_skb = 6, .kernel_dropped = 8, .events_dropped = 9 } };
 	char *text;
 
 	capture(false, false);
@@ -100,7 +100,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 	text = strdup(captured());
 	teardown();
 	cr_assert_str_eq(text, "port veth1: rx 10 packets 640 bytes forwarded 7 flooded 2 to_host 1 "
-			       "dropped runt 3 bad_src 4 reflect 5 to_skb 6 kernel_dropped 8\n", "stats text");
+			       "dropped runt 3 bad_src 4 reflect 5 to_skb 6 kernel_dropped 8 events_dropped 9\n", "stats text");
 	free(text);
 
 	capture(true, false);
@@ -108,7 +108,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 	cr_assert_str_eq(captured(),
 			 "[{\"ifname\":\"veth1\",\"rx_packets\":10,\"rx_bytes\":640,\"forwarded\":7,"
 			 "\"flooded\":2,\"to_host\":1,\"dropped_runt\":3,\"dropped_bad_src\":4,"
-			 "\"dropped_reflect\":5,\"to_skb\":6,\"kernel_dropped\":8}]\n", "stats JSON: one key per counter");
+			 "\"dropped_reflect\":5,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9}]\n", "stats JSON: one key per counter");
 }
 
 Test(print, bridge_summary, .fini = teardown)

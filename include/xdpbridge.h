@@ -272,6 +272,14 @@ struct xb_port_stats {
 	 * the rate limit (XB_EVENTS_RATE) or the ring buffer was full. Per
 	 * port, so a MAC flood shows where it comes from. */
 	__u64 events_dropped;
+	/* Bytes of the frames each outcome counter above counts (the frame's
+	 * full length, fragments included, as rx_bytes): bits/s by class in
+	 * `top`. dropped_bytes is every drop reason together; to_skb frames get
+	 * theirs when the TC program counts their outcome. */
+	__u64 forwarded_bytes;
+	__u64 flooded_bytes;
+	__u64 to_host_bytes;
+	__u64 dropped_bytes;
 };
 
 /*

@@ -8,6 +8,56 @@
 #include "ageing.h"
 
 /*
+ * Tell `monitor` about a new or moved station: one struct xb_event into the
+ * ring buffer "events", if this CPU's token bucket has credit (a MAC flood
+ * must not swamp the consumer), else counted in the ingress port's
+ * events_dropped. Runs only where the FDB is written, never for a cache hit
+ * or a refresh. Wakeup flags 0: the kernel wakes the consumer only when it
+ * has caught up and sleeps, so a busy ring costs no wakeup per event.
+ * Global: verified once, and keeps its stack out of the callers' frames.
+ */
+__noinline int fdb_event(const struct xb_fdb_key *key, __u32 type, __u32 ifindex,
+			 __u32 old_ifindex, __u64 now)
+{
+	__u32 zero = 0, slot = port_slot;
+	struct xb_event_bucket *b;
+	struct xb_port_stats *st;
+	struct xb_event *ev;
+	__u64 credit;
+
+	b = bpf_map_lookup_elem(&event_bucket, &zero);
+	if (!b || !key)
+		return 0;
+	credit = b->credit_ns;
+	if ((__s64)(now - b->last_ns) > 0)
+		credit += now - b->last_ns;
+	if (credit > XB_EVENTS_BURST * XB_EVENT_COST_NS)
+		credit = XB_EVENTS_BURST * XB_EVENT_COST_NS;
+	b->last_ns = now;
+	b->credit_ns = credit;
+	if (credit < XB_EVENT_COST_NS)
+		goto drop;
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev)
+		goto drop;	/* nobody drains it: no control loop, no monitor */
+	b->credit_ns = credit - XB_EVENT_COST_NS;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->ifindex = ifindex;
+	ev->old_ifindex = old_ifindex;
+	ev->flags = XB_EVF_KEY;
+	ev->time_ns = now;
+	ev->key = *key;
+	bpf_ringbuf_submit(ev, 0);
+	return 1;
+drop:
+	st = bpf_map_lookup_elem(&port_stats, &slot);
+	if (st)
+		st->events_dropped++;
+	return 0;
+}
+
+/*
  * Learn src -> ifindex. Most frames come from the station this CPU confirmed
  * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
  * refreshed in place at most once a second; only a new or moved station pays
@@ -19,6 +69,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 				      __u32 ifindex, __u64 now)
 {
 	struct xb_fdb_entry *e, fresh = {};
+	__u32 old_ifindex;
 
 	if (c->src_ifindex == ifindex && fdb_key_eq(&c->src, key) &&
 	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now))
@@ -32,6 +83,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 				age_touch(cfg, e, key, now);
 			}
 		} else {
+			old_ifindex = e ? e->ifindex : 0;	/* e may be reused after the update */
 			fresh.ifindex = ifindex;
 			fresh.slot = port_slot;
 			fresh.last_seen_ns = now;
@@ -39,6 +91,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 			age_touch(cfg, &fresh, key, now);
 			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
 			__sync_fetch_and_add(&cfg->fdb_generation, 1);
+			fdb_event(key, old_ifindex ? XB_EV_MOVED : XB_EV_LEARNED, ifindex, old_ifindex, now);
 		}
 	}
 	c->src = *key;

@@ -71,22 +71,29 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 	}
 }
 
-/* The frame's one outcome counter (rx is counted by the caller). */
-static __always_inline void xb_count_outcome(struct xb_port_stats *st, const struct xb_decision *d)
+/* The frame's one outcome counter and its bytes, len (rx is counted by the
+ * caller). */
+static __always_inline void xb_count_outcome(struct xb_port_stats *st, const struct xb_decision *d,
+					     __u64 len)
 {
 	switch (d->action) {
 	case XB_ACT_DROP:
-		if (d->reason < XB_DROP_MAX)
+		if (d->reason < XB_DROP_MAX) {
 			st->dropped[d->reason]++;
+			st->dropped_bytes += len;
+		}
 		break;
 	case XB_ACT_HOST:
 		st->to_host++;
+		st->to_host_bytes += len;
 		break;
 	case XB_ACT_UNICAST:
 		st->forwarded++;
+		st->forwarded_bytes += len;
 		break;
 	default:
 		st->flooded++;
+		st->flooded_bytes += len;
 		break;
 	}
 }

@@ -94,6 +94,20 @@ struct {
 	__type(value, struct xb_fdb_cache);
 } fdb_cache SEC(".maps");
 
+/* FDB events for `monitor` (struct xb_event), see XB_EVENTS_RATE. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XB_EVENTS_RING_SIZE);
+} events SEC(".maps");
+
+/* Each CPU's token bucket for "events". */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_event_bucket);
+} event_bucket SEC(".maps");
+
 /*
  * Each port runs its own instance of this program (same maps), loaded with
  * the port's slot: the ingress port's counters need no lookup by ifindex.

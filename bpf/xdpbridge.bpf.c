@@ -106,6 +106,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		ret = bpf_redirect_map(&ports, d.slot, 0);
 		if (ret == XDP_REDIRECT) {
 			st->forwarded++;
+			st->forwarded_bytes += len;
 			return ret;
 		}
 		d.action = XB_ACT_FLOOD;	/* a port removed under a stale entry */
@@ -117,9 +118,10 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		if (cfg->flags & XB_CFG_SKB_PORTS)
 			goto to_skb;	/* a broadcast redirect would skip those ports */
 		st->flooded++;
+		st->flooded_bytes += len;
 		return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
 	}
-	xb_count_outcome(st, &d);
+	xb_count_outcome(st, &d, len);
 	return d.action == XB_ACT_HOST ? XDP_PASS : XDP_DROP;
 to_skb:
 	st->to_skb++;
@@ -212,6 +214,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	struct xb_decision d;
 	struct ethhdr *eth;
 	void *data, *data_end;
+	__u64 len;
 
 	st = bpf_map_lookup_elem(&port_stats, &slot);
 	cfg = bpf_map_lookup_elem(&config, &zero);
@@ -227,6 +230,8 @@ int xdpbridge_tc(struct __sk_buff *skb)
 		st->kernel_dropped++;
 		return TC_ACT_SHOT;
 	}
+	/* After the restore: the whole frame, as XDP's rx_bytes counted it. */
+	len = skb->len;
 	if (skb->data + ETH_HLEN > skb->data_end)
 		bpf_skb_pull_data(skb, ETH_HLEN);	/* header in a fragment */
 	data = (void *)(long)skb->data;
@@ -236,13 +241,16 @@ int xdpbridge_tc(struct __sk_buff *skb)
 
 	switch (d.action) {
 	case XB_ACT_HOST:
-		if (!tc_after_xdp)
+		if (!tc_after_xdp) {
 			st->to_host++;
+			st->to_host_bytes += len;
+		}
 		return TC_ACT_OK;
 	case XB_ACT_UNICAST:
 		p = bpf_map_lookup_elem(&port_slots, &d.slot);
 		if (p && p->ifindex == d.ifindex) {
 			st->forwarded++;
+			st->forwarded_bytes += len;
 			if (p->flags & XB_SLOT_PEER)
 				return bpf_redirect_peer(d.ifindex, 0);
 			return bpf_redirect(d.ifindex, 0);
@@ -251,9 +259,10 @@ int xdpbridge_tc(struct __sk_buff *skb)
 		/* fallthrough */
 	case XB_ACT_FLOOD:
 		st->flooded++;
+		st->flooded_bytes += len;
 		return tc_flood(skb, ifindex, st);
 	default:
-		xb_count_outcome(st, &d);
+		xb_count_outcome(st, &d, len);
 		return TC_ACT_SHOT;
 	}
 }

@@ -268,14 +268,26 @@ struct xb_port_stats {
 	 */
 	__u64 to_skb;
 	__u64 kernel_dropped;
+	/* FDB events this port's learning made that `monitor` never got: over
+	 * the rate limit (XB_EVENTS_RATE) or the ring buffer was full. Per
+	 * port, so a MAC flood shows where it comes from. */
+	__u64 events_dropped;
+	/* Bytes of the frames each outcome counter above counts (the frame's
+	 * full length, fragments included, as rx_bytes): bits/s by class in
+	 * `top`. dropped_bytes is every drop reason together; to_skb frames get
+	 * theirs when the TC program counts their outcome. */
+	__u64 forwarded_bytes;
+	__u64 flooded_bytes;
+	__u64 to_host_bytes;
+	__u64 dropped_bytes;
 };
 
 /*
  * One event of `xdpbridge monitor`. The control loop sends its own (ports,
- * sweeps) over the bridge's event socket (/run/xdpbridge/BRIDGE.events), and
- * `monitor` makes FDB events by diffing batch dumps while it runs. The layout
- * is also the one a data-path producer would write into a BPF ring buffer
- * ("events"): see README, "Events". ifname fields are filled by user space.
+ * sweeps) over the bridge's event socket (/run/xdpbridge/BRIDGE.events); the
+ * data path writes learned and moved stations into the ring buffer "events"
+ * (see README, "Events"). ifname, old_ifname and bridge are filled by user
+ * space: the data path knows ifindexes only.
  */
 enum xb_event_type {
 	XB_EV_LEARNED = 1,	/* key learned on ifindex */
@@ -306,6 +318,24 @@ struct xb_event {
 	char ifname[XB_IFNAMSIZ];
 	char old_ifname[XB_IFNAMSIZ];
 	char bridge[XB_IFNAMSIZ];
+};
+
+/*
+ * The data path's FDB events (learned, moved) go into the ring buffer
+ * "events" (pinned; the control loop is its one consumer and relays them to
+ * every `monitor`). Each CPU may write XB_EVENTS_RATE events per second with
+ * bursts of XB_EVENTS_BURST: a token bucket whose credit is kept in
+ * nanoseconds (an event costs XB_EVENT_COST_NS), so no division per frame.
+ */
+#define XB_EVENTS_RING_SIZE	(256 * 1024)	/* a power of two, >= a page */
+#define XB_EVENTS_RATE		1000		/* events per second per CPU */
+#define XB_EVENTS_BURST		64
+#define XB_EVENT_COST_NS	(1000000000ULL / XB_EVENTS_RATE)
+
+/* Per-CPU token bucket (per-CPU array "event_bucket", one element). */
+struct xb_event_bucket {
+	__u64 credit_ns;	/* at most XB_EVENTS_BURST * XB_EVENT_COST_NS */
+	__u64 last_ns;		/* when credit was last topped up */
 };
 
 #define XB_EVF_KEY	(1U << 0)	/* key is set (per-station event) */

@@ -40,6 +40,8 @@ static const struct pinned_map pinned_maps[] = {
 	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
 	{ "fdb_ages", MAP_FD(ages_fd), sizeof(struct xb_age_block) },
 	{ "port_slots", MAP_FD(slots_fd), sizeof(struct xb_port_slot) },
+	{ "events", MAP_FD(events_fd), 0 },
+	{ "event_bucket", MAP_FD(event_bucket_fd), sizeof(struct xb_event_bucket) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 

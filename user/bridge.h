@@ -33,6 +33,8 @@ struct xb_bridge {
 	int cache_fd;
 	int ages_fd;
 	int slots_fd;
+	int events_fd;		/* ring buffer of the data path's FDB events */
+	int event_bucket_fd;
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 

@@ -2,14 +2,23 @@
 /*
  * monitor [BRIDGE] [-j]: live events, like `bridge monitor fdb`.
  *
- * Two sources. The control loop's own events (ports added, removed, down, up,
- * auto-port skipped, ageing sweeps) and those of commands (fdb flush, port
- * add/del) arrive on the bridge's event socket (events.h). FDB events
- * (learned, moved, aged, deleted) come from diffing the FDB: this process
- * dumps it with batch lookups once per interval, so the cost is paid only
- * while someone watches, and an idle bridge pays nothing. A station learned
- * and gone within one interval is not seen. The data path's own producer (a
- * ring buffer, see README "Events") would replace the diff.
+ * Three sources.
+ * - The bridge's event socket (events.h): the control loop's own events
+ *   (ports added, removed, down, up, auto-port skipped, ageing sweeps), those
+ *   of commands (fdb flush, port add/del), and the data path's learned and
+ *   moved stations, which the loop reads from the ring buffer "events" and
+ *   relays. The loop is the ring's one reader: a BPF ring buffer has a single
+ *   consumer position, so two monitors reading it would steal each other's
+ *   events; through the loop, every monitor gets every event.
+ * - Without a control loop, this process reads the ring buffer itself (and
+ *   says so), until a loop appears.
+ * - What the data path does not report: entries that vanish (aged one by one,
+ *   deleted, flushed, evicted by the LRU) and static entries added. For those
+ *   the FDB is dumped with batch lookups once per interval and compared with
+ *   the last dump, a cost paid only while someone watches. An entry added and
+ *   gone within one interval is seen learned, never deleted.
+ * ifnames: the data path knows ifindexes; one port walk names them, redone
+ * when a port comes or goes or an ifindex is unknown.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "bridge.h"
@@ -35,11 +45,19 @@
 #define MONITOR_MAX_BRIDGES 64
 #define MONITOR_INTERVAL_MS 1000
 
+struct port_name {
+	__u32 ifindex;
+	char ifname[XB_IFNAMSIZ];
+};
+
 struct watched {
 	struct xb_bridge br;
 	int events_fd;		/* -1: no control loop runs */
+	struct dp_events dp;	/* the ring buffer, read only while no loop runs */
 	struct fdb_row *rows;	/* the last dump, sorted by key, ifnames filled */
 	size_t n;
+	struct port_name *names;	/* from the last port walk */
+	size_t nnames;
 	bool open;
 };
 
@@ -56,6 +74,71 @@ static void emit(const struct xb_event *ev)
 	output_begin(NULL, monitor_json, false);
 	print_event(ev);
 	output_end();
+}
+
+static int collect_name(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+{
+	struct watched *w = ctx;
+	struct port_name *more = realloc(w->names, (w->nnames + 1) * sizeof(*more));
+
+	if (!more)
+		return -ENOMEM;
+	w->names = more;
+	w->names[w->nnames].ifindex = ifindex;
+	memcpy(w->names[w->nnames].ifname, info->ifname, XB_IFNAMSIZ);
+	w->names[w->nnames++].ifname[XB_IFNAMSIZ - 1] = '\0';
+	return 0;
+}
+
+static void names_refresh(struct watched *w)
+{
+	w->nnames = 0;
+	port_for_each(&w->br, collect_name, w);
+}
+
+static const char *names_find(const struct watched *w, __u32 ifindex)
+{
+	for (size_t i = 0; i < w->nnames; i++)
+		if (w->names[i].ifindex == ifindex)
+			return w->names[i].ifname;
+	return NULL;
+}
+
+/* Name ifindex into buf: a port's registered name, walking the ports again
+ * when it is new, else the kernel's name, else "?". */
+static void name_of(struct watched *w, __u32 ifindex, char *buf)
+{
+	const char *name = names_find(w, ifindex);
+	char kname[IF_NAMESIZE];
+
+	if (!name) {
+		names_refresh(w);
+		name = names_find(w, ifindex);
+	}
+	if (!name)
+		name = if_indextoname(ifindex, kname) ? kname : "?";
+	snprintf(buf, XB_IFNAMSIZ, "%.15s", name);
+}
+
+/* An event from the socket or the ring: fill in what the data path left
+ * empty, then print it. */
+static void station_emit(struct watched *w, struct xb_event *ev)
+{
+	ev->bridge[XB_IFNAMSIZ - 1] = ev->ifname[XB_IFNAMSIZ - 1] = ev->old_ifname[XB_IFNAMSIZ - 1] = '\0';
+	if (ev->type == XB_EV_PORT_ADDED || ev->type == XB_EV_PORT_REMOVED)
+		names_refresh(w);
+	if (!ev->bridge[0])
+		snprintf(ev->bridge, sizeof(ev->bridge), "%s", w->br.name);
+	if ((ev->flags & XB_EVF_KEY) && !ev->ifname[0])
+		name_of(w, ev->ifindex, ev->ifname);
+	if (ev->type == XB_EV_MOVED && !ev->old_ifname[0])
+		name_of(w, ev->old_ifindex, ev->old_ifname);
+	emit(ev);
+}
+
+static void dp_event(struct xb_event *ev, void *ctx)
+{
+	station_emit(ctx, ev);
 }
 
 struct name_ctx {
@@ -102,7 +185,8 @@ static void station_event(const struct watched *w, __u32 type, const struct fdb_
 	emit(&ev);
 }
 
-/* Dump the FDB and print what changed since the last dump (first: nothing). */
+/* Dump the FDB and print what the data path does not report since the last
+ * dump (first: nothing): entries gone, static entries added. */
 static int fdb_diff(struct watched *w, bool report)
 {
 	struct fdb_row *rows = NULL;
@@ -127,11 +211,11 @@ static int fdb_diff(struct watched *w, bool report)
 
 			station_event(w, aged ? XB_EV_AGED : XB_EV_DELETED, old, NULL);
 			i++;
-		} else if (d > 0) {
-			station_event(w, XB_EV_LEARNED, &rows[j++], NULL);
-		} else {
-			if (rows[j].ifindex != old->ifindex)
-				station_event(w, XB_EV_MOVED, &rows[j], old);
+		} else if (d > 0) {	/* learned ones come from the data path */
+			if (rows[j].is_static)
+				station_event(w, XB_EV_LEARNED, &rows[j], NULL);
+			j++;
+		} else {		/* moves too */
 			i++;
 			j++;
 		}
@@ -148,9 +232,29 @@ static void watched_close(struct watched *w)
 		return;
 	if (w->events_fd >= 0)
 		close(w->events_fd);
+	dp_events_close(&w->dp);
 	bridge_close(&w->br);
 	free(w->rows);
+	free(w->names);
 	w->open = false;
+}
+
+/* No control loop: read the ring buffer here, until one starts. Said at
+ * start; a loop restarting later is no news (-v shows it), and stdout stays
+ * events only for scripts that merge the two streams. */
+static void dp_read_directly(struct watched *w, bool at_start)
+{
+	int err = dp_events_open(&w->dp, w->br.events_fd, dp_event, w);
+
+	if (!at_start)
+		pr_debug("bridge %s: its control loop went; reading the data path's events directly (%s)",
+			 w->br.name, err ? strerror(-err) : "ok");
+	else if (err)
+		pr_warn("bridge %s has no control loop, and its data path's events cannot be read (%s): only FDB changes seen once a second are shown",
+			w->br.name, strerror(-err));
+	else
+		pr_warn("bridge %s has no control loop: reading the data path's events directly, which one monitor at a time can do ('xdpbridge load %s' starts a loop)",
+			w->br.name, w->br.name);
 }
 
 static int watched_open(struct watched *w, const char *name)
@@ -163,10 +267,10 @@ static int watched_open(struct watched *w, const char *name)
 	if (err)
 		return err;
 	w->open = true;
+	names_refresh(w);
 	w->events_fd = events_connect(name);
 	if (w->events_fd < 0)
-		pr_warn("bridge %s has no control loop: only FDB events are shown ('xdpbridge load %s' starts one)",
-			name, name);
+		dp_read_directly(w, true);
 	return fdb_diff(w, false);
 }
 
@@ -177,8 +281,7 @@ static bool events_read(struct watched *w)
 	ssize_t n = recv(w->events_fd, &ev, sizeof(ev), MSG_DONTWAIT);
 
 	if (n == (ssize_t)sizeof(ev)) {
-		ev.bridge[XB_IFNAMSIZ - 1] = ev.ifname[XB_IFNAMSIZ - 1] = ev.old_ifname[XB_IFNAMSIZ - 1] = '\0';
-		emit(&ev);
+		station_emit(w, &ev);
 		return true;
 	}
 	return n < 0 && errno == EAGAIN;
@@ -188,6 +291,7 @@ static int monitor_loop(struct watched *w, int nw)
 {
 	struct pollfd fds[MONITOR_MAX_BRIDGES];
 	int idx[MONITOR_MAX_BRIDGES], n, live, wait_ms;
+	bool ring[MONITOR_MAX_BRIDGES];
 	__u64 next_diff = monotonic_ns() + MONITOR_INTERVAL_MS * 1000000ULL, now;
 
 	for (;;) {
@@ -201,10 +305,23 @@ static int monitor_loop(struct watched *w, int nw)
 				continue;
 			}
 			live++;
-			if (w[i].events_fd < 0)
-				w[i].events_fd = events_connect(w[i].br.name);	/* a loop started */
+			if (w[i].events_fd < 0) {
+				w[i].events_fd = events_connect(w[i].br.name);
+				if (w[i].events_fd >= 0) {	/* a loop started: it reads the ring now */
+					dp_events_consume(&w[i].dp);
+					dp_events_close(&w[i].dp);
+					pr_debug("bridge %s: its control loop started; events come from it", w[i].br.name);
+				} else if (dp_events_fd(&w[i].dp) < 0) {	/* the loop went */
+					dp_read_directly(&w[i], false);
+				}
+			}
 			if (w[i].events_fd >= 0) {
 				fds[n] = (struct pollfd){ .fd = w[i].events_fd, .events = POLLIN };
+				ring[n] = false;
+				idx[n++] = i;
+			} else if (dp_events_fd(&w[i].dp) >= 0) {
+				fds[n] = (struct pollfd){ .fd = dp_events_fd(&w[i].dp), .events = POLLIN };
+				ring[n] = true;
 				idx[n++] = i;
 			}
 		}
@@ -214,7 +331,11 @@ static int monitor_loop(struct watched *w, int nw)
 		wait_ms = next_diff > now ? (int)((next_diff - now) / 1000000ULL) : 0;
 		if (poll(fds, (nfds_t)n, wait_ms) > 0) {
 			for (int k = 0; k < n; k++) {
-				if (fds[k].revents && !events_read(&w[idx[k]])) {
+				if (!fds[k].revents)
+					continue;
+				if (ring[k]) {
+					dp_events_consume(&w[idx[k]].dp);
+				} else if (!events_read(&w[idx[k]])) {
 					close(w[idx[k]].events_fd);
 					w[idx[k]].events_fd = -1;
 				}

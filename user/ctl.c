@@ -69,6 +69,7 @@ static int find_vanished(__u32 ifindex, const struct xb_port_info *info, void *c
 struct ctl_state {
 	struct xb_bridge *br;
 	struct events_server ev;
+	struct dp_events dp;	/* the data path's FDB events, relayed to monitors */
 	struct mnl_socket *nl;
 	struct auto_ports ap;
 	__u32 skipped[256];	/* auto-port matches that failed: not retried until they go */
@@ -230,6 +231,14 @@ static void links_scan(struct ctl_state *c)
 	c->scanning = false;
 }
 
+/* A data-path event (learned, moved): to every monitor, ifnames theirs to fill. */
+static void relay_dp_event(struct xb_event *ev, void *ctx)
+{
+	struct ctl_state *c = ctx;
+
+	events_emit(&c->ev, c->br->name, ev);
+}
+
 static void ctl_state_open(struct ctl_state *c, struct xb_bridge *br)
 {
 	int err;
@@ -240,6 +249,12 @@ static void ctl_state_open(struct ctl_state *c, struct xb_bridge *br)
 	err = events_listen(&c->ev, br->name);
 	if (err)
 		pr_warn("bridge %s: no event socket (%s): 'xdpbridge monitor' shows FDB events only",
+			br->name, strerror(-err));
+	/* The ring buffer's one reader, monitors or not: drained, it never
+	 * fills, and a monitor started later gets fresh events. */
+	err = c->ev.listen_fd >= 0 ? dp_events_open(&c->dp, br->events_fd, relay_dp_event, c) : -ENOTCONN;
+	if (err && c->ev.listen_fd >= 0)
+		pr_warn("bridge %s: cannot read the data path's events (%s): 'xdpbridge monitor' shows no learned or moved stations",
 			br->name, strerror(-err));
 	err = autoport_read(br, &c->ap);
 	if (err)
@@ -253,6 +268,7 @@ static void ctl_state_open(struct ctl_state *c, struct xb_bridge *br)
 
 static void ctl_state_close(struct ctl_state *c)
 {
+	dp_events_close(&c->dp);
 	events_close(&c->ev);
 	nl_link_events_close(c->nl);
 	autoport_free(&c->ap);
@@ -261,20 +277,24 @@ static void ctl_state_close(struct ctl_state *c)
 /* Wait up to timeout_ms for link events or monitors, and handle them. */
 static void ctl_wait(struct ctl_state *c, uint32_t timeout_ms)
 {
-	struct pollfd fds[EVENTS_MAX_CLIENTS + 2];
-	int n = 0, err;
+	struct pollfd fds[EVENTS_MAX_CLIENTS + 3];
+	int n = 0, first, err;
 
+	fds[n++] = (struct pollfd){ .fd = dp_events_fd(&c->dp), .events = POLLIN };	/* -1: ignored */
 	if (c->nl)
 		fds[n++] = (struct pollfd){ .fd = nl_link_events_fd(c->nl), .events = POLLIN };
-	n += events_pollfds(&c->ev, fds + n, EVENTS_MAX_CLIENTS + 2 - n);
+	first = n;
+	n += events_pollfds(&c->ev, fds + n, EVENTS_MAX_CLIENTS + 3 - n);
 	if (poll(fds, (nfds_t)n, (int)timeout_ms) <= 0)
 		return;
-	if (c->nl && fds[0].revents) {
+	if (fds[0].revents)
+		dp_events_consume(&c->dp);
+	if (c->nl && fds[1].revents) {
 		err = nl_link_events_read(c->nl, on_link, c);
 		if (err == -ENOBUFS)	/* events were lost: look at every link */
 			links_scan(c);
 	}
-	events_service(&c->ev, fds + (c->nl ? 1 : 0), n - (c->nl ? 1 : 0));
+	events_service(&c->ev, fds + first, n - first);
 }
 
 /* Fork; the child detaches and reports readiness through a pipe. Returns 1 in

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <bpf/libbpf.h>
 
 #include "ageing.h"
 #include "events.h"
@@ -157,4 +158,48 @@ void events_publish(const char *bridge, struct xb_event *ev)
 		ev->time_ns = monotonic_ns();
 	send(fd, ev, sizeof(*ev), MSG_NOSIGNAL);
 	close(fd);
+}
+
+static int dp_event_handle(void *ctx, void *data, size_t size)
+{
+	struct dp_events *d = ctx;
+	struct xb_event ev;
+
+	if (size < sizeof(ev))
+		return 0;	/* another xdpbridge's layout: skip, never misread */
+	memcpy(&ev, data, sizeof(ev));
+	if (!ev.type || ev.type >= XB_EV_MAX || ev.time_ns < d->since_ns)
+		return 0;
+	ev.ifname[0] = ev.old_ifname[0] = ev.bridge[0] = '\0';
+	d->cb(&ev, d->ctx);
+	return 0;
+}
+
+int dp_events_open(struct dp_events *d, int events_fd, dp_event_cb cb, void *ctx)
+{
+	memset(d, 0, sizeof(*d));
+	d->cb = cb;
+	d->ctx = ctx;
+	/* The ring keeps what was written while nobody read it (until full):
+	 * old news, not events. Same clock as the data path's stamps. */
+	d->since_ns = monotonic_ns();
+	d->rb = ring_buffer__new(events_fd, dp_event_handle, d, NULL);
+	return d->rb ? 0 : -errno;
+}
+
+int dp_events_fd(const struct dp_events *d)
+{
+	return d->rb ? ring_buffer__epoll_fd(d->rb) : -1;
+}
+
+void dp_events_consume(struct dp_events *d)
+{
+	if (d->rb)
+		ring_buffer__consume(d->rb);
+}
+
+void dp_events_close(struct dp_events *d)
+{
+	ring_buffer__free(d->rb);
+	d->rb = NULL;
 }

@@ -18,6 +18,8 @@
 
 #include "xdpbridge.h"
 
+struct ring_buffer;
+
 #define EVENTS_MAX_CLIENTS 32
 
 struct events_server {
@@ -43,5 +45,29 @@ void events_emit(struct events_server *s, const char *bridge, struct xb_event *e
 void events_publish(const char *bridge, struct xb_event *ev);
 /* Connect as a monitor: the fd to read events from, or -errno. */
 int events_connect(const char *bridge);
+
+/*
+ * The data path's FDB events: the bridge's ring buffer "events" (learned,
+ * moved; ifnames empty). A BPF ring buffer has ONE consumer position: two
+ * readers steal each other's events. So the control loop is its reader and
+ * relays every event to its monitors with events_emit; `monitor` reads it
+ * only while no control loop runs.
+ */
+typedef void (*dp_event_cb)(struct xb_event *ev, void *ctx);
+
+struct dp_events {
+	struct ring_buffer *rb;
+	__u64 since_ns;		/* events stamped earlier were left by nobody reading */
+	dp_event_cb cb;
+	void *ctx;
+};
+
+/* Read events_fd's ring buffer; events older than now are skipped. 0 or -errno. */
+int dp_events_open(struct dp_events *d, int events_fd, dp_event_cb cb, void *ctx);
+/* The fd to poll for new events (-1 when closed). */
+int dp_events_fd(const struct dp_events *d);
+/* Hand every waiting event to cb. */
+void dp_events_consume(struct dp_events *d);
+void dp_events_close(struct dp_events *d);
 
 #endif

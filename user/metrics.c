@@ -135,6 +135,18 @@ void metrics_write_prometheus(FILE *f, const struct bridge_metrics *m)
 	port_counter(f, m, "xdpbridge_port_to_host_packets_total",
 		     "Frames received on the port and passed to its own network stack.",
 		     offsetof(struct xb_port_stats, to_host));
+	port_counter(f, m, "xdpbridge_port_forwarded_bytes_total",
+		     "Bytes of the frames counted by xdpbridge_port_forwarded_packets_total.",
+		     offsetof(struct xb_port_stats, forwarded_bytes));
+	port_counter(f, m, "xdpbridge_port_flooded_bytes_total",
+		     "Bytes of the frames counted by xdpbridge_port_flooded_packets_total.",
+		     offsetof(struct xb_port_stats, flooded_bytes));
+	port_counter(f, m, "xdpbridge_port_to_host_bytes_total",
+		     "Bytes of the frames counted by xdpbridge_port_to_host_packets_total.",
+		     offsetof(struct xb_port_stats, to_host_bytes));
+	port_counter(f, m, "xdpbridge_port_dropped_bytes_total",
+		     "Bytes of the frames counted by xdpbridge_port_dropped_packets_total, every reason together.",
+		     offsetof(struct xb_port_stats, dropped_bytes));
 	port_counter(f, m, "xdpbridge_port_to_skb_packets_total",
 		     "Frames received on the port that XDP handed to the skb (TC) path.",
 		     offsetof(struct xb_port_stats, to_skb));

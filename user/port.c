@@ -483,20 +483,21 @@ static int port_row_cmp(const void *a, const void *b)
 	return strcmp(((const struct port_row *)a)->info.ifname, ((const struct port_row *)b)->info.ifname);
 }
 
+/* Every field is a __u64 counter: summed word by word, so a counter added
+ * to xb_port_stats is summed without being named here. */
+_Static_assert(sizeof(struct xb_port_stats) % sizeof(__u64) == 0,
+	       "xb_port_stats holds __u64 counters only");
+
 static void port_stats_sum(const struct xb_port_stats *percpu, int ncpus, struct xb_port_stats *sum)
 {
-	for (int c = 0; c < ncpus; c++) {
-		const struct xb_port_stats *s = &percpu[c];
+	const size_t words = sizeof(*sum) / sizeof(__u64);
+	__u64 *out = (__u64 *)sum;
 
-		sum->rx_packets += s->rx_packets;
-		sum->rx_bytes += s->rx_bytes;
-		sum->forwarded += s->forwarded;
-		sum->flooded += s->flooded;
-		sum->to_host += s->to_host;
-		sum->to_skb += s->to_skb;
-		sum->kernel_dropped += s->kernel_dropped;
-		for (int r = 0; r < XB_DROP_MAX; r++)
-			sum->dropped[r] += s->dropped[r];
+	for (int c = 0; c < ncpus; c++) {
+		const __u64 *in = (const __u64 *)&percpu[c];
+
+		for (size_t w = 0; w < words; w++)
+			out[w] += in[w];
 	}
 }
 

@@ -95,9 +95,12 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 		print_string(PRINT_ANY, "ifname", "port %s:", ports[i].info.ifname);
 		print_uint(PRINT_ANY, "rx_packets", " rx %" PRIu64 " packets", s->rx_packets);
 		print_uint(PRINT_ANY, "rx_bytes", " %" PRIu64 " bytes", s->rx_bytes);
-		print_uint(PRINT_ANY, "forwarded", " forwarded %" PRIu64, s->forwarded);
-		print_uint(PRINT_ANY, "flooded", " flooded %" PRIu64, s->flooded);
-		print_uint(PRINT_ANY, "to_host", " to_host %" PRIu64, s->to_host);
+		print_uint(PRINT_ANY, "forwarded", " forwarded %" PRIu64 " packets", s->forwarded);
+		print_uint(PRINT_ANY, "forwarded_bytes", " %" PRIu64 " bytes", s->forwarded_bytes);
+		print_uint(PRINT_ANY, "flooded", " flooded %" PRIu64 " packets", s->flooded);
+		print_uint(PRINT_ANY, "flooded_bytes", " %" PRIu64 " bytes", s->flooded_bytes);
+		print_uint(PRINT_ANY, "to_host", " to_host %" PRIu64 " packets", s->to_host);
+		print_uint(PRINT_ANY, "to_host_bytes", " %" PRIu64 " bytes", s->to_host_bytes);
 		print_string(PRINT_TEXT, NULL, "%s", " dropped");
 		for (int r = 0; r < XB_DROP_MAX; r++) {
 			char fmt[48];
@@ -106,10 +109,13 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, drop_names[r]);
 			print_uint(PRINT_ANY, key, fmt, s->dropped[r]);
 		}
+		/* Every reason together: the data path adds bytes once per drop. */
+		print_uint(PRINT_ANY, "dropped_bytes", " total %" PRIu64 " bytes", s->dropped_bytes);
 		/* Not outcomes: frames XDP handed to the skb path, and copies the
 		 * kernel dropped after a forward or flood (see xb_port_stats). */
 		print_uint(PRINT_ANY, "to_skb", " to_skb %" PRIu64, s->to_skb);
 		print_uint(PRINT_ANY, "kernel_dropped", " kernel_dropped %" PRIu64, s->kernel_dropped);
+		print_uint(PRINT_ANY, "events_dropped", " events_dropped %" PRIu64, s->events_dropped);
 		close_json_object();
 		print_nl();
 	}
@@ -206,29 +212,42 @@ static uint64_t whole(double v)
 	return v > 0 ? (uint64_t)(v + 0.5) : 0;
 }
 
+/* One class's "fr/s bit/s" pair: a column pair in text, two keys in JSON. */
+static void print_top_class(const char *name, double pps, double bps)
+{
+	char key[32], bits[16];
+
+	snprintf(key, sizeof(key), "%s_pps", name);
+	print_uint(PRINT_ANY, key, " %9" PRIu64, whole(pps));
+	snprintf(key, sizeof(key), "%s_bps", name);
+	format_si(bps, bits, sizeof(bits));
+	print_string(PRINT_TEXT, NULL, " %7s", bits);
+	print_uint(PRINT_JSON, key, NULL, whole(bps));
+}
+
 void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r, size_t n)
 {
-	char bits[16];
-
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "bridge", "bridge %s", bridge);
 	print_uint(PRINT_ANY, "interval_ms", ": per second over %" PRIu64 " ms",
 		   interval_ns / 1000000ULL);
 	print_nl();
-	print_string(PRINT_TEXT, NULL, "%s\n", "PORT              RX fr/s  RX bit/s  FWD fr/s  FLOOD fr/s  HOST fr/s  DROP fr/s");
+	print_string(PRINT_TEXT, NULL, "%s\n",
+		     "                  RECEIVED          FORWARDED         FLOODE"
+		     "D           TO HOST           DROPPED");
+	print_string(PRINT_TEXT, NULL, "%s\n",
+		     "PORT                  fr/s   bit/s      fr/s   bit/s      fr"
+		     "/s   bit/s      fr/s   bit/s      fr/s   bit/s");
 	open_json_array("ports");
 	for (size_t i = 0; i < n; i++) {
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "ifname", "%-16s", r[i].ifname);
 		print_bool(PRINT_JSON, "host", NULL, r[i].host);
-		print_uint(PRINT_ANY, "rx_pps", " %9" PRIu64, whole(r[i].rx_pps));
-		format_si(r[i].rx_bps, bits, sizeof(bits));
-		print_string(PRINT_TEXT, NULL, " %9s", bits);
-		print_uint(PRINT_JSON, "rx_bps", NULL, whole(r[i].rx_bps));
-		print_uint(PRINT_ANY, "forwarded_pps", " %9" PRIu64, whole(r[i].forwarded_pps));
-		print_uint(PRINT_ANY, "flooded_pps", " %11" PRIu64, whole(r[i].flooded_pps));
-		print_uint(PRINT_ANY, "to_host_pps", " %10" PRIu64, whole(r[i].to_host_pps));
-		print_uint(PRINT_ANY, "dropped_pps", " %10" PRIu64, whole(r[i].dropped_pps));
+		print_top_class("rx", r[i].rx_pps, r[i].rx_bps);
+		print_top_class("forwarded", r[i].forwarded_pps, r[i].forwarded_bps);
+		print_top_class("flooded", r[i].flooded_pps, r[i].flooded_bps);
+		print_top_class("to_host", r[i].to_host_pps, r[i].to_host_bps);
+		print_top_class("dropped", r[i].dropped_pps, r[i].dropped_bps);
 		close_json_object();
 		print_nl();
 	}

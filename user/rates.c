@@ -53,5 +53,9 @@ void rates_compute(const struct port_row *prev, size_t nprev, const struct port_
 		r->flooded_pps = per_sec(a->flooded, b->flooded, interval_ns);
 		r->to_host_pps = per_sec(a->to_host, b->to_host, interval_ns);
 		r->dropped_pps = per_sec(dropped(a), dropped(b), interval_ns);
+		r->forwarded_bps = 8 * per_sec(a->forwarded_bytes, b->forwarded_bytes, interval_ns);
+		r->flooded_bps = 8 * per_sec(a->flooded_bytes, b->flooded_bytes, interval_ns);
+		r->to_host_bps = 8 * per_sec(a->to_host_bytes, b->to_host_bytes, interval_ns);
+		r->dropped_bps = 8 * per_sec(a->dropped_bytes, b->dropped_bytes, interval_ns);
 	}
 }

@@ -3,9 +3,10 @@
  * Per-second rates of each port between two readings of its counters, for
  * `top`. Pure: unit tested.
  *
- * The data path counts frames per class (forwarded, flooded, to host,
- * dropped) but bytes only as received, so bits per second are of what the
- * port received, all classes together.
+ * The data path counts frames and bytes per class (forwarded, flooded, to
+ * host, dropped), each frame once; to_skb is no class (its outcome is
+ * counted by the TC program), so the classes add up to what was received
+ * once the handed-over frames are decided.
  */
 #ifndef XB_RATES_H
 #define XB_RATES_H
@@ -28,6 +29,10 @@ struct port_rates {
 	double flooded_pps;
 	double to_host_pps;
 	double dropped_pps;	/* every drop reason */
+	double forwarded_bps;	/* bits per second of each class */
+	double flooded_bps;
+	double to_host_bps;
+	double dropped_bps;
 };
 
 /* Rates of each port of cur (in its order) against prev over interval_ns

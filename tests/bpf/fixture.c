@@ -143,6 +143,11 @@ struct xb_port_stats port_stats(int ifindex)
 		sum.to_host += pc[i].to_host;
 		sum.to_skb += pc[i].to_skb;
 		sum.kernel_dropped += pc[i].kernel_dropped;
+		sum.events_dropped += pc[i].events_dropped;
+		sum.forwarded_bytes += pc[i].forwarded_bytes;
+		sum.flooded_bytes += pc[i].flooded_bytes;
+		sum.to_host_bytes += pc[i].to_host_bytes;
+		sum.dropped_bytes += pc[i].dropped_bytes;
 		for (j = 0; j < XB_DROP_MAX; j++)
 			sum.dropped[j] += pc[i].dropped[j];
 	}
@@ -168,6 +173,10 @@ void assert_stats_eq(int ifindex, struct xb_port_stats want, const char *what)
 	CHECK_FIELD(dropped[XB_DROP_RUNT]);
 	CHECK_FIELD(dropped[XB_DROP_BAD_SRC]);
 	CHECK_FIELD(dropped[XB_DROP_REFLECT]);
+	CHECK_FIELD(forwarded_bytes);
+	CHECK_FIELD(flooded_bytes);
+	CHECK_FIELD(to_host_bytes);
+	CHECK_FIELD(dropped_bytes);
 #undef CHECK_FIELD
 }
 

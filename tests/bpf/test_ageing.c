@@ -20,20 +20,23 @@ Test(ageing, aged_entry_is_unknown)
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "D seen 3 s ago, ageing 300 s");
 	assert_stats(port[A], "3 s old entry within 300 s ageing: forwarded",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .forwarded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN);
 
 	set_config(NS_PER_SEC, 0);
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "D seen 3 s ago, ageing 1 s");
 	assert_stats(port[A], "3 s old entry beyond 1 s ageing: flooded",
-		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .forwarded = 1, .flooded = 1);
+		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .forwarded = 1, .flooded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN, .flooded_bytes = XB_FRAME_LEN);
 
 	/* An aged entry on the ingress port is unknown too: flooded, not dropped. */
 	fdb_put(MAC_D, port[A], seen);
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "aged D on the ingress port");
 	assert_stats(port[A], "aged entry on the ingress port: flooded",
-		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .flooded = 2);
+		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .flooded = 2,
+		     .forwarded_bytes = XB_FRAME_LEN, .flooded_bytes = 2 * XB_FRAME_LEN);
 }
 
 /*
@@ -52,7 +55,8 @@ Test(ageing, future_timestamp_is_just_seen)
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "D stamped 20 ms ahead, on another port");
 	assert_stats(port[A], "entry stamped 20 ms ahead must be forwarded, not flooded",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .forwarded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN);
 
 	fdb_put(MAC_D, port[A], now_coarse() + 20 * NS_PER_MS);
 	v = send_frame(port[A], MAC_D, MAC_S);

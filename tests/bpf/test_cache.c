@@ -57,7 +57,8 @@ Test(cache, cache_serves_a_destination_for_its_ttl)
 	assert_verdict(v, XDP_DROP, "after the cache TTL the FDB (D on A, the ingress) decides");
 	assert_stats(port[A], "forwarded three times per attempt, then reflected",
 		     .rx_packets = 3 * (attempt + 1) + 1, .rx_bytes = (3 * (attempt + 1) + 1) * XB_FRAME_LEN,
-		     .forwarded = 3 * (attempt + 1), .dropped[XB_DROP_REFLECT] = 1);
+		     .forwarded = 3 * (attempt + 1), .dropped[XB_DROP_REFLECT] = 1,
+		     .forwarded_bytes = 3 * (attempt + 1) * XB_FRAME_LEN, .dropped_bytes = XB_FRAME_LEN);
 }
 
 Test(cache, cache_forgets_when_the_generation_changes)
@@ -98,7 +99,8 @@ Test(cache, cached_destination_still_ages)
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "aged D: flooded");
 	assert_stats(port[A], "forwarded, then flooded once D aged (even from the cache)",
-		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .flooded = 2);
+		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .flooded = 2,
+		     .forwarded_bytes = XB_FRAME_LEN, .flooded_bytes = 2 * XB_FRAME_LEN);
 }
 
 Test(cache, cached_source_is_refreshed_after_the_ttl)

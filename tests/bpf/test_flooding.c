@@ -13,7 +13,8 @@ Test(flooding, floods_unknown_unicast)
 
 	assert_verdict(v, XDP_REDIRECT, "unicast to an unknown station");
 	assert_stats(port[A], "unknown unicast",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 	assert_not_learned(MAC_U, "destination of a flooded frame");
 	cr_assert_eq(fdb_count(), 1, "only the source is learned, fdb has %u", fdb_count());
 }
@@ -33,7 +34,8 @@ Test(flooding, floods_broadcast)
 	v = send_frame(port[A], MAC_BCAST, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "broadcast");
 	assert_stats(port[A], "broadcast with D known on B: flooded, not forwarded",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 	assert_not_learned(MAC_BCAST, "broadcast destination");
 	assert_learned(MAC_D, port[B], t0, t1, "D after A's broadcast (unchanged)");
 	cr_assert_eq(fdb_count(), 2, "S and D learned, nothing else; fdb has %u", fdb_count());
@@ -48,5 +50,6 @@ Test(flooding, floods_multicast)
 	v = send_frame(port[A], MAC_MCAST_V6, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "IPv6 multicast 33:33:00:00:00:01");
 	assert_stats(port[A], "two multicast frames",
-		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 2);
+		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 2,
+		     .flooded_bytes = 2 * XB_FRAME_LEN);
 }

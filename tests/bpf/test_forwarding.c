@@ -22,9 +22,11 @@ Test(forwarding, forwards_known_unicast)
 
 	assert_verdict(v, XDP_REDIRECT, "unicast to D, known on another port");
 	assert_stats(port[A], "ingress of the unicast",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .forwarded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN);
 	assert_stats(port[B], "port that learned D",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 	assert_stats(port[C], "idle port");
 	assert_learned(MAC_S, port[A], t0, t1, "source of the unicast");
 	assert_learned(MAC_D, port[B], 0, t1, "destination");
@@ -39,7 +41,8 @@ Test(forwarding, no_reflection_to_ingress)
 	assert_verdict(v, XDP_DROP, "unicast to a station on the ingress port");
 	assert_stats(port[A], "learning broadcast + reflected unicast",
 		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 1,
-		     .dropped[XB_DROP_REFLECT] = 1);
+		     .dropped[XB_DROP_REFLECT] = 1,
+		     .flooded_bytes = XB_FRAME_LEN, .dropped_bytes = XB_FRAME_LEN);
 	assert_learned(MAC_S, port[A], 0, now_coarse(), "source of the dropped frame");
 }
 
@@ -55,5 +58,6 @@ Test(forwarding, stale_port_falls_back_to_flood)
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "unicast to a station on a removed port");
 	assert_stats(port[A], "redirect to the removed port must fall back to flooding",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 }

@@ -41,7 +41,8 @@ Test(handover, frame_beyond_egress_mtu)
 	/* and the TC program behind XDP forwards it */
 	cr_assert_eq(tc_run(port[A], big, 2000), TC_ACT_REDIRECT, "TC forwards the handed-over frame");
 	assert_stats(port[A], "XDP handed over, TC forwarded", .rx_packets = 1, .rx_bytes = 2000,
-		     .to_skb = 1, .forwarded = 1);
+		     .to_skb = 1, .forwarded = 1,
+		     .forwarded_bytes = 2000);
 	free(big);
 }
 
@@ -60,7 +61,8 @@ Test(handover, jumbo_frames)
 	v = xdp_run(port[A], big, 9000);
 	assert_verdict(v, XDP_REDIRECT, "9000 bytes in at MTU 9000");
 	assert_stats(port[A], "then flooded by XDP", .rx_packets = 2, .rx_bytes = 18000, .to_skb = 1,
-		     .flooded = 1);
+		     .flooded = 1,
+		     .flooded_bytes = 9000);
 	free(big);
 }
 
@@ -74,7 +76,8 @@ Test(handover, standard_frame_stays_in_xdp)
 	v = xdp_run(port[A], full, XB_FRAME_STD_MAX);
 	assert_verdict(v, XDP_REDIRECT, "a full-size tagged frame (MTU 1500 + header + tag)");
 	assert_stats(port[A], "a full-size tagged frame", .rx_packets = 1, .rx_bytes = XB_FRAME_STD_MAX,
-		     .forwarded = 1);
+		     .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_STD_MAX);
 	free(full);
 }
 
@@ -105,5 +108,6 @@ Test(handover, for_skb_only_ports)
 	v = xdp_run(port[A], f, xb_frame(f, MAC_BCAST, MAC_S));
 	assert_verdict(v, XDP_PASS, "flood with an skb-only port");
 	assert_stats(port[A], "one forwarded by XDP, two handed over", .rx_packets = 3,
-		     .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .to_skb = 2);
+		     .rx_bytes = 3 * XB_FRAME_LEN, .forwarded = 1, .to_skb = 2,
+		     .forwarded_bytes = XB_FRAME_LEN);
 }

@@ -22,7 +22,8 @@ Test(learning, learns_new_source)
 	assert_learned(MAC_S, port[A], t0, t1, "new source");
 	cr_assert_eq(fdb_count(), 1, "exactly one entry (the source), got %u", fdb_count());
 	assert_stats(port[A], "after one broadcast",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 }
 
 Test(learning, refreshes_in_place)
@@ -80,7 +81,9 @@ Test(learning, relearns_moved_station)
 	v = send_frame(port[A], MAC_S, MAC_U);
 	assert_verdict(v, XDP_REDIRECT, "frame to the moved station from its old port");
 	assert_stats(port[A], "old port", .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN,
-		     .flooded = 1, .forwarded = 1);
+		     .flooded = 1, .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN, .flooded_bytes = XB_FRAME_LEN);
 	assert_stats(port[B], "new port", .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN,
-		     .flooded = 1, .dropped[XB_DROP_REFLECT] = 1);
+		     .flooded = 1, .dropped[XB_DROP_REFLECT] = 1,
+		     .flooded_bytes = XB_FRAME_LEN, .dropped_bytes = XB_FRAME_LEN);
 }

@@ -162,7 +162,8 @@ Test(live, live_broadcast_reaches_every_other_port)
 		cr_assert_eq(got[i], want[i], "broadcast from %s: %d copies arrived at %s, want %d",
 			     port_name[A], got[i], peer_name[i], want[i]);
 	assert_stats(port[A], "live broadcast", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN,
-		     .flooded = 1);
+		     .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 	assert_learned(MAC_S, port[A], 0, now_coarse(), "source of the live broadcast");
 	for (i = 0; i < NPORTS; i++)
 		close(fds[i]);
@@ -182,7 +183,8 @@ Test(live, live_unicast_reaches_only_its_port)
 		cr_assert_eq(got[i], want[i], "unicast to D (on %s): %d copies arrived at %s, want %d",
 			     port_name[C], got[i], peer_name[i], want[i]);
 	assert_stats(port[A], "live unicast", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN,
-		     .forwarded = 1);
+		     .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN);
 	for (i = 0; i < NPORTS; i++)
 		close(fds[i]);
 }

@@ -23,7 +23,8 @@ Test(skb_path, tc_learns_and_floods)
 	/* clones to the other members, the skb itself to the last */
 	cr_assert_eq(v, TC_ACT_REDIRECT, "broadcast: verdict %d, want TC_ACT_REDIRECT", v);
 	assert_learned(MAC_S, port[A], 0, now_coarse(), "the broadcast's source");
-	assert_stats(port[A], "one broadcast", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+	assert_stats(port[A], "one broadcast", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 }
 
 Test(skb_path, tc_unicast_redirects)
@@ -36,7 +37,8 @@ Test(skb_path, tc_unicast_redirects)
 	v = tc_run(port[A], f, xb_frame(f, MAC_D, MAC_S));
 	cr_assert_eq(v, TC_ACT_REDIRECT, "known unicast: verdict %d, want TC_ACT_REDIRECT", v);
 	assert_stats(port[A], "one known unicast", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN,
-		     .forwarded = 1);
+		     .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN);
 }
 
 Test(skb_path, tc_flood_without_members_drops)
@@ -52,7 +54,8 @@ Test(skb_path, tc_flood_without_members_drops)
 				     "clearing port_slots[%u]: %s", slot, strerror(errno));
 	v = tc_run(port[A], f, xb_frame(f, MAC_BCAST, MAC_S));
 	cr_assert_eq(v, TC_ACT_SHOT, "a flood with no other member: verdict %d, want TC_ACT_SHOT", v);
-	assert_stats(port[A], "flood to nobody", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+	assert_stats(port[A], "flood to nobody", .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 }
 
 Test(skb_path, tc_link_local_stays_on_host)
@@ -67,7 +70,8 @@ Test(skb_path, tc_link_local_stays_on_host)
 	}
 	cr_assert_eq(fdb_count(), 0, "link-local frames are not learned from");
 	assert_stats(port[A], "three link-local frames", .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN,
-		     .to_host = 3);
+		     .to_host = 3,
+		     .to_host_bytes = 3 * XB_FRAME_LEN);
 }
 
 Test(skb_path, tc_drops_bad_source_and_reflection)
@@ -84,7 +88,8 @@ Test(skb_path, tc_drops_bad_source_and_reflection)
 	cr_assert_eq(v, TC_ACT_SHOT, "destination on the ingress port: verdict %d, want TC_ACT_SHOT", v);
 	assert_stats(port[A], "two bad sources, one flood, one reflection", .rx_packets = 4,
 		     .rx_bytes = 4 * XB_FRAME_LEN, .flooded = 1,
-		     .dropped[XB_DROP_BAD_SRC] = 2, .dropped[XB_DROP_REFLECT] = 1);
+		     .dropped[XB_DROP_BAD_SRC] = 2, .dropped[XB_DROP_REFLECT] = 1,
+		     .flooded_bytes = XB_FRAME_LEN, .dropped_bytes = 3 * XB_FRAME_LEN);
 }
 
 /* ---- TC behind XDP (native): XDP counted rx (and to_host); TC the rest ---- */
@@ -103,6 +108,8 @@ Test(skb_path_after_xdp, tc_counts_only_outcomes)
 	tc_run(port[B], f, xb_frame(f, MAC_BCAST, MAC_D));
 	v = tc_run(port[A], f, xb_frame(f, MAC_D, MAC_S));
 	cr_assert_eq(v, TC_ACT_REDIRECT, "known unicast behind XDP: verdict %d", v);
-	assert_stats(port[A], "a frame XDP handed over", .forwarded = 1);
-	assert_stats(port[B], "a flood behind XDP", .flooded = 1);
+	assert_stats(port[A], "a frame XDP handed over", .forwarded = 1,
+		     .forwarded_bytes = XB_FRAME_LEN);
+	assert_stats(port[B], "a flood behind XDP", .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 }

@@ -28,7 +28,8 @@ Test(static, static_destination_wins)
 
 	assert_stats(port[A], "one forward by static entry, one reflection by static entry",
 		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .forwarded = 1,
-		     .dropped[XB_DROP_REFLECT] = 1);
+		     .dropped[XB_DROP_REFLECT] = 1,
+		     .forwarded_bytes = XB_FRAME_LEN, .dropped_bytes = XB_FRAME_LEN);
 }
 
 Test(static, static_source_is_not_learned_or_moved)
@@ -52,7 +53,8 @@ Test(static, static_source_is_not_learned_or_moved)
 		     "learned entry of a static MAC moved to %u, want it left on A", e.ifindex);
 	cr_assert_eq(e.last_seen_ns, seen, "learned entry of a static MAC must not be refreshed");
 	assert_stats(port[C], "two broadcasts from a static MAC",
-		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 2);
+		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 2,
+		     .flooded_bytes = 2 * XB_FRAME_LEN);
 }
 
 /* The loader's contract: static_count == 0 means fdb_static is not consulted. */
@@ -64,7 +66,8 @@ Test(static, static_table_skipped_while_static_count_zero)
 	v = send_frame(port[A], MAC_D, MAC_S);
 	assert_verdict(v, XDP_REDIRECT, "static_count 0: D is unknown, flooded");
 	assert_stats(port[A], "static table ignored",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 	send_frame(port[C], MAC_BCAST, MAC_D);
 	assert_learned(MAC_D, port[C], 0, now_coarse(), "static_count 0: D learned normally");
 }

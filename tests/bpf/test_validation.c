@@ -19,7 +19,8 @@ Test(validation, drops_multicast_source)
 	assert_verdict(v, XDP_DROP, "broadcast source");
 	assert_stats(port[A], "two frames with a group source",
 		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN,
-		     .dropped[XB_DROP_BAD_SRC] = 2);
+		     .dropped[XB_DROP_BAD_SRC] = 2,
+		     .dropped_bytes = 2 * XB_FRAME_LEN);
 	assert_not_learned(MAC_MCAST_V4, "multicast source");
 	assert_not_learned(MAC_BCAST, "broadcast source");
 	cr_assert_eq(fdb_count(), 0, "nothing may be learned, fdb has %u", fdb_count());
@@ -31,7 +32,8 @@ Test(validation, drops_zero_source)
 
 	assert_verdict(v, XDP_DROP, "all-zero source");
 	assert_stats(port[A], "all-zero source",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .dropped[XB_DROP_BAD_SRC] = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .dropped[XB_DROP_BAD_SRC] = 1,
+		     .dropped_bytes = XB_FRAME_LEN);
 	assert_not_learned(MAC_ZERO, "all-zero source");
 	cr_assert_eq(fdb_count(), 0, "nothing may be learned, fdb has %u", fdb_count());
 }
@@ -77,7 +79,8 @@ Test(validation, drops_runt)
 
 	assert_verdict(v, XDP_DROP, how);
 	assert_stats(port[A], how, .rx_packets = 1, .rx_bytes = bytes,
-		     .dropped[XB_DROP_RUNT] = 1);
+		     .dropped[XB_DROP_RUNT] = 1,
+		     .dropped_bytes = bytes);
 	cr_assert_eq(fdb_count(), 0, "a runt must not be learned from, fdb has %u", fdb_count());
 }
 
@@ -90,7 +93,8 @@ Test(validation, header_only_frame_is_not_runt)
 	v = xdp_run(port[A], frame, ETH_HLEN);
 	assert_verdict(v, XDP_REDIRECT, "14-byte broadcast (header only)");
 	assert_stats(port[A], "14-byte frame", .rx_packets = 1, .rx_bytes = ETH_HLEN,
-		     .flooded = 1);
+		     .flooded = 1,
+		     .flooded_bytes = ETH_HLEN);
 }
 
 Test(validation, passes_link_local_to_host)
@@ -104,7 +108,8 @@ Test(validation, passes_link_local_to_host)
 	v = send_frame(port[A], MAC_LL_LAST, MAC_S);
 	assert_verdict(v, XDP_PASS, "01:80:c2:00:00:0f (last link-local address)");
 	assert_stats(port[A], "three link-local frames",
-		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .to_host = 3);
+		     .rx_packets = 3, .rx_bytes = 3 * XB_FRAME_LEN, .to_host = 3,
+		     .to_host_bytes = 3 * XB_FRAME_LEN);
 }
 
 Test(validation, floods_first_non_link_local_group)
@@ -113,5 +118,6 @@ Test(validation, floods_first_non_link_local_group)
 
 	assert_verdict(v, XDP_REDIRECT, "01:80:c2:00:00:10 is not link-local");
 	assert_stats(port[A], "01:80:c2:00:00:10",
-		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1);
+		     .rx_packets = 1, .rx_bytes = XB_FRAME_LEN, .flooded = 1,
+		     .flooded_bytes = XB_FRAME_LEN);
 }

@@ -180,3 +180,54 @@ test_monitor_moved() {
 		fail "text monitor: no 'port PORT master BR removed' line: $(tr '\n' '|' <"$XB_TMP/bg.monitor-text")"
 	log "ok: text monitor: $(tr '\n' '|' <"$XB_TMP/bg.monitor-text")"
 }
+
+# Milliseconds since t0 (date +%s%N) until FILE has an event matching JQ_FILTER.
+event_latency_ms() {   # T0_NS FILE JQ_FILTER WHAT
+	wait_for 8 has_event "$2" "$3" || fail "monitor: no event $3 ($4); got: $(tr '\n' ' ' <"$2")"
+	echo $(( ($(date +%s%N) - $1) / 1000000 ))
+}
+
+# The data path's own learned/moved events (the ring buffer "events"), relayed
+# by the control loop to two monitors at once, then read directly by a monitor
+# when no loop runs. Latencies are logged, not asserted (noisy machine).
+test_monitor_data_path_events() {
+	local m1 m2 m3 p1 p2 t0 l1 l2 pid src=02:00:00:00:01:7a
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 2
+	br_load $(ports 1 2)
+	bg monitor1 "$XDPBRIDGE" -j monitor "$BR"
+	m1=$XB_TMP/bg.monitor1 p1=$BG_LAST
+	bg monitor2 "$XDPBRIDGE" -j monitor "$BR"
+	m2=$XB_TMP/bg.monitor2 p2=$BG_LAST
+	sleep 0.5
+	t0=$(date +%s%N)
+	send_from 1 --dst "$UNUSED_MAC" --src "$src"
+	l1=$(event_latency_ms "$t0" "$m1" ".event == \"learned\" and .mac == \"$src\" and .ifname == \"$(hv 1)\"" "learned, monitor 1") || return 1
+	l2=$(event_latency_ms "$t0" "$m2" ".event == \"learned\" and .mac == \"$src\" and .ifname == \"$(hv 1)\"" "learned, monitor 2") || return 1
+	log "ok: both monitors saw learned after ${l1} ms / ${l2} ms"
+	t0=$(date +%s%N)
+	send_from 2 --dst "$UNUSED_MAC" --src "$src"
+	local moved=".event == \"moved\" and .mac == \"$src\" and .ifname == \"$(hv 2)\" and .old_ifname == \"$(hv 1)\" and .master == \"$BR\""
+	l1=$(event_latency_ms "$t0" "$m1" "$moved" "moved, monitor 1") || return 1
+	l2=$(event_latency_ms "$t0" "$m2" "$moved" "moved, monitor 2") || return 1
+	log "ok: both monitors saw moved h1 -> h2 after ${l1} ms / ${l2} ms"
+	# Each event once: the FDB diff no longer reports learned or moved.
+	[ "$(jq -s "map(select(.mac == \"$src\")) | length" "$m1")" = 2 ] ||
+		fail "monitor 1: want exactly learned + moved for $src, got: $(tr '\n' ' ' <"$m1")"
+	"$XDPBRIDGE" -j stats "$BR" | jq -e 'all(.[]; has("events_dropped"))' >/dev/null ||
+		fail "stats -j: no events_dropped per port"
+	# No control loop: a monitor reads the ring buffer itself, and says so.
+	kill "$p1" "$p2" 2>/dev/null	# else they too would read the ring, stealing its events
+	pid=$(loop_pid)
+	kill "$pid"
+	wait_for 5 not_running "$pid" || fail "control loop $pid did not stop"
+	bg monitor3 bash -c 'exec "$1" -j monitor "$2" 2>"$3"' - "$XDPBRIDGE" "$BR" "$XB_TMP/monitor3.err"
+	m3=$XB_TMP/bg.monitor3
+	wait_for 5 grep -q "reading the data path's events directly" "$XB_TMP/monitor3.err" ||
+		fail "monitor without a loop does not say it reads the ring itself: $(tr '\n' ' ' <"$XB_TMP/monitor3.err")"
+	send_from 2 --dst "$UNUSED_MAC" --src 02:00:00:00:01:7b
+	assert_event "$m3" '.event == "learned" and .mac == "02:00:00:00:01:7b"' "learned, read from the ring directly"
+	send_from 1 --dst "$UNUSED_MAC" --src 02:00:00:00:01:7b
+	assert_event "$m3" ".event == \"moved\" and .old_ifname == \"$(hv 2)\" and .ifname == \"$(hv 1)\"" "moved, read from the ring directly"
+}

@@ -246,7 +246,7 @@ test_prometheus_metrics() {
 	cp "$XB_TMP/out" "$parsed"
 	for p in $(ports 1 2) "$BR-p"; do
 		for m in rx_packets rx_bytes forwarded_packets flooded_packets to_host_packets to_skb_packets \
-			 kernel_dropped_packets; do
+			 kernel_dropped_packets forwarded_bytes flooded_bytes to_host_bytes dropped_bytes; do
 			grep -q "^xdpbridge_port_${m}_total{bridge=$BR,port=$p} " "$parsed" ||
 				fail "no xdpbridge_port_${m}_total for port $p"
 		done
@@ -318,12 +318,15 @@ test_top_rates() {
 	jq -e . "$out" >/dev/null || fail "top -j: not JSON"
 	jq -e --arg p "$(hv 1)" 'select(.bridge != null and .interval_ms > 0) | .ports[] | select(.ifname == $p) |
 		has("rx_pps") and has("rx_bps") and has("forwarded_pps") and has("flooded_pps")
-		and has("to_host_pps") and has("dropped_pps")' "$out" >/dev/null || fail "top -j: fields missing"
+		and has("to_host_pps") and has("dropped_pps") and has("forwarded_bps") and has("flooded_bps")
+		and has("to_host_bps") and has("dropped_bps")' "$out" >/dev/null || fail "top -j: fields missing"
 	n=$(jq -s --arg p "$(hv 1)" '[.[].ports[] | select(.ifname == $p) | .forwarded_pps] | max' "$out")
 	[ "$n" -gt 0 ] || fail "top: no forwarded frames/s on $(hv 1) while h1 sends to h2: $(cat "$out")"
 	n=$(jq -s --arg p "$(hv 1)" '[.[].ports[] | select(.ifname == $p) | .rx_bps] | max' "$out")
 	[ "$n" -gt 0 ] || fail "top: no bits/s on $(hv 1)"
-	log "ok: top shows the traffic (forwarded, bits/s) on $(hv 1)"
+	n=$(jq -s --arg p "$(hv 1)" '[.[].ports[] | select(.ifname == $p) | .forwarded_bps] | max' "$out")
+	[ "$n" -gt 0 ] || fail "top: no forwarded bits/s on $(hv 1) while h1 sends to h2"
+	log "ok: top shows the traffic (forwarded frames/s and bits/s) on $(hv 1)"
 	must "$XDPBRIDGE" top "$BR" --count 1
 	grep -q "^$(hv 1) " <<<"$OUT" || fail "top text: no row for $(hv 1)"
 	bad_input 2 "top --count 0" "$XDPBRIDGE" top "$BR" --count 0

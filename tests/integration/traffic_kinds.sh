@@ -166,10 +166,11 @@ stat_sum() {
 		if any(.[]; has($k)) then [.[][$k] // 0] | add else "" end'
 }
 
-# Sum of every dropped_* counter of every port (drops at the bridge's decision).
+# Sum of every dropped_REASON counter of every port (drops at the bridge's decision).
 stat_dropped_sum() {
 	"$XDPBRIDGE" -j stats "$BR" |
-		jq '[.[] | to_entries[] | select(.key | startswith("dropped")) | .value] | add // 0'
+		jq '[.[] | to_entries[] | select((.key | startswith("dropped")) and .key != "dropped_bytes") |
+			.value] | add // 0'
 }
 
 # ================================================================ taps

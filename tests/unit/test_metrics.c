@@ -34,7 +34,8 @@ static struct port_row ports[] = {
 	{ .ifindex = 5, .info = { .ifname = "eth1" },
 	  .stats = { .rx_packets = 10, .rx_bytes = 1500, .forwarded = 7, .flooded = 2, .to_host = 1,
 		     .dropped = { [XB_DROP_RUNT] = 3, [XB_DROP_REFLECT] = 4 }, .to_skb = 5,
-		     .kernel_dropped = 6 } },
+		     .kernel_dropped = 6, .forwarded_bytes = 700, .flooded_bytes = 200,
+		     .to_host_bytes = 100, .dropped_bytes = 420 } },
 	{ .ifindex = 6, .info = { .ifname = "br0-p", .flags = XB_PORT_HOST } },
 };
 
@@ -66,6 +67,14 @@ Test(metrics, port_counters_carry_bridge_and_port_labels, .fini = teardown)
 	cr_assert(strstr(out, "xdpbridge_port_forwarded_packets_total{bridge=\"br0\",port=\"eth1\"} 7\n"), "forwarded");
 	cr_assert(strstr(out, "xdpbridge_port_flooded_packets_total{bridge=\"br0\",port=\"eth1\"} 2\n"), "flooded");
 	cr_assert(strstr(out, "xdpbridge_port_to_host_packets_total{bridge=\"br0\",port=\"eth1\"} 1\n"), "to_host");
+	cr_assert(strstr(out, "# TYPE xdpbridge_port_forwarded_bytes_total counter\n"
+			      "xdpbridge_port_forwarded_bytes_total{bridge=\"br0\",port=\"eth1\"} 700\n"
+			      "xdpbridge_port_forwarded_bytes_total{bridge=\"br0\",port=\"br0-p\"} 0\n"),
+		  "forwarded bytes:\n%s", out);
+	cr_assert(strstr(out, "xdpbridge_port_flooded_bytes_total{bridge=\"br0\",port=\"eth1\"} 200\n"), "flooded bytes");
+	cr_assert(strstr(out, "xdpbridge_port_to_host_bytes_total{bridge=\"br0\",port=\"eth1\"} 100\n"), "to_host bytes");
+	cr_assert(strstr(out, "xdpbridge_port_dropped_bytes_total{bridge=\"br0\",port=\"eth1\"} 420\n"),
+		  "dropped bytes, every reason together");
 	cr_assert(strstr(out, "xdpbridge_port_to_skb_packets_total{bridge=\"br0\",port=\"eth1\"} 5\n"), "to_skb");
 	cr_assert(strstr(out, "xdpbridge_port_kernel_dropped_packets_total{bridge=\"br0\",port=\"eth1\"} 6\n"),
 		  "kernel_dropped");

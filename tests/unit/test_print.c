@@ -7,6 +7,7 @@
 
 #include "json_print.h"
 #include "print.h"
+#include "rates.h"
 
 #define SEC 1000000000ULL
 
@@ -92,23 +93,57 @@ Test(print, stats_text_and_json, .fini = teardown)
 	struct port_row p = { .ifindex = 3, .info = { .ifname = "veth1" },
 			      .stats = { .rx_packets = 10, .rx_bytes = 640, .forwarded = 7, .flooded = 2,
 					 .to_host = 1, .dropped = { 3, 4, 5 },
-					 .to_skb = 6, .kernel_dropped = 8 } };
+					 .to_skb = 6, .kernel_dropped = 8, .events_dropped = 9,
+					 .forwarded_bytes = 448, .flooded_bytes = 128, .to_host_bytes = 64,
+					 .dropped_bytes = 768 } };
 	char *text;
 
 	capture(false, false);
 	print_stats("br0", &p, 1);
 	text = strdup(captured());
 	teardown();
-	cr_assert_str_eq(text, "port veth1: rx 10 packets 640 bytes forwarded 7 flooded 2 to_host 1 "
-			       "dropped runt 3 bad_src 4 reflect 5 to_skb 6 kernel_dropped 8\n", "stats text");
+	cr_assert_str_eq(text, "port veth1: rx 10 packets 640 bytes forwarded 7 packets 448 bytes "
+			       "flooded 2 packets 128 bytes to_host 1 packets 64 bytes "
+			       "dropped runt 3 bad_src 4 reflect 5 total 768 bytes "
+			       "to_skb 6 kernel_dropped 8 events_dropped 9\n", "stats text");
 	free(text);
 
 	capture(true, false);
 	print_stats("br0", &p, 1);
 	cr_assert_str_eq(captured(),
 			 "[{\"ifname\":\"veth1\",\"rx_packets\":10,\"rx_bytes\":640,\"forwarded\":7,"
-			 "\"flooded\":2,\"to_host\":1,\"dropped_runt\":3,\"dropped_bad_src\":4,"
-			 "\"dropped_reflect\":5,\"to_skb\":6,\"kernel_dropped\":8}]\n", "stats JSON: one key per counter");
+			 "\"forwarded_bytes\":448,\"flooded\":2,\"flooded_bytes\":128,\"to_host\":1,"
+			 "\"to_host_bytes\":64,\"dropped_runt\":3,\"dropped_bad_src\":4,"
+			 "\"dropped_reflect\":5,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9}]\n", "stats JSON: one key per counter");
+}
+
+Test(print, top_text_and_json_bits_by_class, .fini = teardown)
+{
+	struct port_rates r = { .ifindex = 3, .ifname = "veth1", .rx_pps = 1000, .rx_bps = 1.5e6,
+				.forwarded_pps = 600, .forwarded_bps = 1.2e6, .flooded_pps = 200,
+				.flooded_bps = 12345, .to_host_pps = 100, .to_host_bps = 950,
+				.dropped_pps = 100, .dropped_bps = 51200.4 };
+	char *text;
+
+	capture(false, false);
+	print_top("br0", 1000 * 1000000ULL, &r, 1);
+	text = strdup(captured());
+	teardown();
+	cr_assert_str_eq(text,
+			 "bridge br0: per second over 1000 ms\n"
+			 "                  RECEIVED          FORWARDED         FLOODED           TO HOST           DROPPED\n"
+			 "PORT                  fr/s   bit/s      fr/s   bit/s      fr/s   bit/s      fr/s   bit/s      fr/s   bit/s\n"
+			 "veth1                 1000   1.50M       600   1.20M       200   12.3k       100     950       100   51.2k\n",
+			 "top text: a frames/s and a bits/s column per class");
+	free(text);
+
+	capture(true, false);
+	print_top("br0", 1000 * 1000000ULL, &r, 1);
+	cr_assert_str_eq(captured(),
+			 "{\"bridge\":\"br0\",\"interval_ms\":1000,\"ports\":[{\"ifname\":\"veth1\",\"host\":false,"
+			 "\"rx_pps\":1000,\"rx_bps\":1500000,\"forwarded_pps\":600,\"forwarded_bps\":1200000,"
+			 "\"flooded_pps\":200,\"flooded_bps\":12345,\"to_host_pps\":100,\"to_host_bps\":950,"
+			 "\"dropped_pps\":100,\"dropped_bps\":51200}]}\n", "top JSON: _pps and _bps per class");
 }
 
 Test(print, bridge_summary, .fini = teardown)

@@ -45,6 +45,32 @@ Test(rates, per_second_over_the_interval)
 	cr_assert(near(r.dropped_pps, 80.0), "every drop reason summed: %f", r.dropped_pps);
 }
 
+/* Each class's bits/s from its own byte counter, each field from its own. */
+Test(rates, bits_per_second_by_class)
+{
+	struct port_row prev[] = { row(5, "eth1", 0, 0, 0, 0, 0, 0) };
+	struct port_row cur[] = { row(5, "eth1", 0, 0, 0, 0, 0, 0) };
+	struct port_rates r;
+
+	prev[0].stats.forwarded_bytes = 1000;
+	prev[0].stats.flooded_bytes = 2000;
+	prev[0].stats.to_host_bytes = 3000;
+	prev[0].stats.dropped_bytes = 4000;
+	cur[0].stats.forwarded_bytes = 1000 + 125000;	/* 1 Mbit in 0.5 s */
+	cur[0].stats.flooded_bytes = 2000 + 12500;
+	cur[0].stats.to_host_bytes = 3000 + 1250;
+	cur[0].stats.dropped_bytes = 4000 + 125;
+	rates_compute(prev, 1, cur, 1, 500 * MS, &r);
+	cr_assert(near(r.forwarded_bps, 2e6), "forwarded: %f", r.forwarded_bps);
+	cr_assert(near(r.flooded_bps, 2e5), "flooded: %f", r.flooded_bps);
+	cr_assert(near(r.to_host_bps, 2e4), "to host: %f", r.to_host_bps);
+	cr_assert(near(r.dropped_bps, 2e3), "dropped: %f", r.dropped_bps);
+
+	cur[0].stats.flooded_bytes = 500;	/* port re-added: counts from zero */
+	rates_compute(prev, 1, cur, 1, 1000 * MS, &r);
+	cr_assert(near(r.flooded_bps, 4000.0), "flooded after a reset: %f", r.flooded_bps);
+}
+
 Test(rates, ports_matched_by_ifindex_new_ones_fresh)
 {
 	struct port_row prev[] = { row(7, "eth2", 0, 0, 0, 0, 0, 0), row(5, "eth1", 10, 0, 0, 0, 0, 0) };

@@ -11,8 +11,8 @@ def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap" };
 def tc_na: if $machine.xdpbridge_mode_tc then "" else " (n/a: needs --mode tc)" end;
 def about: {
-	uc64: "known unicast, 64 B, h1 -> h2 (xdpbridge: default mode, XDP)",
-	uc64_tc: "known unicast, 64 B, xdpbridge with --mode tc (the skb path on every port); Linux and floor columns: the uc64 row\(tc_na)",
+	uc64: "known unicast, 64 B, h1 -> h2 (xdpbridge: --mode native, XDP; every xdpbridge row but the *_tc ones loads --mode native)",
+	uc64_tc: "known unicast, 64 B, xdpbridge with --mode tc (the skb path on every port; bpf_redirect_peer delivers past h2's XDP sink, so a TC ingress sink on h2 counts); Linux and floor columns: the uc64 row\(tc_na)",
 	uc64_vlan: "known unicast, 64 B with an 802.1Q tag (VID 10) in the data, h1 -> h2 (no Linux bridge column: it untags frames in place, which corrupts the generator's recycled live frames)",
 	fdb1m: "known unicast, 64 B, \($machine.fdb_entries) other MACs in the FDB (xdpbridge: bpf_map_update_batch, --fdb-size the smallest power of two above it; Linux bridge: learned from frames)",
 	stations: "known unicast, 64 B, \($machine.stations) learned source MACs on h1's port in rotation (many flows, no learning writes)",
@@ -23,9 +23,9 @@ def about: {
 	uc1500: "known unicast, 1500 B",
 	uc1500_pkt: "known unicast, 1500 B, sent as skbs from h1 (AF_PACKET sendmmsg, \($machine.pkt_frames_per_run) frames per run): the reference for uc9000_pkt",
 	uc9000_pkt: "known unicast, 9000 B (MTU 9000 on h1, p1, p2, h2), sent as skbs from h1 like uc1500_pkt; floor and sink use xdp.frags programs",
-	tcp: "iperf3 TCP MTU 1500, offloads an XDP bridge needs (tx csum off; GSO/TSO off)",
+	tcp: "iperf3 TCP MTU 1500, offloads an XDP bridge needs (tx csum off; GSO/TSO off; xdpbridge --mode native)",
 	tcp_best: "iperf3 TCP MTU 1500, Linux bridge with veth default offloads (xdpbridge column: the best xdpbridge mode, XDP from the tcp row or tc from tcp_tc)",
-	tcp_tap: "guest TSO through taps: 65,000-byte TCP frames with a virtio_net_hdr (GSO_TCPV4, gso_size 1448, NEEDS_CSUM) written non-blocking into tap t1 as qemu does, read from tap t2 (TSO on, like a guest); bit/s of frame bytes out; LOSS when fewer bytes come out than went in (xdpbridge: default mode on taps)",
+	tcp_tap: "guest TSO through taps: 65,000-byte TCP frames with a virtio_net_hdr (GSO_TCPV4, gso_size 1448, NEEDS_CSUM) written non-blocking into tap t1 as qemu does, read from tap t2 (TSO on, like a guest); bit/s of frame bytes out; LOSS when fewer bytes come out than went in (xdpbridge: --mode native, XDP, on the taps)",
 	tcp_tap_tc: "tcp_tap with xdpbridge --mode tc; Linux column: the tcp_tap row\(tc_na)",
 	tcp_tc: "iperf3 TCP MTU 1500, xdpbridge --mode tc with veth default offloads (GSO/TSO, TX checksum on); Linux columns: the tcp_best row\(tc_na)",
 	lat_p50: "UDP ping-pong 64 B, round trip p50",

@@ -17,9 +17,12 @@
  *       TAP --out is read between batches, with TSO/CSUM offloads on like a
  *       guest's. Prints "sent=N ns=T pps=R frames_out=F bytes_out=B gbps=G":
  *       B counts frame bytes read from --out (without virtio headers).
- *   xbbench sink  attach|attach-frags|detach|read|reset DEV...
+ *   xbbench sink  attach|attach-frags|attach-tc|detach|detach-tc|read|reset DEV...
  *       Counting XDP_DROP receiver. read prints "DEV FRAMES BYTES" per device.
  *       attach-frags: the xdp.frags variant (a jumbo MTU on the peer).
+ *       attach-tc: the same at TC ingress (sharing the XDP sink's counters),
+ *       for skbs a TC bpf_redirect_peer delivers past XDP; detach-tc removes
+ *       it with its clsact qdisc.
  *   xbbench floor IN OUT[,OUT...] [--frags]
  *       Attach the floor program to IN: redirect every frame to OUT (one) or
  *       broadcast to all OUTs except IN (several); --frags: xdp.frags variant.
@@ -551,18 +554,14 @@ cleanup:
 	return err;
 }
 
-/* Map fd of the map called @name used by the XDP program on @ifindex. */
-static int xdp_prog_map_fd(int ifindex, const char *name)
+/* Map fd of the map called @name used by program @prog_id, or -1. */
+static int prog_map_fd(uint32_t prog_id, const char *name)
 {
 	struct bpf_prog_info pinfo = {};
 	struct bpf_map_info minfo;
-	uint32_t len, ids[16], prog_id = 0, i;
+	uint32_t len, ids[16], i;
 	int prog_fd, map_fd;
 
-	if (bpf_xdp_query_id(ifindex, 0, &prog_id) || !prog_id) {
-		pr_err("no XDP program on ifindex %d\n", ifindex);
-		return -1;
-	}
 	prog_fd = bpf_prog_get_fd_by_id(prog_id);
 	if (prog_fd < 0)
 		return -1;
@@ -584,8 +583,91 @@ static int xdp_prog_map_fd(int ifindex, const char *name)
 			return map_fd;
 		close(map_fd);
 	}
-	pr_err("XDP program on ifindex %d has no map %s\n", ifindex, name);
 	return -1;
+}
+
+/* The TC ingress filter of the sink: one fixed handle and priority. */
+#define XBB_SINK_TC_HANDLE	0x7b
+#define XBB_SINK_TC_PRIO	1
+
+/* Id of the sink's TC ingress program on @ifindex, or 0. */
+static uint32_t sink_tc_prog_id(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XBB_SINK_TC_HANDLE,
+			    .priority = XBB_SINK_TC_PRIO);
+
+	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
+}
+
+/*
+ * Map fd of the sink's counters on @ifindex: those of its XDP program, else
+ * those of its TC ingress program (attach-tc shares the XDP sink's map when
+ * both are attached, so one read covers both paths).
+ */
+static int sink_map_fd(int ifindex, bool quiet)
+{
+	uint32_t prog_id = 0;
+	int fd = -1;
+
+	if (!bpf_xdp_query_id(ifindex, 0, &prog_id) && prog_id)
+		fd = prog_map_fd(prog_id, "xbsink_counts");
+	if (fd < 0 && (prog_id = sink_tc_prog_id(ifindex)))
+		fd = prog_map_fd(prog_id, "xbsink_counts");
+	if (fd < 0 && !quiet)
+		pr_err("no sink (XDP or TC ingress) with map xbsink_counts on ifindex %d\n", ifindex);
+	return fd;
+}
+
+/*
+ * TC ingress variant of the sink, for skbs that skip the XDP sink (a TC
+ * bpf_redirect_peer into the device's namespace). It reuses the XDP sink's
+ * counters when one is attached.
+ */
+static int sink_tc_attach(int ifindex, const char *dev)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XBB_SINK_TC_HANDLE,
+			    .priority = XBB_SINK_TC_PRIO, .flags = BPF_TC_F_REPLACE);
+	struct xbsink_bpf *skel;
+	int map_fd, err;
+
+	skel = xbsink_bpf__open();
+	if (!skel) {
+		pr_err("open xbsink: %s\n", strerror(errno));
+		return 1;
+	}
+	map_fd = sink_map_fd(ifindex, true);
+	err = map_fd >= 0 ? bpf_map__reuse_fd(skel->maps.xbsink_counts, map_fd) : 0;
+	if (!err)
+		err = xbsink_bpf__load(skel);
+	if (err) {
+		pr_err("load xbsink: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		pr_err("clsact on %s: %s\n", dev, strerror(-err));
+		goto cleanup;
+	}
+	opts.prog_fd = bpf_program__fd(skel->progs.xbsink_tc);
+	err = bpf_tc_attach(&hook, &opts);
+	if (err)
+		pr_err("attach TC sink to %s: %s\n", dev, strerror(-err));
+cleanup:
+	if (map_fd >= 0)
+		close(map_fd);
+	xbsink_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
+
+/* Removes the TC sink and the clsact qdisc it lives in (with any other filter). */
+static int sink_tc_detach(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+
+	return bpf_tc_hook_destroy(&hook) && errno != ENOENT ? 1 : 0;
 }
 
 static int sink_one(const char *op, const char *dev)
@@ -615,10 +697,14 @@ static int sink_one(const char *op, const char *dev)
 		xbsink_bpf__destroy(skel);
 		return err ? 1 : 0;
 	}
+	if (!strcmp(op, "attach-tc"))
+		return sink_tc_attach(ifindex, dev);
+	if (!strcmp(op, "detach-tc"))
+		return sink_tc_detach(ifindex);
 	if (!strcmp(op, "detach"))
 		return bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL) ? 1 : 0;
 
-	fd = xdp_prog_map_fd(ifindex, "xbsink_counts");
+	fd = sink_map_fd(ifindex, false);
 	if (fd < 0)
 		return 1;
 	percpu = calloc(ncpu, sizeof(uint64_t));
@@ -653,9 +739,10 @@ static int cmd_sink(int argc, char **argv)
 	int i, err = 0;
 
 	if (argc < 3 || (strcmp(argv[1], "attach") && strcmp(argv[1], "attach-frags") &&
-			 strcmp(argv[1], "detach") && strcmp(argv[1], "read") &&
+			 strcmp(argv[1], "attach-tc") && strcmp(argv[1], "detach") &&
+			 strcmp(argv[1], "detach-tc") && strcmp(argv[1], "read") &&
 			 strcmp(argv[1], "reset"))) {
-		pr_err("usage: sink attach|attach-frags|detach|read|reset DEV...\n");
+		pr_err("usage: sink attach|attach-frags|attach-tc|detach|detach-tc|read|reset DEV...\n");
 		return 2;
 	}
 	for (i = 2; i < argc; i++)
@@ -940,7 +1027,7 @@ static void usage(void)
 		"                   [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N]\n"
 		"       xbbench pgen --dev DEV --count N [--size B] [--src MAC] [--dst MAC] [--batch N]\n"
 		"       xbbench tapgen --in NS/TAP --out NS/TAP --count N [--size B] [--mss M]\n"
-		"       xbbench sink { attach | attach-frags | detach | read | reset } DEV...\n"
+		"       xbbench sink { attach | attach-frags | attach-tc | detach | detach-tc | read | reset } DEV...\n"
 		"       xbbench floor IN OUT[,OUT...] [--frags]\n"
 		"       xbbench detach DEV...\n"
 		"       xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]\n"

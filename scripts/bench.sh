@@ -149,6 +149,11 @@ topo_up() {
 all_h_devs() { local i; for ((i = 1; i <= NPORTS; i++)); do peer $i; done; }
 sinks_attach() { local d; mapfile -t d < <(all_h_devs); "$X" sink attach "${d[@]}"; }
 sinks_detach() { local d; mapfile -t d < <(all_h_devs); "$X" sink detach "${d[@]}" 2>/dev/null || true; }
+# The *_tc rows: xdpbridge --mode tc forwards with bpf_redirect_peer, which hands
+# the skb to h2's ingress and skips h2's XDP sink; a TC ingress sink beside it
+# (same counters) counts and drops those skbs. XDP rows keep the XDP sink alone.
+tc_sinks_attach() { local d; mapfile -t d < <(all_h_devs); "$X" sink attach-tc "${d[@]}"; }
+tc_sinks_detach() { local d; mapfile -t d < <(all_h_devs); "$X" sink detach-tc "${d[@]}" 2>/dev/null || true; }
 
 # Offloads of h1, h2 (and their ports p1, p2) for TCP and latency:
 #   xdp  - what an XDP-redirecting bridge needs: no TX checksum offload (nobody
@@ -602,11 +607,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		fi
 		for mode in $(rotate $round "${modes[@]}"); do
 			run_mode $mode || continue
+			if [[ $scen == *_tc ]]; then tc_sinks_attach; fi
 			mode_on $mode $scen
 			prefill $mode $scen
 			learn $mode $scen
 			measure_rate $scen $mode $round
 			mode_off $mode
+			if [[ $scen == *_tc ]]; then tc_sinks_detach; fi
 		done
 	done
 	if has uc1500_pkt || has uc9000_pkt; then

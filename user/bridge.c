@@ -347,9 +347,15 @@ int bridge_host_iface_create(const char *name)
 	err = ethtool_set_gro(name, true);
 	if (!err)
 		err = ethtool_set_tx_csum(name, false);
-	/* Tags the host sends must be in the frame for XDP on the peer to keep. */
+	/* Tags the host sends must be in the frame for XDP on the peer to keep:
+	 * 802.1Q (txvlan) and 802.1ad (tx-vlan-stag-hw-insert) alike. */
 	if (!err)
 		err = ethtool_set_tx_vlan(name, false);
+	if (!err) {
+		err = ethtool_set_tx_vlan_stag(name, false);
+		if (err == -ENOENT || err == -EOPNOTSUPP)
+			err = 0;	/* no S-tag insert offload: nothing to put back */
+	}
 	if (err) {
 		pr_err("cannot configure offloads on host interface %s: %s", name, strerror(-err));
 		return err;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The two offload settings a veth needs right for XDP redirect (README.md, "veth caveats"). */
+/* The offload settings a veth needs right for XDP redirect (README.md, "veth caveats"). */
 #ifndef XB_ETHTOOL_H
 #define XB_ETHTOOL_H
 
@@ -14,5 +14,9 @@ int ethtool_set_tx_csum(const char *ifname, bool on);
  * the peer cannot see it and a redirect loses it. */
 int ethtool_get_tx_vlan(const char *ifname);
 int ethtool_set_tx_vlan(const char *ifname, bool on);
+/* tx-vlan-stag-hw-insert: the same for 802.1ad (S-tag, 0x88a8) tags, a
+ * separate feature that txvlan does not touch. -ENOENT: no such feature. */
+int ethtool_get_tx_vlan_stag(const char *ifname);
+int ethtool_set_tx_vlan_stag(const char *ifname, bool on);
 
 #endif

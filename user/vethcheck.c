@@ -22,6 +22,7 @@ struct peer_state {
 	int gro;
 	int tx_csum;
 	int tx_vlan;
+	int tx_vlan_stag;
 };
 
 /* Read the peer's name and offloads, entering netns_fd (-1: ours) in a child
@@ -37,6 +38,7 @@ static int peer_state_read(int netns_fd, int ifindex, struct peer_state *ps)
 		ps->gro = ethtool_get_gro(ps->ifname);
 		ps->tx_csum = ethtool_get_tx_csum(ps->ifname);
 		ps->tx_vlan = ethtool_get_tx_vlan(ps->ifname);
+		ps->tx_vlan_stag = ethtool_get_tx_vlan_stag(ps->ifname);
 		return 0;
 	}
 	if (pipe(pipefd))
@@ -55,6 +57,7 @@ static int peer_state_read(int netns_fd, int ifindex, struct peer_state *ps)
 		ps->gro = ethtool_get_gro(ps->ifname);
 		ps->tx_csum = ethtool_get_tx_csum(ps->ifname);
 		ps->tx_vlan = ethtool_get_tx_vlan(ps->ifname);
+		ps->tx_vlan_stag = ethtool_get_tx_vlan_stag(ps->ifname);
 		_exit(write(pipefd[1], ps, sizeof(*ps)) == sizeof(*ps) ? 0 : 1);
 	}
 	close(pipefd[1]);
@@ -109,7 +112,7 @@ static int netns_open_by_id(int nsid, char *prefix, size_t prefix_len)
 
 int veth_peer_warn(const struct nl_link *port)
 {
-	struct peer_state ps = { .gro = -1, .tx_csum = -1, .tx_vlan = -1 };
+	struct peer_state ps = { .gro = -1, .tx_csum = -1, .tx_vlan = -1, .tx_vlan_stag = -1 };
 	char prefix[PATH_MAX] = "";
 	struct nl_link peer;
 	int netns_fd = -1, ret;
@@ -139,8 +142,9 @@ int veth_peer_warn(const struct nl_link *port)
 	if (ps.tx_csum == 1)
 		pr_warn("port %s: its veth peer %s has TX checksum offload on, so TCP through the bridge stalls; fix: %sethtool -K %s tx off",
 			port->ifname, ps.ifname, prefix, ps.ifname);
-	if (ps.tx_vlan == 1)
-		pr_warn("port %s: its veth peer %s sends VLAN tags beside the frame (tx-vlan-offload), where XDP cannot see them, so tagged frames leave untagged; fix: %sethtool -K %s txvlan off, or --mode tc",
+	/* 802.1Q and 802.1ad tags have one feature each: the fix names both */
+	if (ps.tx_vlan == 1 || ps.tx_vlan_stag == 1)
+		pr_warn("port %s: its veth peer %s sends VLAN tags beside the frame (tx-vlan-offload, tx-vlan-stag-hw-insert), where XDP cannot see them, so tagged frames leave untagged; fix: %sethtool -K %s txvlan off tx-vlan-stag-hw-insert off, or --mode tc",
 			port->ifname, ps.ifname, prefix, ps.ifname);
 	return 0;
 unknown:

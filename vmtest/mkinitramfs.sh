@@ -41,8 +41,9 @@ fi
 command -v cpio >/dev/null || die "need cpio (apt-get install cpio)"
 
 # Modules (and their dependencies) the guests need: veth/bridge for the
-# namespace tests, tun for tap, virtio_net/virtio_pci for the tap guests' NIC.
-MODULES="veth tun bridge virtio_pci virtio_net ${VMTEST_MODULES:-}"
+# namespace tests, tun for tap, virtio_net/virtio_pci for the tap guests' NIC,
+# sch_ingress/cls_bpf for the skb path's TC filters (no modprobe in the guest).
+MODULES="veth tun bridge virtio_pci virtio_net sch_ingress cls_bpf ${VMTEST_MODULES:-}"
 # Host commands: the tests' tools, plus whatever the test scripts mention.
 BINS="bash dash ip bridge tc ethtool ping bpftool timeout env sleep seq stat
       mount umount grep sed awk cat tr cut sort uniq wc head tail mktemp

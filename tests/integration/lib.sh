@@ -190,9 +190,10 @@ topo_up() {
 		fi
 		# GRO on: frames XDP-redirected into the port reach eth0.
 		# TX checksum offload off: TCP through an XDP redirect works.
-		# tx-vlan-offload off: a tag goes in the frame, where XDP keeps it.
-		nsx "$n" ethtool -K eth0 gro on tx off txvlan off >/dev/null 2>&1 ||
-			fail "ethtool -K eth0 gro on tx off txvlan off failed in $nsn"
+		# tx-vlan-offload (802.1Q) and S-tag insert (802.1ad) off: a tag goes
+		# in the frame, where XDP keeps it (what load warns about otherwise).
+		nsx "$n" ethtool -K eth0 gro on tx off txvlan off tx-vlan-stag-hw-insert off >/dev/null 2>&1 ||
+			fail "ethtool -K eth0 gro on tx off txvlan off tx-vlan-stag-hw-insert off failed in $nsn"
 		ip -n "$nsn" link set eth0 up
 		ip link set "$h" up || fail "cannot set $h up"
 	done

@@ -391,7 +391,7 @@ xb_teardown() {
 		rmdir "/run/xdpbridge/$br.pid" 2>/dev/null	# test_bad_loop_cannot_start
 	done
 	for name in $(ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
-		      grep -E "^$PFX(h[0-9]+|b|l|i|t[ab]|vx|u)?(-p)?$"); do
+		      grep -E "^($PFX(h[0-9]+|b|l|i|t[ab]|vx|u)?(-p)?|vnet-$RUN_ID-.*)$"); do
 		ip link del dev "$name" 2>/dev/null
 	done
 	for name in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E "^${PFX}h[0-9]+$"); do

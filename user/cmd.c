@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "bridge.h"
 #include "cmd.h"
 #include "log.h"
@@ -49,4 +55,31 @@ int cmd_with_bridge(const struct parsed_args *a, bool lock,
 	xb_lock_release(lock_fd);
 	bridge_close(&br);
 	return err ? 1 : 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmd_bridge_names(const struct parsed_args *a, char **names, int max)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *dir;
+
+	if (a->npos == 1) {
+		if (!bridge_exists(a->pos[0].str)) {
+			pr_err("bridge %s is not loaded: see 'xdpbridge show'", a->pos[0].str);
+			return -ENOENT;
+		}
+		names[n++] = strdup(a->pos[0].str);
+	} else if ((dir = opendir(XB_PIN_ROOT))) {
+		while ((de = readdir(dir)) && n < max)
+			if (de->d_name[0] != '.')
+				names[n++] = strdup(de->d_name);
+		closedir(dir);
+	}
+	qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+	return n;
 }

@@ -48,6 +48,10 @@ int open_loaded_bridge(const char *name, struct xb_bridge *br);
 /* Open the bridge named by the first positional and run fn, under the
  * command lock when lock (fn changes the bridge). fn returns 0 or -errno
  * after printing its error; returns an exit code. */
+/* The bridge the first positional names (it must be loaded), or every
+ * loaded bridge without one, sorted, into names (strdup'ed, at most max).
+ * Returns how many, or -ENOENT after printing why. */
+int cmd_bridge_names(const struct parsed_args *a, char **names, int max);
 int cmd_with_bridge(const struct parsed_args *a, bool lock,
 		    int (*fn)(struct xb_bridge *br, const struct parsed_args *a));
 

@@ -455,33 +455,16 @@ static int bridge_summarize(const char *name, struct bridge_summary *b)
 	return err;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int do_show(const struct parsed_args *a)
 {
 	char *names[256];
-	int n = 0, ret = 0;
-	struct dirent *de;
-	DIR *dir;
+	int n, ret = 0;
 
 	if (cmd_preflight(false))
 		return 1;
-	if (a->npos == 1) {
-		if (!bridge_exists(a->pos[0].str)) {
-			pr_err("bridge %s is not loaded: see 'xdpbridge show'", a->pos[0].str);
-			return 1;
-		}
-		names[n++] = strdup(a->pos[0].str);
-	} else if ((dir = opendir(XB_PIN_ROOT))) {
-		while ((de = readdir(dir)) && n < 256)
-			if (de->d_name[0] != '.')
-				names[n++] = strdup(de->d_name);
-		closedir(dir);
-	}
-	qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
+	n = cmd_bridge_names(a, names, 256);
+	if (n < 0)
+		return 1;
 
 	output_begin(NULL, opt_json, opt_pretty);
 	open_json_array(NULL);

@@ -350,41 +350,24 @@ static int monitor_loop(struct watched *w, int nw)
 	}
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int do_monitor(const struct parsed_args *a)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	char *names[MONITOR_MAX_BRIDGES];
 	struct watched *w = NULL;
-	int n = 0, nw = 0, ret = 1;
-	struct dirent *de;
-	DIR *dir;
+	int n, nw = 0, ret = 1;
 
 	monitor_json = opt_json || a->given[0];
 	log_json = log_json || monitor_json;
 	if (cmd_preflight(false))
 		return 1;
-	if (a->npos == 1) {
-		if (!bridge_exists(a->pos[0].str)) {
-			pr_err("bridge %s is not loaded: see 'xdpbridge show'", a->pos[0].str);
-			return 1;
-		}
-		names[n++] = strdup(a->pos[0].str);
-	} else if ((dir = opendir(XB_PIN_ROOT))) {
-		while ((de = readdir(dir)) && n < MONITOR_MAX_BRIDGES)
-			if (de->d_name[0] != '.')
-				names[n++] = strdup(de->d_name);
-		closedir(dir);
-	}
+	n = cmd_bridge_names(a, names, MONITOR_MAX_BRIDGES);
+	if (n < 0)
+		return 1;
 	if (!n) {
 		pr_err("no bridge is loaded: load one first ('xdpbridge load BRIDGE PORT...')");
 		return 1;
 	}
-	qsort(names, (size_t)n, sizeof(names[0]), name_cmp);
 	w = calloc((size_t)n, sizeof(*w));
 	if (!w)
 		goto cleanup;

@@ -141,6 +141,9 @@ test_auto_port_taps() {
 	must "$XDPBRIDGE" load "$BR" --detach
 	guest_start g1 "${VNET}1"
 	wait_for 5 is_port "${VNET}1" || fail "after a control-loop restart, tap ${VNET}1 did not join"
+	# g1 reuses g0's address and MAC on another port: resolve it afresh (1 run in 4
+	# lost the first ping without this; cause not pinned down, see the stop note).
+	nsx 1 ip neigh flush all
 	n=$(nsx 1 ping -4 -n -q -c 3 -i 0.2 -W 1 "$GUEST_IP" | sed -n 's/.* \([0-9]\+\) received.*/\1/p')
 	assert_eq 3 "${n:-0}" "ping h1 -> guest on ${VNET}1 after the restart, replies"
 	# fdb flush reaches monitors through the loop.

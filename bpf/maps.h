@@ -63,6 +63,22 @@ struct {
 	__type(value, struct xb_port_slot);
 } port_slots SEC(".maps");
 
+/* Per-port settings and STP state, keyed by slot (struct xb_port_conf). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_conf);
+} port_conf SEC(".maps");
+
+/* VLAN membership per port slot (struct xb_port_vlans). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_port_vlans);
+} port_vlans SEC(".maps");
+
 /* Counters per port slot: an array lookup is inlined, a hash one is not. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

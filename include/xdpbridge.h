@@ -155,7 +155,12 @@ struct xb_config {
 	__u32 fdb_generation;	/* bumped on every FDB change but a refresh: */
 				/* invalidates every CPU's xb_fdb_cache */
 	__u32 age_untracked;	/* bumped when a learned entry may lack its */
-};				/* "fdb_ages" record: the loader then walks the FDB */
+				/* "fdb_ages" record: the loader then walks the FDB */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
+	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
+	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
+	__u32 pad;
+};
 
 /*
  * Per-CPU memory of the last source learned and the last destination found
@@ -182,6 +187,52 @@ struct xb_fdb_cache {
  * ndo_xdp_xmit, and a devmap redirect to it, a broadcast one above all, is
  * dropped without a trace): XDP hands floods and frames for it to TC. */
 #define XB_CFG_SKB_PORTS	(1U << 1)
+#define XB_CFG_VLAN_FILTERING	(1U << 2)	/* 802.1Q bridge: "port_vlans" and PVIDs apply */
+#define XB_CFG_STP		(1U << 3)	/* the control loop runs STP: BPDUs go up, port states apply */
+
+/*
+ * Per-port settings the data path obeys (array "port_conf", key: slot).
+ * User space writes them (`port set`, STP, VLAN); the data path only reads.
+ * port_add writes the defaults: a zeroed record is an STP-disabled port.
+ * Flags say what differs from the Linux bridge's defaults, so 0 is "as br0".
+ */
+struct xb_port_conf {
+	__u32 flags;		/* XB_PCONF_* */
+	__u32 stp_state;	/* enum xb_stp_state */
+	__u32 max_learned;	/* stations learned on this port; 0: no limit */
+	__u32 storm_bcast;	/* broadcast frames/s accepted in; 0: no limit */
+	__u32 storm_mcast;	/* multicast frames/s */
+	__u32 storm_unknown;	/* unknown unicast frames/s */
+	__u16 pvid;		/* VLAN filtering: untagged frames' VID; 0: none (dropped) */
+	__u16 pad16;
+	__u32 pad;
+};
+
+#define XB_PCONF_ISOLATED	(1U << 0)	/* reaches only non-isolated ports */
+#define XB_PCONF_NO_LEARNING	(1U << 1)	/* `learning off` */
+#define XB_PCONF_NO_FLOOD	(1U << 2)	/* `flood off`: no unknown unicast out */
+#define XB_PCONF_NO_MCAST_FLOOD	(1U << 3)	/* no multicast out */
+#define XB_PCONF_NO_BCAST_FLOOD	(1U << 4)	/* no broadcast out */
+#define XB_PCONF_BPDU_GUARD	(1U << 5)	/* a BPDU in disables the port */
+#define XB_PCONF_ROOT_BLOCK	(1U << 6)	/* never becomes the root port */
+
+/* A port's 802.1D state: the Linux bridge's BR_STATE_* values. */
+enum xb_stp_state {
+	XB_STP_DISABLED = 0,
+	XB_STP_LISTENING = 1,
+	XB_STP_LEARNING = 2,
+	XB_STP_FORWARDING = 3,
+	XB_STP_BLOCKING = 4,
+};
+
+/* VLAN membership of a port (array "port_vlans", key: slot): bit VID of
+ * member[] says the port is in VLAN VID, of untagged[] that frames of that
+ * VLAN leave it untagged. VIDs 1..4094. */
+#define XB_VLAN_WORDS		(4096 / 64)
+struct xb_port_vlans {
+	__u64 member[XB_VLAN_WORDS];
+	__u64 untagged[XB_VLAN_WORDS];
+};
 
 /* Port registry (hash "port_info", key ifindex): read by user space only.
  * A port's slot keys "port_stats", "ports" and "flood_ports". */
@@ -247,6 +298,14 @@ enum xb_drop_reason {
 	XB_DROP_RUNT = 0,	/* shorter than an Ethernet header */
 	XB_DROP_BAD_SRC,	/* multicast or all-zero source MAC */
 	XB_DROP_REFLECT,	/* destination lives on the ingress port */
+	XB_DROP_MAC_HIJACK,	/* source is a local or static entry of another port */
+	XB_DROP_ISOLATED,	/* isolated port to isolated port */
+	XB_DROP_STORM,		/* over the port's storm-control rate */
+	XB_DROP_PORT_STATE,	/* STP: the port (in or out) is not forwarding */
+	XB_DROP_VLAN_INGRESS,	/* VID the ingress port is not a member of */
+	XB_DROP_VLAN_NO_PVID,	/* untagged or priority-tagged, port has no PVID */
+	XB_DROP_VLAN_EGRESS,	/* known unicast to a port outside the VLAN */
+	XB_DROP_PAUSE,		/* 802.3x pause (01:80:C2:00:00:01): never forwarded */
 	XB_DROP_MAX,
 };
 

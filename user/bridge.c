@@ -42,6 +42,8 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_slots", MAP_FD(slots_fd), sizeof(struct xb_port_slot) },
 	{ "events", MAP_FD(events_fd), 0 },
 	{ "event_bucket", MAP_FD(event_bucket_fd), sizeof(struct xb_event_bucket) },
+	{ "port_conf", MAP_FD(conf_fd), sizeof(struct xb_port_conf) },
+	{ "port_vlans", MAP_FD(vlans_fd), sizeof(struct xb_port_vlans) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -111,6 +113,10 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		err = bpf_map__set_max_entries(skel->maps.port_info, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.port_slots, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.port_conf, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.port_vlans, opts->max_ports);
 	if (err)
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */

@@ -35,6 +35,8 @@ struct xb_bridge {
 	int slots_fd;
 	int events_fd;		/* ring buffer of the data path's FDB events */
 	int event_bucket_fd;
+	int conf_fd;		/* "port_conf": per-port settings and STP state */
+	int vlans_fd;		/* "port_vlans": VLAN membership per port */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 

@@ -10,16 +10,8 @@
 #include "bridge.h"
 #include "fdb.h"
 #include "metrics.h"
+#include "names.h"
 #include "sys.h"
-
-/* Names of the drop reasons, as `stats` prints them (print.c has the same
- * table): a new reason must be named in both. */
-_Static_assert(XB_DROP_MAX == 3, "name the new drop reason here and in print.c");
-static const char *const drop_reason[XB_DROP_MAX] = {
-	[XB_DROP_RUNT] = "runt",
-	[XB_DROP_BAD_SRC] = "bad_src",
-	[XB_DROP_REFLECT] = "reflect",
-};
 
 int metrics_collect(const struct xb_bridge *br, struct bridge_metrics *m)
 {
@@ -156,7 +148,7 @@ void metrics_write_prometheus(FILE *f, const struct bridge_metrics *m)
 	family(f, dropped, "counter", "Frames received on the port and dropped, by reason.");
 	for (size_t i = 0; i < m->nports; i++) {
 		for (int r = 0; r < XB_DROP_MAX; r++) {
-			sample_start(f, dropped, m->name, m->ports[i].info.ifname, drop_reason[r]);
+			sample_start(f, dropped, m->name, m->ports[i].info.ifname, xb_drop_name(r));
 			fprintf(f, " %" PRIu64 "\n", (uint64_t)m->ports[i].stats.dropped[r]);
 		}
 	}

@@ -253,6 +253,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
 	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
+	struct xb_port_conf conf = { .stp_state = XB_STP_FORWARDING };	/* as br0's defaults */
 	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
@@ -282,6 +283,8 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
+		err = -errno;
+	if (!err && bpf_map_update_elem(br->conf_fd, &info.slot, &conf, BPF_ANY))
 		err = -errno;
 	if (!err && mode != XB_MODE_NATIVE)
 		err = bridge_skb_ports_update(br);

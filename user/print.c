@@ -3,14 +3,9 @@
 #include <string.h>
 
 #include "json_print.h"
+#include "names.h"
 #include "parse.h"
 #include "print.h"
-
-static const char *const drop_names[XB_DROP_MAX] = {
-	[XB_DROP_RUNT] = "runt",
-	[XB_DROP_BAD_SRC] = "bad_src",
-	[XB_DROP_REFLECT] = "reflect",
-};
 
 void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns)
 {
@@ -105,8 +100,8 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 		for (int r = 0; r < XB_DROP_MAX; r++) {
 			char fmt[48];
 
-			snprintf(key, sizeof(key), "dropped_%s", drop_names[r]);
-			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, drop_names[r]);
+			snprintf(key, sizeof(key), "dropped_%s", xb_drop_name(r));
+			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, xb_drop_name(r));
 			print_uint(PRINT_ANY, key, fmt, s->dropped[r]);
 		}
 		/* Every reason together: the data path adds bytes once per drop. */

@@ -104,7 +104,8 @@ Test(print, stats_text_and_json, .fini = teardown)
 	teardown();
 	cr_assert_str_eq(text, "port veth1: rx 10 packets 640 bytes forwarded 7 packets 448 bytes "
 			       "flooded 2 packets 128 bytes to_host 1 packets 64 bytes "
-			       "dropped runt 3 bad_src 4 reflect 5 total 768 bytes "
+			       "dropped runt 3 bad_src 4 reflect 5 mac_hijack 0 isolated 0 storm 0 "
+			       "port_state 0 vlan_ingress 0 vlan_no_pvid 0 vlan_egress 0 pause 0 total 768 bytes "
 			       "to_skb 6 kernel_dropped 8 events_dropped 9\n", "stats text");
 	free(text);
 
@@ -114,7 +115,9 @@ Test(print, stats_text_and_json, .fini = teardown)
 			 "[{\"ifname\":\"veth1\",\"rx_packets\":10,\"rx_bytes\":640,\"forwarded\":7,"
 			 "\"forwarded_bytes\":448,\"flooded\":2,\"flooded_bytes\":128,\"to_host\":1,"
 			 "\"to_host_bytes\":64,\"dropped_runt\":3,\"dropped_bad_src\":4,"
-			 "\"dropped_reflect\":5,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9}]\n", "stats JSON: one key per counter");
+			 "\"dropped_reflect\":5,\"dropped_mac_hijack\":0,\"dropped_isolated\":0,\"dropped_storm\":0,"
+			 "\"dropped_port_state\":0,\"dropped_vlan_ingress\":0,\"dropped_vlan_no_pvid\":0,"
+			 "\"dropped_vlan_egress\":0,\"dropped_pause\":0,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9}]\n", "stats JSON: one key per counter");
 }
 
 Test(print, top_text_and_json_bits_by_class, .fini = teardown)

@@ -32,8 +32,8 @@ static __always_inline int xb_policy_learns(const struct xb_port_conf *in)
  * port with settings in leave through a port with settings out? The one
  * rule for every flooded copy: the devmap egress program (XDP) and the TC
  * flood walk both ask it. An isolated port reaches only non-isolated ones;
- * a flood switch turned off keeps its kind of frame off that port.
- * VLAN membership joins here.
+ * a flood switch turned off keeps its kind of frame off that port, but
+ * for the host's broadcast and multicast. VLAN membership joins here.
  */
 static __always_inline int xb_egress_allowed(const struct xb_port_conf *in,
 					     const struct xb_port_conf *out, __u32 kind)
@@ -42,6 +42,9 @@ static __always_inline int xb_egress_allowed(const struct xb_port_conf *in,
 
 	if (in->flags & out->flags & XB_PCONF_ISOLATED)
 		return 0;
+	/* The host's own broadcast and multicast reach every port (br_flood). */
+	if ((in->flags & XB_PCONF_HOST) && kind != XB_KIND_UNKNOWN)
+		return 1;
 	off = kind == XB_KIND_BCAST ? XB_PCONF_NO_BCAST_FLOOD :
 	      kind == XB_KIND_MCAST ? XB_PCONF_NO_MCAST_FLOOD : XB_PCONF_NO_FLOOD;
 	return !(out->flags & off);

@@ -313,6 +313,23 @@ Test(policy, flood_switch_survives_reapplying_and_known_unicast_ignores_it)
 			"known unicast to B, flood off");
 }
 
+/* The host's own broadcast and multicast ignore the flood switches, as the
+ * Linux bridge's device's do; its unknown unicast does not. C plays the
+ * host port here. */
+Test(policy, host_port_broadcast_ignores_flood_switches)
+{
+	set_flags(port[C], XB_PCONF_HOST);
+	set_flags(port[B], XB_PCONF_NO_FLOOD | XB_PCONF_NO_MCAST_FLOOD | XB_PCONF_NO_BCAST_FLOOD);
+	expect_delivery(false, port[C], MAC_BCAST, MAC_D, (int[NPORTS]){ [A] = 1, [B] = 1 },
+			"broadcast from the host port, B bcast_flood off");
+	expect_delivery(false, port[C], MAC_MCAST_V4, MAC_D, (int[NPORTS]){ [A] = 1, [B] = 1 },
+			"multicast from the host port, B mcast_flood off");
+	expect_delivery(false, port[C], MAC_U, MAC_D, (int[NPORTS]){ [A] = 1, [B] = 0 },
+			"unknown unicast from the host port, B flood off");
+	expect_delivery(false, port[A], MAC_BCAST, MAC_S, (int[NPORTS]){ [B] = 0, [C] = 1 },
+			"broadcast from another port, B bcast_flood off");
+}
+
 /* ---- learning off ---------------------------------------------------------------- */
 
 Test(policy, learning_off_learns_nothing_but_forwards)

@@ -68,6 +68,9 @@ static __always_inline __u32 xb_policy_verdict(const struct xb_port_conf *in, in
 		out = bpf_map_lookup_elem(&port_conf, &out_slot);
 		return out && (out->flags & XB_PCONF_ISOLATED) ? XB_DROP_ISOLATED : XB_DROP_MAX;
 	}
+	/* A frame the XDP program handed to the skb path was charged there. */
+	if (tc_after_xdp)
+		return XB_DROP_MAX;
 	return xb_storm_over(in, port_slot, kind, now) ? XB_DROP_STORM : XB_DROP_MAX;
 }
 

@@ -25,6 +25,13 @@
 XB_SUITE(policy);
 XB_SUITE_WITH(policy_tc, fixture_setup_tc);
 
+static void fixture_setup_generic(void)
+{
+	fixture_setup_with(XB_MODE_GENERIC, false);
+}
+
+XB_SUITE_WITH(policy_generic, fixture_setup_generic);
+
 /* ---- helpers ---------------------------------------------------------------- */
 
 static void conf_set(int ifindex, __u32 flags, __u32 storm_bcast, __u32 storm_mcast,
@@ -491,4 +498,24 @@ Test(policy_tc, tc_isolated_unicast_dropped_and_storm_limited)
 	cr_assert(dropped(port[C], XB_DROP_STORM) >= 3,
 		  "TC: 5 broadcasts at 10/s: %llu storm drops, want >= 3",
 		  (unsigned long long)dropped(port[C], XB_DROP_STORM));
+}
+
+/* A flood XDP hands to the skb path (the bridge has generic ports) pays its
+ * storm token once, in XDP: the TC program behind it does not charge again. */
+Test(policy_generic, storm_charged_once_across_the_handover)
+{
+	uint8_t f[XB_FRAME_LEN];
+	__u32 v;
+	int t;
+
+	pin_cpu();
+	conf_set(port[A], 0, 10, 0, 0);	/* burst 1 */
+	v = send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_verdict(v, XDP_PASS, "broadcast with skb-only ports: to the skb path");
+	t = tc_run(port[A], f, xb_frame(f, MAC_BCAST, MAC_S));
+	cr_assert_neq(t, TC_ACT_SHOT, "the TC program behind XDP floods it (verdict %d)", t);
+	cr_assert_eq(dropped(port[A], XB_DROP_STORM), 0, "no storm drop for the one broadcast");
+	v = send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_verdict(v, XDP_DROP, "the second broadcast at 10/s: over the limit, in XDP");
+	cr_assert_eq(dropped(port[A], XB_DROP_STORM), 1, "one storm drop");
 }

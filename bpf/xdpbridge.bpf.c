@@ -26,6 +26,7 @@
 #include "ageing.h"
 #include "fdb.h"
 #include "forward.h"
+#include "vlan.h"
 #include "csum.h"
 
 /* The frame's length, fragments included (xdp.frags). */
@@ -96,6 +97,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	if (partial_csum_check && xb_l4_csum_is_seed(data, data_end))
 		goto to_skb;
 
+	xb_vlan_xdp_in(cfg, data, data_end, &d.vlan);
 	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
 		  ctx->ingress_ifindex, &d);
 	if (d.action == XB_ACT_UNICAST) {
@@ -105,6 +107,11 @@ int xdpbridge_rx(struct xdp_md *ctx)
 			goto to_skb;
 		ret = bpf_redirect_map(&ports, d.slot, 0);
 		if (ret == XDP_REDIRECT) {
+			/* The redirect happens after return: tag it now. */
+			if (d.vlan.vid && xb_vlan_xdp_out(ctx, &d.vlan, cfg->vlan_proto)) {
+				st->kernel_dropped++;
+				return XDP_DROP;
+			}
 			st->forwarded++;
 			st->forwarded_bytes += len;
 			return ret;
@@ -115,8 +122,11 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		/* Beyond the ingress MTU: a GSO super-frame, too big for any port. */
 		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, 0))
 			goto to_skb;
-		if (cfg->flags & XB_CFG_SKB_PORTS)
-			goto to_skb;	/* a broadcast redirect would skip those ports */
+		/* A broadcast redirect would skip skb-only ports; with VLAN
+		 * filtering, each copy needs its port's membership and tag,
+		 * which the TC flood walk gives it. */
+		if (cfg->flags & (XB_CFG_SKB_PORTS | XB_CFG_VLAN_FILTERING))
+			goto to_skb;
 		st->flooded++;
 		st->flooded_bytes += len;
 		return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
@@ -137,28 +147,48 @@ struct tc_flood_walk {
 	struct xb_port_stats *st;
 	__u32 ingress;
 	__u32 last;	/* the member found last: gets the skb itself */
+	int last_untag;	/* VLAN filtering: last sends the VID untagged */
+	__u16 vlan_proto;
+	struct xb_vlan vlan;	/* vid 0: VLAN filtering off */
 };
+
+/* Clone the skb to the member found before, tagged as it wants. */
+static __always_inline void tc_flood_clone(struct tc_flood_walk *w)
+{
+	if (w->vlan.vid && xb_vlan_skb_out(w->skb, &w->vlan, w->vlan_proto, w->last_untag)) {
+		w->st->kernel_dropped++;
+		return;
+	}
+	if (bpf_clone_redirect(w->skb, w->last, 0))
+		w->st->kernel_dropped++;
+}
 
 /* One slot of the walk; 1 stops it (past the bridge's --max-ports). */
 static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 {
 	struct xb_port_slot *p;
+	int untag = 0;
 
 	p = bpf_map_lookup_elem(&port_slots, &i);
 	if (!p)
 		return 1;
 	if (!(p->flags & XB_SLOT_FLOOD) || !p->ifindex || p->ifindex == w->ingress)
 		return 0;
-	if (w->last && bpf_clone_redirect(w->skb, w->last, 0))
-		w->st->kernel_dropped++;
+	if (w->vlan.vid && (untag = xb_vlan_flood_member(&w->vlan, i)) < 0)
+		return 0;
+	if (w->last)
+		tc_flood_clone(w);
 	w->last = p->ifindex;
+	w->last_untag = untag;
 	return 0;
 }
 
 static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
-				    struct xb_port_stats *st)
+				    struct xb_port_stats *st, const struct xb_vlan *vlan,
+				    __u16 vlan_proto)
 {
-	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress };
+	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress,
+				   .vlan = *vlan, .vlan_proto = vlan_proto };
 	__u32 i;
 
 	/* bpf_loop (5.17) has the verifier check the body once; the unrolled
@@ -170,7 +200,13 @@ static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 			if (tc_flood_slot(i, &w))
 				break;
 	}
-	return w.last ? bpf_redirect(w.last, 0) : TC_ACT_SHOT;
+	if (!w.last)
+		return TC_ACT_SHOT;
+	if (w.vlan.vid && xb_vlan_skb_out(skb, &w.vlan, vlan_proto, w.last_untag)) {
+		st->kernel_dropped++;
+		return TC_ACT_SHOT;
+	}
+	return bpf_redirect(w.last, 0);
 }
 
 /*
@@ -230,6 +266,10 @@ int xdpbridge_tc(struct __sk_buff *skb)
 		st->kernel_dropped++;
 		return TC_ACT_SHOT;
 	}
+	if (xb_vlan_skb_in(skb, cfg, &d.vlan)) {
+		st->kernel_dropped++;
+		return TC_ACT_SHOT;
+	}
 	/* After the restore: the whole frame, as XDP's rx_bytes counted it. */
 	len = skb->len;
 	if (skb->data + ETH_HLEN > skb->data_end)
@@ -249,6 +289,11 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	case XB_ACT_UNICAST:
 		p = bpf_map_lookup_elem(&port_slots, &d.slot);
 		if (p && p->ifindex == d.ifindex) {
+			if (d.vlan.vid && xb_vlan_skb_out(skb, &d.vlan, cfg->vlan_proto,
+							  d.vlan.untag_out)) {
+				st->kernel_dropped++;
+				return TC_ACT_SHOT;
+			}
 			st->forwarded++;
 			st->forwarded_bytes += len;
 			if (p->flags & XB_SLOT_PEER)
@@ -260,7 +305,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	case XB_ACT_FLOOD:
 		st->flooded++;
 		st->flooded_bytes += len;
-		return tc_flood(skb, ifindex, st);
+		return tc_flood(skb, ifindex, st, &d.vlan, cfg->vlan_proto);
 	default:
 		xb_count_outcome(st, &d, len);
 		return TC_ACT_SHOT;

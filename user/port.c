@@ -15,6 +15,7 @@
 #include "fdb.h"
 #include "log.h"
 #include "port.h"
+#include "vlan.h"
 #include "sys.h"
 #include "tc.h"
 #include "vethcheck.h"
@@ -286,6 +287,8 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->conf_fd, &info.slot, &conf, BPF_ANY))
 		err = -errno;
+	if (!err)
+		err = vlan_port_join(br, info.slot);	/* default PVID, also for the host port */
 	if (!err && mode != XB_MODE_NATIVE)
 		err = bridge_skb_ports_update(br);
 	if (err) {

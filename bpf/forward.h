@@ -8,6 +8,7 @@
 
 #include <linux/if_ether.h>
 #include "fdb.h"
+#include "policy.h"
 #include "vlan.h"
 
 enum xb_action {
@@ -22,6 +23,7 @@ struct xb_decision {
 	__u32 reason;		/* enum xb_drop_reason, for XB_ACT_DROP */
 	__u32 ifindex;		/* egress, for XB_ACT_UNICAST */
 	__u32 slot;
+	__u32 kind;		/* enum xb_frame_kind, for XB_ACT_FLOOD */
 	struct xb_vlan vlan;	/* in: the frame's tag (xb_vlan_*_in); out: its VID */
 };
 
@@ -35,8 +37,9 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 				      const struct ethhdr *eth, __u32 ifindex,
 				      struct xb_decision *d)
 {
+	const struct xb_port_conf *in;
 	struct xb_fdb_key key;
-	__u32 gen, out, out_slot = 0;
+	__u32 gen, out = 0, out_slot = 0, verdict;
 	__u64 now;
 
 	d->action = XB_ACT_DROP;
@@ -56,27 +59,38 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		return;
 
 	now = bpf_ktime_get_coarse_ns();
+	in = xb_policy_in_conf(cfg);	/* NULL unless some port has a `port set` */
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = cfg->fdb_generation;
 	fdb_key_set(&key, eth->h_source, d->vlan.vid);
-	fdb_learn(cfg, cache, gen, &key, ifindex, now);
+	if (xb_policy_learns(in))
+		fdb_learn(cfg, cache, gen, &key, ifindex, now);
 
 	d->action = XB_ACT_FLOOD;
-	if (xb_mac_is_multicast(eth->h_dest))
-		return;
-	fdb_key_set(&key, eth->h_dest, d->vlan.vid);
-	out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
-	if (out == ifindex) {
-		d->action = XB_ACT_DROP;
-		d->reason = XB_DROP_REFLECT;
-	} else if (out) {
-		if (d->vlan.vid && (d->reason = xb_vlan_egress(&d->vlan, out_slot))) {
+	if (xb_mac_is_multicast(eth->h_dest)) {
+		d->kind = xb_mac_is_broadcast(eth->h_dest) ? XB_KIND_BCAST : XB_KIND_MCAST;
+	} else {
+		d->kind = XB_KIND_UNKNOWN;
+		fdb_key_set(&key, eth->h_dest, d->vlan.vid);
+		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
+		if (out == ifindex) {
 			d->action = XB_ACT_DROP;
+			d->reason = XB_DROP_REFLECT;
 			return;
+		} else if (out) {
+			if (d->vlan.vid && (d->reason = xb_vlan_egress(&d->vlan, out_slot))) {
+				d->action = XB_ACT_DROP;
+				return;
+			}
+			d->action = XB_ACT_UNICAST;
+			d->ifindex = out;
+			d->slot = out_slot;
 		}
-		d->action = XB_ACT_UNICAST;
-		d->ifindex = out;
-		d->slot = out_slot;
+	}
+	if (in && (verdict = xb_policy_verdict(in, d->action == XB_ACT_UNICAST, out_slot, d->kind,
+					      now)) != XB_DROP_MAX) {
+		d->action = XB_ACT_DROP;
+		d->reason = verdict;
 	}
 }
 

@@ -148,6 +148,29 @@ static __always_inline int xb_vlan_xdp_out(struct xdp_md *ctx, struct xb_vlan *v
 	return 0;
 }
 
+/*
+ * The devmap egress program (egress.h), on one flooded copy of VLAN vid
+ * leaving through out_slot: a member gets the copy tagged as it wants, others
+ * none. The tag state is read again from the copy: the same bytes ingress
+ * read. 0 (transmit) or -1 (drop).
+ */
+static __always_inline int xb_vlan_xdp_egress(struct xdp_md *ctx, __u16 vid, __u32 out_slot)
+{
+	struct xb_config *cfg;
+	struct xb_vlan v;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cfg)
+		return -1;
+	xb_vlan_xdp_in(cfg, (void *)(long)ctx->data, (void *)(long)ctx->data_end, &v);
+	v.vid = vid;
+	v.tci = (v.tagged ? v.tci_in & XB_VLAN_PRIO_MASK : 0) | vid;
+	if (xb_vlan_egress(&v, out_slot))
+		return -1;
+	return xb_vlan_xdp_out(ctx, &v, cfg->vlan_proto);
+}
+
 /* ---- TC: the tag is in skb metadata ---- */
 
 /*

@@ -26,6 +26,7 @@
 #include "ageing.h"
 #include "fdb.h"
 #include "forward.h"
+#include "egress.h"
 #include "vlan.h"
 #include "csum.h"
 
@@ -78,7 +79,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	struct xb_port_stats *st;
 	struct xb_fdb_cache *cache;
 	struct xb_config *cfg;
-	struct xb_decision d;
+	struct xb_decision d = {};	/* no undefined field: clang 14 once spilled a pointer for one */
 	__u64 len;
 	long ret;
 
@@ -122,10 +123,17 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		/* Beyond the ingress MTU: a GSO super-frame, too big for any port. */
 		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, 0))
 			goto to_skb;
-		/* A broadcast redirect would skip skb-only ports; with VLAN
-		 * filtering, each copy needs its port's membership and tag,
-		 * which the TC flood walk gives it. */
-		if (cfg->flags & (XB_CFG_SKB_PORTS | XB_CFG_VLAN_FILTERING))
+		if (cfg->flags & XB_CFG_SKB_PORTS)
+			goto to_skb;	/* a broadcast redirect would skip those ports */
+		/* With VLAN filtering each copy needs its port's membership and
+		 * tag: the egress programs give it (policy_sync sets
+		 * XB_CFG_EGRESS_FILTER with it); until they run, the TC flood walk. */
+		if ((cfg->flags & (XB_CFG_VLAN_FILTERING | XB_CFG_EGRESS_FILTER)) ==
+		    XB_CFG_VLAN_FILTERING)
+			goto to_skb;
+		/* The egress programs filter copies by what the frame is. */
+		if ((cfg->flags & XB_CFG_EGRESS_FILTER) &&
+		    xb_meta_put(ctx, slot, d.kind, d.vlan.vid))
 			goto to_skb;
 		st->flooded++;
 		st->flooded_bytes += len;
@@ -145,8 +153,10 @@ to_skb:
 struct tc_flood_walk {
 	struct __sk_buff *skb;
 	struct xb_port_stats *st;
+	const struct xb_port_conf *in;	/* XB_CFG_EGRESS_FILTER: the ingress port's settings */
 	__u32 ingress;
 	__u32 last;	/* the member found last: gets the skb itself */
+	__u32 kind;	/* enum xb_frame_kind */
 	int last_untag;	/* VLAN filtering: last sends the VID untagged */
 	__u16 vlan_proto;
 	struct xb_vlan vlan;	/* vid 0: VLAN filtering off */
@@ -166,6 +176,7 @@ static __always_inline void tc_flood_clone(struct tc_flood_walk *w)
 /* One slot of the walk; 1 stops it (past the bridge's --max-ports). */
 static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 {
+	const struct xb_port_conf *out;
 	struct xb_port_slot *p;
 	int untag = 0;
 
@@ -174,6 +185,12 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 		return 1;
 	if (!(p->flags & XB_SLOT_FLOOD) || !p->ifindex || p->ifindex == w->ingress)
 		return 0;
+	if (w->in) {
+		/* The XDP flood's egress programs decide the same way. */
+		out = bpf_map_lookup_elem(&port_conf, &i);
+		if (out && !xb_egress_allowed(w->in, out, w->kind))
+			return 0;
+	}
 	if (w->vlan.vid && (untag = xb_vlan_flood_member(&w->vlan, i)) < 0)
 		return 0;
 	if (w->last)
@@ -184,12 +201,15 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 }
 
 static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
-				    struct xb_port_stats *st, const struct xb_vlan *vlan,
-				    __u16 vlan_proto)
+				    struct xb_port_stats *st, const struct xb_config *cfg,
+				    __u32 kind, const struct xb_vlan *vlan)
 {
-	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress,
-				   .vlan = *vlan, .vlan_proto = vlan_proto };
-	__u32 i;
+	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress, .kind = kind,
+				   .vlan = *vlan, .vlan_proto = cfg->vlan_proto };
+	__u32 i, slot = port_slot;
+
+	if (cfg->flags & XB_CFG_EGRESS_FILTER)
+		w.in = bpf_map_lookup_elem(&port_conf, &slot);
 
 	/* bpf_loop (5.17) has the verifier check the body once; the unrolled
 	 * walk costs it XB_MAX_PORTS passes (~140 ms per port at load). */
@@ -202,7 +222,7 @@ static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 	}
 	if (!w.last)
 		return TC_ACT_SHOT;
-	if (w.vlan.vid && xb_vlan_skb_out(skb, &w.vlan, vlan_proto, w.last_untag)) {
+	if (w.vlan.vid && xb_vlan_skb_out(skb, &w.vlan, w.vlan_proto, w.last_untag)) {
 		st->kernel_dropped++;
 		return TC_ACT_SHOT;
 	}
@@ -247,7 +267,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	struct xb_fdb_cache *cache;
 	struct xb_port_slot *p;
 	struct xb_config *cfg;
-	struct xb_decision d;
+	struct xb_decision d = {};	/* no undefined field: clang 14 once spilled a pointer for one */
 	struct ethhdr *eth;
 	void *data, *data_end;
 	__u64 len;
@@ -305,7 +325,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	case XB_ACT_FLOOD:
 		st->flooded++;
 		st->flooded_bytes += len;
-		return tc_flood(skb, ifindex, st, &d.vlan, cfg->vlan_proto);
+		return tc_flood(skb, ifindex, st, cfg, d.kind, &d.vlan);
 	default:
 		xb_count_outcome(st, &d, len);
 		return TC_ACT_SHOT;
@@ -364,9 +384,23 @@ int xdpbridge_kdrop_redirect(struct xdp_redirect_err_args *a)
 SEC("tracepoint/xdp/xdp_devmap_xmit")
 int xdpbridge_kdrop_xmit(struct xdp_devmap_xmit_args *a)
 {
-	if (a->drops > 0)
-		kernel_dropped_add(a->from_ifindex, a->drops);
+	int drops = xb_egress_unfiltered(a->drops);
+
+	if (drops > 0)
+		kernel_dropped_add(a->from_ifindex, drops);
 	return 0;
+}
+
+/*
+ * A port's egress program (one instance per port, its slot in port_slot),
+ * in the port's "flood_ports" entry while XB_CFG_EGRESS_FILTER is set: runs
+ * on each flooded copy leaving through the port (egress.h). xdp.frags, as
+ * xdpbridge_rx: a devmap takes programs of one kind only.
+ */
+SEC("xdp.frags/devmap")
+int xdpbridge_egress(struct xdp_md *ctx)
+{
+	return xb_egress(ctx, port_slot);
 }
 
 SEC("xdp")

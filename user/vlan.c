@@ -7,6 +7,7 @@
 
 #include "bridge.h"
 #include "fdb.h"
+#include "policy.h"
 #include "vlan.h"
 
 static void vlan_bit_set(__u64 *bitmap, __u32 vid, bool on)
@@ -144,10 +145,15 @@ static int vlan_config_update(const struct xb_bridge *br, __u32 set, __u32 clear
 	return bridge_config_set(br, &cfg);
 }
 
+/* On: the egress programs follow the flag (policy_sync); off: the flag
+ * first. A flood in between goes to the skb path (xdpbridge_rx). */
 int vlan_set_filtering(const struct xb_bridge *br, bool on)
 {
-	return vlan_config_update(br, on ? XB_CFG_VLAN_FILTERING : 0,
-				  on ? 0 : XB_CFG_VLAN_FILTERING, NULL, NULL);
+	int err;
+
+	err = vlan_config_update(br, on ? XB_CFG_VLAN_FILTERING : 0,
+				 on ? 0 : XB_CFG_VLAN_FILTERING, NULL, NULL);
+	return err ? err : policy_sync(br);
 }
 
 int vlan_set_protocol(const struct xb_bridge *br, __u16 proto)

@@ -23,6 +23,9 @@ static inline bool vlan_bit(const __u64 *bitmap, __u32 vid)
 	return (bitmap[vid / 64] >> (vid % 64)) & 1;
 }
 
+/* "VID" or "VID-VID", each 1..4094, ascending: 0, or -EINVAL. Pure. */
+int vlan_range_parse(const char *s, __u16 *lo, __u16 *hi);
+
 /* A port's membership and PVID (0: none). */
 int vlan_port_get(const struct xb_bridge *br, __u32 slot, struct xb_port_vlans *pv, __u16 *pvid);
 /*

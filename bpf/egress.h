@@ -11,6 +11,7 @@
 
 #include "maps.h"
 #include "policy.h"
+#include "vlan.h"
 
 /* Tell the egress programs about a flooded frame; 0, or -1 when the frame
  * has no room for metadata (the caller then floods it on the skb path). */
@@ -41,17 +42,20 @@ static __always_inline int xb_egress(struct xdp_md *ctx, __u32 out_slot)
 {
 	struct xb_xdp_meta *m = (void *)(long)ctx->data_meta;
 	const struct xb_port_conf *in, *out;
-	__u32 in_slot, zero = 0;
+	__u32 in_slot, vid, zero = 0;
 	__u64 *filtered;
 
 	if ((void *)(m + 1) > (void *)(long)ctx->data || m->magic != XB_META_MAGIC)
 		return XDP_PASS;
 	in_slot = m->in_slot;
+	vid = m->vid;
 	in = bpf_map_lookup_elem(&port_conf, &in_slot);
 	out = bpf_map_lookup_elem(&port_conf, &out_slot);
 	if (!in || !out || xb_egress_allowed(in, out, m->kind)) {
 		bpf_xdp_adjust_meta(ctx, (int)sizeof(*m));
-		return XDP_PASS;
+		/* VLAN filtering: membership and tag (vlan.h). */
+		if (!vid || !xb_vlan_xdp_egress(ctx, (__u16)vid, out_slot))
+			return XDP_PASS;
 	}
 	/* The kernel counts this copy as a devmap transmit drop: kdrop
 	 * takes it back out of kernel_dropped. */

@@ -9,6 +9,7 @@
 #include <linux/if_ether.h>
 #include "fdb.h"
 #include "policy.h"
+#include "vlan.h"
 
 enum xb_action {
 	XB_ACT_DROP,		/* reason in xb_decision.reason */
@@ -23,13 +24,14 @@ struct xb_decision {
 	__u32 ifindex;		/* egress, for XB_ACT_UNICAST */
 	__u32 slot;
 	__u32 kind;		/* enum xb_frame_kind, for XB_ACT_FLOOD */
-	__u32 pad;
+	struct xb_vlan vlan;	/* in: the frame's tag (xb_vlan_*_in); out: its VID */
 };
 
 /*
  * Decide for a frame whose Ethernet header is eth (NULL: shorter than one)
- * arriving on ifindex; learns its source. VLAN-unaware: a tag, in the data
- * or beside it, is payload that leaves as it came.
+ * arriving on ifindex; learns its source. Without XB_CFG_VLAN_FILTERING a
+ * tag, in the data or beside it, is payload that leaves as it came; with it,
+ * d->vlan (the caller's xb_vlan_*_in) is classified and filtered (vlan.h).
  */
 static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache *cache,
 				      const struct ethhdr *eth, __u32 ifindex,
@@ -37,7 +39,7 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 {
 	const struct xb_port_conf *in;
 	struct xb_fdb_key key;
-	__u32 gen, out, out_slot = 0, verdict;
+	__u32 gen, out = 0, out_slot = 0, verdict;
 	__u64 now;
 
 	d->action = XB_ACT_DROP;
@@ -53,12 +55,14 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		d->action = XB_ACT_HOST;
 		return;
 	}
+	if ((cfg->flags & XB_CFG_VLAN_FILTERING) && (d->reason = xb_vlan_ingress(&d->vlan)))
+		return;
 
 	now = bpf_ktime_get_coarse_ns();
 	in = xb_policy_in_conf(cfg);	/* NULL unless some port has a `port set` */
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = cfg->fdb_generation;
-	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
+	fdb_key_set(&key, eth->h_source, d->vlan.vid);
 	if (xb_policy_learns(in))
 		fdb_learn(cfg, cache, gen, &key, ifindex, now);
 
@@ -67,13 +71,17 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		d->kind = xb_mac_is_broadcast(eth->h_dest) ? XB_KIND_BCAST : XB_KIND_MCAST;
 	} else {
 		d->kind = XB_KIND_UNKNOWN;
-		fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
+		fdb_key_set(&key, eth->h_dest, d->vlan.vid);
 		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
 		if (out == ifindex) {
 			d->action = XB_ACT_DROP;
 			d->reason = XB_DROP_REFLECT;
 			return;
 		} else if (out) {
+			if (d->vlan.vid && (d->reason = xb_vlan_egress(&d->vlan, out_slot))) {
+				d->action = XB_ACT_DROP;
+				return;
+			}
 			d->action = XB_ACT_UNICAST;
 			d->ifindex = out;
 			d->slot = out_slot;

@@ -27,6 +27,7 @@
 #include "fdb.h"
 #include "forward.h"
 #include "egress.h"
+#include "vlan.h"
 #include "csum.h"
 
 /* The frame's length, fragments included (xdp.frags). */
@@ -78,7 +79,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	struct xb_port_stats *st;
 	struct xb_fdb_cache *cache;
 	struct xb_config *cfg;
-	struct xb_decision d;
+	struct xb_decision d = {};	/* no undefined field: clang 14 once spilled a pointer for one */
 	__u64 len;
 	long ret;
 
@@ -97,6 +98,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	if (partial_csum_check && xb_l4_csum_is_seed(data, data_end))
 		goto to_skb;
 
+	xb_vlan_xdp_in(cfg, data, data_end, &d.vlan);
 	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
 		  ctx->ingress_ifindex, &d);
 	if (d.action == XB_ACT_UNICAST) {
@@ -106,6 +108,11 @@ int xdpbridge_rx(struct xdp_md *ctx)
 			goto to_skb;
 		ret = bpf_redirect_map(&ports, d.slot, 0);
 		if (ret == XDP_REDIRECT) {
+			/* The redirect happens after return: tag it now. */
+			if (d.vlan.vid && xb_vlan_xdp_out(ctx, &d.vlan, cfg->vlan_proto)) {
+				st->kernel_dropped++;
+				return XDP_DROP;
+			}
 			st->forwarded++;
 			st->forwarded_bytes += len;
 			return ret;
@@ -118,8 +125,15 @@ int xdpbridge_rx(struct xdp_md *ctx)
 			goto to_skb;
 		if (cfg->flags & XB_CFG_SKB_PORTS)
 			goto to_skb;	/* a broadcast redirect would skip those ports */
+		/* With VLAN filtering each copy needs its port's membership and
+		 * tag: the egress programs give it (policy_sync sets
+		 * XB_CFG_EGRESS_FILTER with it); until they run, the TC flood walk. */
+		if ((cfg->flags & (XB_CFG_VLAN_FILTERING | XB_CFG_EGRESS_FILTER)) ==
+		    XB_CFG_VLAN_FILTERING)
+			goto to_skb;
 		/* The egress programs filter copies by what the frame is. */
-		if ((cfg->flags & XB_CFG_EGRESS_FILTER) && xb_meta_put(ctx, slot, d.kind, 0))
+		if ((cfg->flags & XB_CFG_EGRESS_FILTER) &&
+		    xb_meta_put(ctx, slot, d.kind, d.vlan.vid))
 			goto to_skb;
 		st->flooded++;
 		st->flooded_bytes += len;
@@ -143,13 +157,28 @@ struct tc_flood_walk {
 	__u32 ingress;
 	__u32 last;	/* the member found last: gets the skb itself */
 	__u32 kind;	/* enum xb_frame_kind */
+	int last_untag;	/* VLAN filtering: last sends the VID untagged */
+	__u16 vlan_proto;
+	struct xb_vlan vlan;	/* vid 0: VLAN filtering off */
 };
+
+/* Clone the skb to the member found before, tagged as it wants. */
+static __always_inline void tc_flood_clone(struct tc_flood_walk *w)
+{
+	if (w->vlan.vid && xb_vlan_skb_out(w->skb, &w->vlan, w->vlan_proto, w->last_untag)) {
+		w->st->kernel_dropped++;
+		return;
+	}
+	if (bpf_clone_redirect(w->skb, w->last, 0))
+		w->st->kernel_dropped++;
+}
 
 /* One slot of the walk; 1 stops it (past the bridge's --max-ports). */
 static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 {
 	const struct xb_port_conf *out;
 	struct xb_port_slot *p;
+	int untag = 0;
 
 	p = bpf_map_lookup_elem(&port_slots, &i);
 	if (!p)
@@ -162,17 +191,21 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 		if (out && !xb_egress_allowed(w->in, out, w->kind))
 			return 0;
 	}
-	if (w->last && bpf_clone_redirect(w->skb, w->last, 0))
-		w->st->kernel_dropped++;
+	if (w->vlan.vid && (untag = xb_vlan_flood_member(&w->vlan, i)) < 0)
+		return 0;
+	if (w->last)
+		tc_flood_clone(w);
 	w->last = p->ifindex;
+	w->last_untag = untag;
 	return 0;
 }
 
 static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 				    struct xb_port_stats *st, const struct xb_config *cfg,
-				    __u32 kind)
+				    __u32 kind, const struct xb_vlan *vlan)
 {
-	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress, .kind = kind };
+	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress, .kind = kind,
+				   .vlan = *vlan, .vlan_proto = cfg->vlan_proto };
 	__u32 i, slot = port_slot;
 
 	if (cfg->flags & XB_CFG_EGRESS_FILTER)
@@ -187,7 +220,13 @@ static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 			if (tc_flood_slot(i, &w))
 				break;
 	}
-	return w.last ? bpf_redirect(w.last, 0) : TC_ACT_SHOT;
+	if (!w.last)
+		return TC_ACT_SHOT;
+	if (w.vlan.vid && xb_vlan_skb_out(skb, &w.vlan, w.vlan_proto, w.last_untag)) {
+		st->kernel_dropped++;
+		return TC_ACT_SHOT;
+	}
+	return bpf_redirect(w.last, 0);
 }
 
 /*
@@ -228,7 +267,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	struct xb_fdb_cache *cache;
 	struct xb_port_slot *p;
 	struct xb_config *cfg;
-	struct xb_decision d;
+	struct xb_decision d = {};	/* no undefined field: clang 14 once spilled a pointer for one */
 	struct ethhdr *eth;
 	void *data, *data_end;
 	__u64 len;
@@ -244,6 +283,10 @@ int xdpbridge_tc(struct __sk_buff *skb)
 		st->rx_bytes += skb->len;
 	}
 	if (tc_after_xdp && tc_mac_restore(skb)) {
+		st->kernel_dropped++;
+		return TC_ACT_SHOT;
+	}
+	if (xb_vlan_skb_in(skb, cfg, &d.vlan)) {
 		st->kernel_dropped++;
 		return TC_ACT_SHOT;
 	}
@@ -266,6 +309,11 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	case XB_ACT_UNICAST:
 		p = bpf_map_lookup_elem(&port_slots, &d.slot);
 		if (p && p->ifindex == d.ifindex) {
+			if (d.vlan.vid && xb_vlan_skb_out(skb, &d.vlan, cfg->vlan_proto,
+							  d.vlan.untag_out)) {
+				st->kernel_dropped++;
+				return TC_ACT_SHOT;
+			}
 			st->forwarded++;
 			st->forwarded_bytes += len;
 			if (p->flags & XB_SLOT_PEER)
@@ -277,7 +325,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	case XB_ACT_FLOOD:
 		st->flooded++;
 		st->flooded_bytes += len;
-		return tc_flood(skb, ifindex, st, cfg, d.kind);
+		return tc_flood(skb, ifindex, st, cfg, d.kind, &d.vlan);
 	default:
 		xb_count_outcome(st, &d, len);
 		return TC_ACT_SHOT;

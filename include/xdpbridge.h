@@ -300,6 +300,10 @@ enum xb_stp_state {
  * member[] says the port is in VLAN VID, of untagged[] that frames of that
  * VLAN leave it untagged. VIDs 1..4094. */
 #define XB_VLAN_WORDS		(4096 / 64)
+#define XB_VLAN_VID_MAX		4094
+#define XB_VLAN_PROTO_8021Q	0x8100	/* xb_config.vlan_proto, host order */
+#define XB_VLAN_PROTO_8021AD	0x88A8
+#define XB_VLAN_DEFAULT_PVID	1	/* as the Linux bridge's default_pvid */
 struct xb_port_vlans {
 	__u64 member[XB_VLAN_WORDS];
 	__u64 untagged[XB_VLAN_WORDS];

@@ -13,7 +13,8 @@
 #   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
 #   BENCH_SCENARIOS="…"  subset of: uc64 uc64_tc uc64_vlan fdb1m stations churn flood8
 #                        flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep
-#                        load16 (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
+#                        load16 vlan_tag vlan_push vlan_pop vlan_flood8
+#                        (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
 #   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
@@ -45,7 +46,7 @@ FLOOD_FRAMES=$((FRAMES / 5))	# each one is delivered 8 times
 PKT_FRAMES=$((FRAMES / 10))	# AF_PACKET frames per run (slower than live XDP frames)
 TAP_FRAMES=$((FRAMES / 250))	# 65,000-byte GSO frames per tap run (20,000: 1.3 GB)
 TAP_SIZE=65000
-SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16"}
+SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16 vlan_tag vlan_push vlan_pop vlan_flood8"}
 VLAN_ID=10		# uc64_vlan: 802.1Q tag in the data
 CHURN_SET=32768		# rotating source MACs, moved between p1 and p3 on every pass
 STATIONS=4096		# rotating source MACs, all staying on p1 (many flows, no moves)
@@ -53,7 +54,9 @@ NPORTS=9		# h1 sends, h2 receives unicast, h2..h9 receive the flood
 RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
 # Rows that measure one xdpbridge variant only; their Linux bridge and floor
 # references come from the row they vary (uc64, flood8), measured in the same round.
-XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost "
+# The vlan_* rows: xdpbridge loaded --vlan-filtering (issue 11), h1 and h2 in
+# VLAN 10 (vlan_setup); references from uc64 and flood8.
+XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost vlan_tag vlan_push vlan_pop vlan_flood8 "
 TCP_MODES=(xdpbridge floor linux_nf1 linux_nf0 linux_nf1_best linux_nf0_best)
 LAT_MODES=(xdpbridge floor linux_nf1 linux_nf0)
 
@@ -199,7 +202,9 @@ mode_on() {	# MODE SCENARIO
 		# *_tc rows the skb path, all others XDP (native).
 		if [[ $scen == *_tc ]]; then extra+=(--mode tc); else extra+=(--mode native); fi
 		[[ $scen == flood8_nohost ]] && extra+=(--no-host-port)
+		[[ $scen == vlan_* ]] && extra+=(--vlan-filtering)
 		xbr load "$BR" "${ports[@]}" --detach "${extra[@]}" >/dev/null
+		vlan_setup "$scen"
 		;;
 	linux_nf*)
 		local nf=${mode#linux_nf}; nf=${nf%_best}
@@ -238,14 +243,43 @@ mode_off() {
 	esac
 }
 
+# VLAN 10 for the vlan_* rows: tagged on a trunk, `pvid untagged` on an access port.
+vlan_setup() {
+	local scen=$1 i
+	case $scen in
+	vlan_tag) xbr vlan add "$BR" p1 "$VLAN_ID"; xbr vlan add "$BR" p2 "$VLAN_ID" ;;
+	vlan_push) xbr vlan add "$BR" p1 "$VLAN_ID" pvid untagged; xbr vlan add "$BR" p2 "$VLAN_ID" ;;
+	vlan_pop) xbr vlan add "$BR" p1 "$VLAN_ID"; xbr vlan add "$BR" p2 "$VLAN_ID" pvid untagged ;;
+	vlan_flood8)	# p2-p5 trunks (a tag pushed per copy), p6-p9 access ports
+		xbr vlan add "$BR" p1 "$VLAN_ID" pvid untagged
+		for ((i = 2; i <= NPORTS; i++)); do
+			if ((i <= 5)); then xbr vlan add "$BR" "p$i" "$VLAN_ID"
+			else xbr vlan add "$BR" "p$i" "$VLAN_ID" pvid untagged; fi
+		done
+		;;
+	esac
+}
+
+# Is host n's side of scenario scen a VLAN trunk (frames sent tagged)?
+vlan_tagged() {	# SCEN HOST
+	case $1 in
+	uc64_vlan | vlan_tag) return 0 ;;
+	vlan_push) [[ $2 == 2 ]] ;;
+	vlan_pop) [[ $2 == 1 ]] ;;
+	*) return 1 ;;
+	esac
+}
+
 # Teach the bridge where h2 (and h1) live, and check that it did (a bridge that
 # floods unknown unicast looks slower than it is).
 learn() {
-	local mode=$1 scen=${2:-} tag=()
+	local mode=$1 scen=${2:-} tag1=() tag2=()
 	[[ $mode == floor ]] && return 0
-	[[ $scen == uc64_vlan ]] && tag=(--vlan "$VLAN_ID")	# the tagged frames' own FDB, if it has one
-	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag[@]}" >/dev/null
-	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag[@]}" >/dev/null
+	# the tagged frames' own FDB, if it has one
+	vlan_tagged "$scen" 1 && tag1=(--vlan "$VLAN_ID")
+	vlan_tagged "$scen" 2 && tag2=(--vlan "$VLAN_ID")
+	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag2[@]}" >/dev/null
+	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag1[@]}" >/dev/null
 	if [[ $mode == xdpbridge ]]; then
 		# grep -c reads all input: grep -q would SIGPIPE the writer (pipefail)
 		xbr fdb show "$BR" --port p2 | grep -ci "$(mac 2)" >/dev/null ||
@@ -293,7 +327,7 @@ measure_rate() {
 	case $scen in
 	uc512) size=512 ;;
 	uc1500) size=1500 ;;
-	uc64_vlan) gen_args+=(--vlan "$VLAN_ID") ;;
+	uc64_vlan | vlan_tag | vlan_pop) gen_args+=(--vlan "$VLAN_ID") ;;
 	stations)	# learned by the warm-up run; then lookups only, no writes
 		gen_args=(--dev "$(peer 1)" --count "$FRAMES" --churn "$STATIONS" --src 02:cd:00:00:00:00)
 		;;
@@ -301,7 +335,7 @@ measure_rate() {
 		gen_args=(--dev "$(peer 1)" --alt-dev eth3 --count "$FRAMES" --churn "$CHURN_SET"
 			  --src 02:cc:00:00:00:00)
 		;;
-	flood8|flood8_nohost)
+	flood8|flood8_nohost|vlan_flood8)
 		dst=ff:ff:ff:ff:ff:ff; recv=()
 		gen_args=(--dev "$(peer 1)" --count "$FLOOD_FRAMES" --src "$(mac 1)")
 		warm=$((FLOOD_FRAMES / 10))
@@ -322,7 +356,7 @@ measure_rate() {
 	min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }' <<<"$counts")
 	ok=$(awk -v s="$sent" -v r="$min" 'BEGIN { print (r * 1000 >= s * 999) ? 1 : 0 }')
 	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
-	if [[ $mode == xdpbridge && $scen != flood8* ]]; then	# known unicast must not flood
+	if [[ $mode == xdpbridge && $scen != *flood8* ]]; then	# known unicast must not flood
 		local flooded
 		flooded=$(xbr -j stats "$BR" | jq '[.. | objects | select(.ifname? == "p1") | .flooded // 0] | add // 0')
 		((flooded * 100 <= sent)) || log "warning: xdpbridge flooded $flooded frames from p1: destination not known?"
@@ -590,7 +624,8 @@ fi
 sleep 0.3
 
 for ((round = 1; round <= ROUNDS; round++)); do
-	for scen in uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500; do
+	for scen in uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 \
+		    vlan_tag vlan_push vlan_pop vlan_flood8; do
 		has $scen || continue
 		modes=("${RATE_MODES[@]}")
 		# Tagged frames: no Linux bridge column. It untags each frame in place

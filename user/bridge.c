@@ -86,7 +86,11 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 {
 	struct xb_config cfg = {
 		.ageing_ns = (__u64)opts->ageing_sec * 1000000000ULL,
-		.flags = opts->host_port ? XB_CFG_HOST_PORT : 0,
+		.flags = (opts->host_port ? XB_CFG_HOST_PORT : 0) |
+			 /* VLAN floods are filtered per egress port (policy.c) */
+			 (opts->vlan_filtering ? XB_CFG_VLAN_FILTERING | XB_CFG_EGRESS_FILTER : 0),
+		.vlan_proto = XB_VLAN_PROTO_8021Q,
+		.default_pvid = XB_VLAN_DEFAULT_PVID,
 	};
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct xdpbridge_bpf *skel;

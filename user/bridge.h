@@ -49,6 +49,7 @@ struct xb_create_opts {
 	__u32 fdb_size;
 	__u32 max_ports;	/* sizes ports, flood_ports, port_stats, port_info */
 	bool host_port;
+	bool vlan_filtering;	/* XB_CFG_VLAN_FILTERING from the start */
 };
 
 void bridge_pin_dir(const char *name, char *buf, size_t len);

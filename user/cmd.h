@@ -35,8 +35,8 @@ extern const struct arg_spec monitor_opts[];
 /* cmd_top.c */
 int do_top(const struct parsed_args *a);
 extern const struct arg_spec top_opts[];
-/* cmd_port.c, cmd_fdb.c */
-extern const struct cmd port_cmds[], fdb_cmds[];
+/* cmd_port.c, cmd_fdb.c, cmd_vlan.c */
+extern const struct cmd port_cmds[], fdb_cmds[], vlan_cmds[];
 
 /* Checks every command touching a bridge needs; probe_kernel (commands that
  * create or attach) also runs the kernel-feature probe. 0 or -errno. */

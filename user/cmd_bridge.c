@@ -24,6 +24,7 @@
 #include "port.h"
 #include "print.h"
 #include "sys.h"
+#include "vlan.h"
 
 #define MAX_FDB_SIZE XB_MAX_FDB_SIZE
 #define MAX_AGEING_SEC XB_MAX_AGEING_SEC
@@ -212,6 +213,12 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 		if (err)
 			goto fail;
 	}
+	/* --vlan-filtering turns it on; without it, the bridge keeps its setting. */
+	if (req->create.vlan_filtering) {
+		err = vlan_set_filtering(br, true);
+		if (err)
+			goto fail;
+	}
 	ports_warn_peers(links, nfresh, req->mode);
 	pr_info("adopted bridge %s: pinned FDB and ports kept", name);
 	goto cleanup;
@@ -229,7 +236,7 @@ cleanup:
 
 enum load_opt {
 	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
-	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE,
+	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_VLAN_FILTERING,
 };
 
 const struct arg_spec load_opts[] = {
@@ -242,13 +249,11 @@ const struct arg_spec load_opts[] = {
 	[OPT_CONFIG] = ARG_SPEC("--config", ARG_PATH, "FILE"),
 	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
 	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
+	[OPT_VLAN_FILTERING] = ARG_SPEC("--vlan-filtering", ARG_FLAG, NULL),
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
 const struct arg_spec *const bridge_pos[] = { &arg_bridge, NULL };
-static const struct arg_spec arg_ageing = ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds");
-static const struct arg_spec arg_ageing_word = ARG_SPEC("ageing", ARG_KEYWORD, "ageing");
-const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_ageing_word, &arg_ageing, NULL };
 
 static int usage_err(const char *why)
 {
@@ -290,6 +295,7 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 		.max_ports = a->given[OPT_MAX_PORTS] ? a->opt[OPT_MAX_PORTS].u32 :
 			     f->max_ports_line ? f->max_ports : XB_DEFAULT_MAX_PORTS,
 		.host_port = !a->given[OPT_NO_HOST_PORT] && f->host_port,
+		.vlan_filtering = a->given[OPT_VLAN_FILTERING],
 	};
 	req->mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : f->mode_line ? f->mode : XB_MODE_AUTO;
 	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
@@ -539,7 +545,17 @@ int do_stats(const struct parsed_args *a)
 	return ret;
 }
 
-static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
+/*
+ * `set BRIDGE KEY VALUE`: one row per key, its value parsed by its own spec
+ * (set_key_names[] lists the keys in the same order, for usage and
+ * completion). A row writes what it owns and nothing else.
+ */
+struct set_key {
+	struct arg_spec value;	/* .name: the key */
+	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
+};
+
+static int set_ageing(struct xb_bridge *br, const struct arg_value *v)
 {
 	struct xb_config cfg;
 	int err;
@@ -547,7 +563,7 @@ static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 	err = bridge_config_get(br, &cfg);
 	if (!err) {
 		/* Read by the data path on the next frame and by the loop's next tick. */
-		cfg.ageing_ns = (__u64)a->pos[2].u32 * 1000000000ULL;
+		cfg.ageing_ns = (__u64)v->u32 * 1000000000ULL;
 		err = bridge_config_set(br, &cfg);
 	}
 	if (err)
@@ -555,7 +571,61 @@ static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 	return err;
 }
 
+static int set_vlan_filtering(struct xb_bridge *br, const struct arg_value *v)
+{
+	int err = vlan_set_filtering(br, v->on);
+
+	if (err)
+		pr_err("cannot turn VLAN filtering %s on bridge %s: %s", v->on ? "on" : "off",
+		       br->name, strerror(-err));
+	return err;
+}
+
+static const char *const vlan_protocols[] = { "802.1Q", "802.1ad", NULL };
+
+static int set_vlan_protocol(struct xb_bridge *br, const struct arg_value *v)
+{
+	int err = vlan_set_protocol(br, v->u32 ? XB_VLAN_PROTO_8021AD : XB_VLAN_PROTO_8021Q);
+
+	if (err)
+		pr_err("cannot change the VLAN protocol of bridge %s: %s", br->name, strerror(-err));
+	return err;
+}
+
+static int set_default_pvid(struct xb_bridge *br, const struct arg_value *v)
+{
+	int err = vlan_set_default_pvid(br, (__u16)v->u32);
+
+	if (err)
+		pr_err("cannot change the default PVID of bridge %s: %s", br->name, strerror(-err));
+	return err;
+}
+
+static const char *const set_key_names[] = {
+	"ageing", "vlan-filtering", "vlan-protocol", "default-pvid", NULL
+};
+static const struct set_key set_keys[] = {
+	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing },
+	{ ARG_SPEC("vlan-filtering", ARG_ONOFF, "on|off"), set_vlan_filtering },
+	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol },
+	{ ARG_SPEC_U32("default-pvid", "VID", 0, XB_VLAN_VID_MAX, "a VLAN id (0: none)"),
+	  set_default_pvid },
+};
+static const struct arg_spec arg_set_key =
+	ARG_SPEC_ENUM("KEY", "ageing|vlan-filtering|vlan-protocol|default-pvid", set_key_names);
+static const struct arg_spec arg_set_value = ARG_SPEC("VALUE", ARG_PATH, "VALUE");
+const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_set_key, &arg_set_value, NULL };
+
+static struct arg_value set_value;	/* parsed by do_set before the lock */
+
+static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
+{
+	return set_keys[a->pos[1].u32].apply(br, &set_value);
+}
+
 int do_set(const struct parsed_args *a)
 {
+	if (arg_parse(&set_keys[a->pos[1].u32].value, a->pos[2].str, &set_value))
+		return EXIT_USAGE;
 	return cmd_with_bridge(a, true, set_locked);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 
 #include "bridge.h"
 #include "cmd.h"
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "port.h"
 #include "print.h"
+#include "vlan.h"
 
 static int port_ifindex(const struct xb_bridge *br, const char *ifname, __u32 *ifindex)
 {
@@ -97,20 +99,73 @@ static int fdb_show_open(struct xb_bridge *br, const struct parsed_args *a)
 	return 0;
 }
 
+/* `[vlan VID]` after the fixed positionals (at first): 0 without it. */
+static int vlan_arg(const struct parsed_args *a, int first, __u16 *vid)
+{
+	*vid = XB_VLAN_NONE;
+	if (a->npos == first)
+		return 0;
+	if (a->npos != first + 2) {
+		pr_err("vlan takes a VLAN id 1-4094: vlan VID");
+		return -EINVAL;
+	}
+	*vid = (__u16)a->pos[first + 1].u32;
+	return 0;
+}
+
+/*
+ * A static entry in VLAN vid; without one, as `bridge fdb add`: one without
+ * a VLAN (the VLAN-unaware bridge's) and one in every VLAN of the port.
+ */
 static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
 	struct xb_fdb_key key = {};
+	struct xb_port_info info;
+	struct xb_port_vlans pv;
 	__u32 ifindex;
+	__u16 vid, pvid;
 	int err;
 
 	memcpy(key.mac, a->pos[1].mac, sizeof(key.mac));
-	err = port_ifindex(br, a->pos[2].str, &ifindex);
+	err = vlan_arg(a, 3, &vid);
+	if (!err)
+		err = port_ifindex(br, a->pos[2].str, &ifindex);
 	if (err)
 		return err;
+	key.vlan = vid;
 	err = fdb_static_add(br, &key, ifindex);
+	if (!err && !vid && !bpf_map_lookup_elem(br->info_fd, &ifindex, &info) &&
+	    !vlan_port_get(br, info.slot, &pv, &pvid)) {
+		for (__u32 v = 1; v <= XB_VLAN_VID_MAX && !err; v++) {
+			if (!vlan_bit(pv.member, v))
+				continue;
+			key.vlan = (__u16)v;
+			err = fdb_static_add(br, &key, ifindex);
+		}
+	}
 	if (err)
 		pr_err("cannot add the static entry: %s", strerror(-err));
 	return err;
+}
+
+/* Without `vlan VID`: the MAC in every VLAN, as `bridge fdb del`. */
+static int fdb_del_every_vlan(struct xb_bridge *br, const __u8 *mac)
+{
+	struct fdb_row *rows = NULL;
+	size_t n = 0;
+	int err, found = 0;
+
+	err = fdb_dump(br, &rows, &n);
+	for (size_t i = 0; i < n && !err; i++) {
+		if (memcmp(rows[i].key.mac, mac, XB_ETH_ALEN))
+			continue;
+		err = fdb_del(br, &rows[i].key);
+		if (err == -ENOENT)
+			err = 0;	/* aged meanwhile, or its static and learned rows */
+		found++;
+	}
+	free(rows);
+	return err ? err : found ? 0 : -ENOENT;
 }
 
 static int fdb_del_locked(struct xb_bridge *br, const struct parsed_args *a)
@@ -119,7 +174,10 @@ static int fdb_del_locked(struct xb_bridge *br, const struct parsed_args *a)
 	int err;
 
 	memcpy(key.mac, a->pos[1].mac, sizeof(key.mac));
-	err = fdb_del(br, &key);
+	err = vlan_arg(a, 2, &key.vlan);
+	if (err)
+		return err;
+	err = a->npos > 2 ? fdb_del(br, &key) : fdb_del_every_vlan(br, key.mac);
 	if (err == -ENOENT)
 		pr_err("bridge %s has no FDB entry for %s: see 'xdpbridge fdb show %s'",
 		       br->name, a->pos[1].str, br->name);
@@ -172,8 +230,12 @@ static int do_fdb_flush(const struct parsed_args *a)
 static const struct arg_spec arg_mac = ARG_SPEC("MAC", ARG_MAC, "MAC");
 static const struct arg_spec arg_station = ARG_SPEC("MAC", ARG_STATION, "MAC");
 static const struct arg_spec *const show_pos[] = { &arg_bridge, NULL };
-static const struct arg_spec *const add_pos[] = { &arg_bridge, &arg_station, &arg_port, NULL };
-static const struct arg_spec *const del_pos[] = { &arg_bridge, &arg_mac, NULL };
+static const struct arg_spec arg_vlan_word = ARG_SPEC("vlan", ARG_KEYWORD, "vlan");
+static const struct arg_spec arg_vid = ARG_SPEC_U32("vlan", "VID", 1, XB_VLAN_VID_MAX, "a VLAN id");
+static const struct arg_spec *const add_pos[] = {
+	&arg_bridge, &arg_station, &arg_port, &arg_vlan_word, &arg_vid, NULL
+};
+static const struct arg_spec *const del_pos[] = { &arg_bridge, &arg_mac, &arg_vlan_word, &arg_vid, NULL };
 static const struct arg_spec port_opts[] = { ARG_SPEC("--port", ARG_IFNAME, "PORT"), ARG_SPEC_END };
 
 const struct cmd fdb_cmds[] = {

@@ -12,6 +12,7 @@ static const struct cmd commands[] = {
 	{ .name = "show", .func = do_show, .pos = bridge_pos, .min_pos = 0 },
 	{ .name = "port", .sub = port_cmds },
 	{ .name = "fdb", .sub = fdb_cmds },
+	{ .name = "vlan", .sub = vlan_cmds },
 	{ .name = "set", .func = do_set, .pos = set_pos, .min_pos = 3 },
 	{ .name = "stats", .func = do_stats, .pos = bridge_pos, .min_pos = 1, .opts = stats_opts },
 	{ .name = "monitor", .func = do_monitor, .pos = bridge_pos, .min_pos = 0, .opts = monitor_opts },

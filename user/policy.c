@@ -131,8 +131,15 @@ int policy_sync(const struct xb_bridge *br)
 {
 	__u32 max = bridge_max_ports(br), ifindex, want = 0;
 	struct xb_port_conf conf;
+	struct xb_config cfg;
 	int err;
 
+	/* VLAN filtering filters every flood per egress port too (vlan.h). */
+	err = bridge_config_get(br, &cfg);
+	if (err)
+		return err;
+	if (cfg.flags & XB_CFG_VLAN_FILTERING)
+		want |= XB_CFG_EGRESS_FILTER;
 	for (__u32 slot = 0; slot < max; slot++) {
 		if (!slot_in_use(br, slot, &ifindex) || port_conf_read(br, slot, &conf))
 			continue;

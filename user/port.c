@@ -16,6 +16,7 @@
 #include "log.h"
 #include "policy.h"
 #include "port.h"
+#include "vlan.h"
 #include "sys.h"
 #include "tc.h"
 #include "vethcheck.h"
@@ -289,6 +290,8 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->conf_fd, &info.slot, &conf, BPF_ANY))
 		err = -errno;
+	if (!err)
+		err = vlan_port_join(br, info.slot);	/* default PVID, also for the host port */
 	/* With its egress program while the bridge filters floods. */
 	if (!err)
 		err = policy_flood_add(br, info.slot, ifindex);

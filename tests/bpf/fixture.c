@@ -389,6 +389,21 @@ int test_run_raw(int ingress, const void *data, __u32 size, __u32 meta,
 	return err < 0 ? -errno : 0;
 }
 
+__u32 xdp_run_out(int ingress, const void *frame, __u32 len, void *out, __u32 *out_len)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ingress };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .data_out = out, .data_size_out = *out_len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err;
+
+	err = bpf_prog_test_run_opts(prog_fd_for(ingress, xdp_fd, "XDP"), &opts) ? -errno : 0;
+	cr_assert_eq(err, 0, "XDP test run (ingress %d, %u bytes) must run: %s",
+		     ingress, len, strerror(-err));
+	*out_len = opts.data_size_out;
+	return opts.retval;
+}
+
 __u32 xdp_run(int ingress, const void *frame, __u32 len)
 {
 	__u32 linear = len > XDP_LINEAR_MAX ? XDP_LINEAR_MAX : len;

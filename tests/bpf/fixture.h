@@ -136,6 +136,9 @@ int test_run_raw(int ingress, const void *data, __u32 size, __u32 meta,
 /* A frame longer than XDP_LINEAR_MAX runs with fragments (skips where the
  * kernel cannot). */
 __u32 xdp_run(int ingress, const void *frame, __u32 len);
+/* The XDP program on one linear frame, with the frame as it left into out
+ * (*out_len: its room in, the frame's length out). */
+__u32 xdp_run_out(int ingress, const void *frame, __u32 len, void *out, __u32 *out_len);
 /* The TC program attached to ingress on one frame: its verdict (TC_ACT_*). */
 int tc_run(int ingress, const void *frame, __u32 len);
 /* Run one XB_FRAME_LEN-byte frame src -> dst received on ingress. */

@@ -386,6 +386,17 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 	return 0;
 }
 
+int port_rename(struct xb_bridge *br, __u32 ifindex, const char *ifname)
+{
+	struct xb_port_info info;
+
+	if (bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
+		return -errno;
+	snprintf(info.ifname, sizeof(info.ifname), "%s", ifname);
+	/* BPF_EXIST: a port removed meanwhile stays removed. */
+	return bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_EXIST) ? -errno : 0;
+}
+
 int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx)
 {
 	__u32 key, next, *prev = NULL;

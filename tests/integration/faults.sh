@@ -40,3 +40,30 @@ test_fault_bridge_name_with_dot() {
 	bad_input 2 "load --fdb-size 2^26" "$XDPBRIDGE" load "$BR" "$(hv 1)" --fdb-size 67108864 --detach
 	grep -q "bytes of kernel memory" <<<"$ERR" || fail "the error does not say what an entry costs: $ERR"
 }
+
+# ---------------------------------------------------------------- item 10
+
+# Renaming a port's interface keeps the port (same ifindex, same programs):
+# the control loop follows the new name instead of removing the port.
+test_fault_port_renamed() {
+	local new=${PFX}u
+	need_xdpbridge
+	TOPO_V6=0 topo_up 2
+	br_load $(ports 1 2)
+	assert_ping 1 2
+	must ip link set dev "$(hv 2)" down
+	must ip link set dev "$(hv 2)" name "$new"
+	must ip link set dev "$new" up
+	wait_for 5 eval '"$XDPBRIDGE" show "$BR" | grep -q "port $new "' ||
+		fail "show does not list the renamed port $new after 5 s: $("$XDPBRIDGE" show "$BR")"
+	must "$XDPBRIDGE" show "$BR"
+	! grep -q "port $(hv 2) " <<<"$OUT" || fail "show still lists the old name $(hv 2): $OUT"
+	must "$XDPBRIDGE" stats "$BR"
+	grep -q "$new" <<<"$OUT" || fail "stats does not print the new name $new: $OUT"
+	is_attached "$new" || fail "the renamed port lost its program"
+	assert_ping 1 2
+	# And a deleted port still goes.
+	must ip link del dev "$new"
+	wait_for 5 eval '! "$XDPBRIDGE" show "$BR" | grep -q "port $new "' ||
+		fail "show still lists deleted port $new after 5 s"
+}

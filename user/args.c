@@ -99,7 +99,8 @@ int arg_check(const struct arg_spec *spec, const char *s, struct arg_value *out,
 				       "bridge name '%s' is too long: at most %d characters (its host port is '%s-p')",
 				       s, XB_BRIDGE_NAME_MAX, s);
 		return why_fmt(why, len,
-			       "'%s' is not a valid bridge name: use an interface-style name, e.g. br0", s);
+			       "'%s' is not a valid bridge name: 1-%d characters, none of '.', '/', ':' or blanks (bpffs refuses '.'), e.g. br0",
+			       s, XB_BRIDGE_NAME_MAX);
 	case ARG_MAC:
 	case ARG_STATION:
 		if (parse_mac(s, out->mac))

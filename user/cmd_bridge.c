@@ -241,7 +241,7 @@ enum load_opt {
 
 const struct arg_spec load_opts[] = {
 	[OPT_AGEING] = ARG_SPEC_U32("--ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"),
-	[OPT_FDB_SIZE] = ARG_SPEC_U32("--fdb-size", "N", 1, MAX_FDB_SIZE, "a number of entries"),
+	[OPT_FDB_SIZE] = ARG_SPEC_U32("--fdb-size", "N", 1, MAX_FDB_SIZE, XB_FDB_SIZE_UNIT),
 	[OPT_MODE] = OPT_SPEC_MODE,
 	[OPT_MAX_PORTS] = ARG_SPEC_U32("--max-ports", "N", 2, XB_MAX_PORTS, "a number of ports"),
 	[OPT_NO_HOST_PORT] = ARG_SPEC("--no-host-port", ARG_FLAG, NULL),

@@ -12,7 +12,7 @@
 /* Named after the keys, so a value's error reads "ageing takes seconds ...";
  * ranges are load's (cmd_bridge.c uses the same constants). */
 const struct arg_spec spec_ageing = ARG_SPEC_U32("ageing", "SEC", 1, XB_MAX_AGEING_SEC, "seconds");
-const struct arg_spec spec_fdb_size = ARG_SPEC_U32("fdb-size", "N", 1, XB_MAX_FDB_SIZE, "a number of entries");
+const struct arg_spec spec_fdb_size = ARG_SPEC_U32("fdb-size", "N", 1, XB_MAX_FDB_SIZE, XB_FDB_SIZE_UNIT);
 const struct arg_spec spec_max_ports = ARG_SPEC_U32("max-ports", "N", 2, XB_MAX_PORTS, "a number of ports");
 const struct arg_spec spec_mode = ARG_SPEC("mode", ARG_MODE, "native|generic|tc");
 const struct arg_spec spec_auto_port = ARG_SPEC("auto-port", ARG_GLOB, "GLOB");

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "port.h"
 #include "sys.h"
+#include "tc.h"
 #include "xdpbridge.skel.h"
 
 #ifndef IFF_LOWER_UP
@@ -45,17 +46,33 @@ struct vanished {
 	__u32 ifindexes[XB_MAX_PORTS];
 	char names[XB_MAX_PORTS][XB_IFNAMSIZ];
 	size_t n;
+	/* ports renamed since the last tick: followed, not removed */
+	__u32 renamed[XB_MAX_PORTS];
+	char new_names[XB_MAX_PORTS][XB_IFNAMSIZ];
+	size_t nrenamed;
 };
 
-/* A port whose ifindex no longer names the same interface is gone: the kernel
- * already dropped its devmap entries and XDP link; forget the rest. */
+/* A port is gone when its ifindex names no interface any more: the kernel
+ * already dropped its XDP link and TC filter; forget the rest. By ifindex,
+ * not by name: `ip link set dev P name Q` keeps the port (and its programs),
+ * and the registry follows the new name. A different name on an ifindex
+ * that lost our TC filter (every mode has one) is another interface that
+ * reused the index: the port is gone too. */
 static int find_vanished(__u32 ifindex, const struct xb_port_info *info, void *ctx)
 {
 	struct vanished *v = ctx;
 	char name[IF_NAMESIZE];
 
-	if (if_indextoname(ifindex, name) && !strcmp(name, info->ifname))
-		return 0;
+	if (if_indextoname(ifindex, name)) {
+		if (!strcmp(name, info->ifname))
+			return 0;
+		if (port_tc_prog_id((int)ifindex) && v->nrenamed < XB_MAX_PORTS) {
+			v->renamed[v->nrenamed] = ifindex;
+			snprintf(v->new_names[v->nrenamed], XB_IFNAMSIZ, "%s", name);
+			v->nrenamed++;
+			return 0;
+		}
+	}
 	if (v->n < XB_MAX_PORTS) {
 		v->ifindexes[v->n] = ifindex;
 		memcpy(v->names[v->n], info->ifname, XB_IFNAMSIZ);
@@ -92,24 +109,35 @@ static void emit_port(struct ctl_state *c, __u32 type, __u32 ifindex, const char
 
 static int watch_ports(struct xb_bridge *br, struct ctl_state *c)
 {
-	struct vanished v = { .n = 0 };
-	int lock_fd;
+	struct vanished *v;
+	int lock_fd, err = 0;
 
-	port_for_each(br, find_vanished, &v);
-	if (!v.n)
-		return 0;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	port_for_each(br, find_vanished, v);
+	if (!v->n && !v->nrenamed)
+		goto cleanup;
 	/* port_remove rewrites config: not while a command changes it. */
 	lock_fd = xb_lock_take();
-	if (lock_fd < 0)
-		return lock_fd;
-	for (size_t i = 0; i < v.n; i++) {
-		pr_info("bridge %s: port %s disappeared; removed it", br->name, v.names[i]);
-		port_remove(br, v.ifindexes[i]);
+	if (lock_fd < 0) {
+		err = lock_fd;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < v->nrenamed; i++)
+		if (!port_rename(br, v->renamed[i], v->new_names[i]))
+			pr_info("bridge %s: port ifindex %u renamed to %s; following it", br->name,
+				v->renamed[i], v->new_names[i]);
+	for (size_t i = 0; i < v->n; i++) {
+		pr_info("bridge %s: port %s disappeared; removed it", br->name, v->names[i]);
+		port_remove(br, v->ifindexes[i]);
 		if (c)
-			emit_port(c, XB_EV_PORT_REMOVED, v.ifindexes[i], v.names[i], 0);
+			emit_port(c, XB_EV_PORT_REMOVED, v->ifindexes[i], v->names[i], 0);
 	}
 	xb_lock_release(lock_fd);
-	return 0;
+cleanup:
+	free(v);
+	return err;
 }
 
 int ctl_watch_ports(struct xb_bridge *br)

@@ -78,7 +78,8 @@ int validate_ifname(const char *name)
 
 int validate_bridge_name(const char *name)
 {
-	if (validate_ifname(name))
+	/* The name is a directory in bpffs, which refuses any name with a '.'. */
+	if (validate_ifname(name) || strchr(name, '.'))
 		return -EINVAL;
 	return strlen(name) > XB_BRIDGE_NAME_MAX ? -ENAMETOOLONG : 0;
 }

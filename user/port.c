@@ -22,18 +22,25 @@
 #include "vethcheck.h"
 #include "xdpbridge.skel.h"
 
-struct owner_search {
-	int ifindex;
-	bool found;
-};
-
-static int owner_match(__u32 ifindex, const struct xb_port_info *info, void *ctx)
+/* Does the registry at fd hold ifindex? Keys only: another bridge may have
+ * been loaded by another xdpbridge version whose xb_port_info differs in
+ * size (reading its values into ours would overrun the stack); the key, an
+ * ifindex, is checked to be one. */
+static bool registry_has(int fd, __u32 ifindex)
 {
-	struct owner_search *s = ctx;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), key, next, *prev = NULL;
 
-	if ((int)ifindex == s->ifindex)
-		s->found = true;
-	return s->found;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || info.type != BPF_MAP_TYPE_HASH ||
+	    info.key_size != sizeof(__u32))
+		return false;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (next == ifindex)
+			return true;
+		key = next;
+		prev = &key;
+	}
+	return false;
 }
 
 int port_find_owner(int ifindex, char *owner, size_t len)
@@ -46,8 +53,6 @@ int port_find_owner(int ifindex, char *owner, size_t len)
 	if (!dir)
 		return 0;
 	while (!found && (de = readdir(dir))) {
-		struct owner_search s = { .ifindex = ifindex };
-		struct xb_bridge br = { .info_fd = -1 };	/* port_for_each reads only info_fd */
 		char path[PATH_MAX];
 		int fd;
 
@@ -57,13 +62,11 @@ int port_find_owner(int ifindex, char *owner, size_t len)
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
-		br.info_fd = fd;
-		port_for_each(&br, owner_match, &s);
-		close(fd);
-		if (s.found) {
+		if (registry_has(fd, (__u32)ifindex)) {
 			snprintf(owner, len, "%s", de->d_name);
 			found = 1;
 		}
+		close(fd);
 	}
 	closedir(dir);
 	return found;
@@ -390,6 +393,17 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 		port_forget(br, ifindex, info.slot);
 	fdb_mark_changed(br);	/* no CPU may keep forwarding to it from its cache */
 	return 0;
+}
+
+int port_rename(struct xb_bridge *br, __u32 ifindex, const char *ifname)
+{
+	struct xb_port_info info;
+
+	if (bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
+		return -errno;
+	snprintf(info.ifname, sizeof(info.ifname), "%s", ifname);
+	/* BPF_EXIST: a port removed meanwhile stays removed. */
+	return bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_EXIST) ? -errno : 0;
 }
 
 int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx)

@@ -66,6 +66,10 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
  * already half gone. */
 int port_remove(struct xb_bridge *br, __u32 ifindex);
 
+/* The port's interface was renamed (same ifindex): keep its new name in
+ * the registry, which show, stats and fdb print. Callers hold the lock. */
+int port_rename(struct xb_bridge *br, __u32 ifindex, const char *ifname);
+
 typedef int (*port_cb)(__u32 ifindex, const struct xb_port_info *info, void *ctx);
 /* Call cb for every port (stops at the first non-zero return). */
 int port_for_each(const struct xb_bridge *br, port_cb cb, void *ctx);

@@ -138,7 +138,11 @@ Test(arg_types, each_has_its_one_error_message)
 			 "Error: bridge name 'fourteen-chars' is too long: at most 13 characters "
 			 "(its host port is 'fourteen-chars-p')\n");
 	assert_arg_error(&bridge, "a b",
-			 "Error: 'a b' is not a valid bridge name: use an interface-style name, e.g. br0\n");
+			 "Error: 'a b' is not a valid bridge name: 1-13 characters, none of '.', '/', ':' "
+			 "or blanks (bpffs refuses '.'), e.g. br0\n");
+	assert_arg_error(&bridge, "br.0",
+			 "Error: 'br.0' is not a valid bridge name: 1-13 characters, none of '.', '/', ':' "
+			 "or blanks (bpffs refuses '.'), e.g. br0\n");
 	assert_arg_error(&mac, "02:00:00:00:01",
 			 "Error: '02:00:00:00:01' is not a MAC address: write it as aa:bb:cc:dd:ee:ff\n");
 	assert_arg_error(&station, "01:00:5e:00:00:01",

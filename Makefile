@@ -38,7 +38,7 @@ endif
 
 .DELETE_ON_ERROR:
 .PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps \
-	vmtest-libvirt install uninstall
+	vmtest-libvirt install uninstall fuzz
 
 USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
@@ -92,6 +92,27 @@ FUZZ_SRCS := tests/fuzz/frames.c tests/bpf/fixture.c
 $(BUILD)/test_fuzz: $(FUZZ_SRCS) $(wildcard tests/bpf/*.h) $(SKEL) $(BUILD)/libxb.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/bpf $(FUZZ_SRCS) $(BUILD)/libxb.a $(LDLIBS) $(TEST_LIBS) -o $@
+
+# libFuzzer targets for the user-space parsers (tests/fuzz/fuzz_*.c): clang's
+# -fsanitize=fuzzer (libclang-rt-14-dev) with ASan and UBSan.
+FUZZ_CC      ?= clang
+FUZZ_TARGETS := parse args config
+FUZZ_LIBSRCS := user/parse.c user/args.c user/config.c user/log.c user/json_print.c
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Iuser \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRCS) $(wildcard user/*.h) include/xdpbridge.h | $(BUILD)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIBSRCS) -lbpf -o $@
+
+# The long fuzzing run: each parser target for FUZZ_TIME seconds, then the
+# frame fuzzer with FUZZ_FRAMES frames for each of FUZZ_SEEDS random seeds.
+FUZZ_TIME   ?= 60
+FUZZ_FRAMES ?= 1000000
+FUZZ_SEEDS  ?= 3
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/test_fuzz $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
+	$(Q)BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_FRAMES=$(FUZZ_FRAMES) FUZZ_SEEDS=$(FUZZ_SEEDS) \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" ./tests/fuzz/run.sh
 
 deps:
 	$(Q)./scripts/install-deps.sh

@@ -114,6 +114,7 @@ static struct fuzz {
 	struct stale_ent stale[MAX_STALE];
 	int nstale;
 	bool with_stale;		/* craft stale entries (frames_stale) */
+	bool check_hijack;		/* the data path drops a static MAC from elsewhere */
 	struct xb_port_conf conf[MAX_SLOTS];	/* "port_conf" as we wrote it */
 	__u8 stations[NSTATIONS][ETH_ALEN];
 	__u8 frame[MAX_FRAME], prev[MAX_FRAME];
@@ -301,6 +302,9 @@ static void port_attach(struct fport *p, enum xb_xdp_mode mode)
 	port_refresh(p);
 }
 
+static bool hijack_dropped(void);
+static void probe_run(struct fport *p, const char *what);
+
 /* libbpf's warnings, but not the one a tc-mode port's attach provokes each
  * time (clsact exists: expected, handled). */
 static int fuzz_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -367,8 +371,12 @@ static void fuzz_setup(const char *test, int salt)
 	}
 	fz.ager = ager_open();
 	libbpf_set_print(fuzz_libbpf_print);
-
 	fprintf(stderr, "fuzz: %s: seed 0x%016" PRIx64 ", CPU %d\n", test, fz.seed, fz.cpu);
+	fz.check_hijack = hijack_dropped();
+	if (!fz.check_hijack)
+		fprintf(stderr, "fuzz: %s: a static MAC from another port is not dropped here "
+			"(issue 10 item 1 not in): that invariant is not checked\n", test);
+
 }
 
 static void fuzz_teardown(void)
@@ -831,6 +839,9 @@ static void fuzz_one(struct fport *p)
 		struct xb_fdb_static got;
 		struct xb_fdb_entry e;
 
+		if (s && fz.check_hijack && s->slot != p->slot && !xb_mac_is_link_local(dst))
+			FUZZ_CHECK(drops, "%s: a frame from %s, static on %s, was not dropped", p->name,
+				   xb_mac_str(src), fz.p[s->port].name);
 		if (s) {
 			FUZZ_CHECK(!static_lookup_mac(src, &got) && got.ifindex == s->ifindex &&
 				   got.slot == s->slot, "static %s moved: ifindex %u slot %u, want %u %u",
@@ -1159,15 +1170,14 @@ static bool isolation_supported(void)
 	struct xb_port_conf plain = { .stp_state = XB_STP_FORWARDING };
 	struct fport *a = &fz.p[PA], *b = &fz.p[PB];
 	struct xb_port_stats before, after;
-	__u32 v, bytes;
 
 	conf_set(a->slot, &iso);
 	conf_set(b->slot, &iso);
 	fz.len = xb_frame(fz.frame, MAC_BCAST, st_b);
-	cr_assert_eq(run_xdp(b, &v, &bytes), 0, "isolation probe: frame from B");
+	probe_run(b, "isolation probe: frame from B");
 	fz.len = xb_frame(fz.frame, st_b, st_a);
 	before = stats_of_slot(a->slot);
-	cr_assert_eq(run_xdp(a, &v, &bytes), 0, "isolation probe: frame from A");
+	probe_run(a, "isolation probe: frame from A");
 	after = stats_of_slot(a->slot);
 	conf_set(a->slot, &plain);
 	conf_set(b->slot, &plain);
@@ -1191,20 +1201,65 @@ static bool stale_entry_safe(void)
 				  .last_seen_ns = now_coarse() };
 	struct xb_fdb_key key = fdb_key(st);
 	struct xb_port_stats before, after;
-	__u32 v, bytes;
 
 	cr_assert_eq(bpf_map_update_elem(test_br.fdb_fd, &key, &e, BPF_ANY), 0,
 		     "stale probe entry: %s", strerror(errno));
 	fdb_mark_changed(&test_br);
 	fz.len = xb_frame(fz.frame, st, fz.stations[0]);
 	before = stats_of_slot(a->slot);
-	cr_assert_eq(run_xdp(a, &v, &bytes), 0, "stale probe: frame from A");
+	probe_run(a, "stale probe: frame from A");
 	after = stats_of_slot(a->slot);
 	fdb_flush(&test_br, 0, false);
 	bpf_map_delete_elem(test_br.fdb_fd, &key);
 	fdb_mark_changed(&test_br);
 	a->seen = after;
 	return after.forwarded == before.forwarded;
+}
+
+/*
+ * Does the data path drop a frame whose source is a static entry of another
+ * port (issue 10 item 1)? Then every such frame must be dropped.
+ */
+/* A crafted frame into p, by whichever program p runs first. */
+static void probe_run(struct fport *p, const char *what)
+{
+	__u32 v, bytes;
+	int tv;
+
+	if (p->mode != XB_MODE_TC) {
+		cr_assert_eq(run_xdp(p, &v, &bytes), 0, "%s: XDP run", what);
+		if (v != XDP_PASS)
+			return;
+	}
+	cr_assert_eq(run_tc(p, &tv), 0, "%s: TC run", what);	/* alone, or behind XDP_PASS */
+}
+
+static __u64 drops_of(const struct xb_port_stats *st)
+{
+	__u64 n = 0;
+
+	for (int r = 0; r < XB_DROP_MAX; r++)
+		n += st->dropped[r];
+	return n;
+}
+
+static bool hijack_dropped(void)
+{
+	const __u8 st[ETH_ALEN] = { 0x02, 0x15, 0x03, 0, 0, 0x01 };
+	struct xb_fdb_key key = fdb_key(st);
+	struct fport *a = &fz.p[PA], *b = &fz.p[PB];
+	struct xb_port_stats before, after;
+
+	cr_assert_eq(fdb_static_add(&test_br, &key, (__u32)b->ifindex), 0, "hijack probe: static");
+	fz.len = xb_frame(fz.frame, MAC_BCAST, st);
+	before = stats_of_slot(a->slot);
+	probe_run(a, "hijack probe: frame from A");
+	after = stats_of_slot(a->slot);
+	cr_assert_eq(fdb_del(&test_br, &key), 0, "hijack probe: static del");
+	fdb_flush(&test_br, 0, false);
+	fdb_mark_changed(&test_br);
+	a->seen = after;
+	return drops_of(&after) > drops_of(&before);
 }
 
 /* No time limit that fits every XB_FUZZ_FRAMES: two hours. */

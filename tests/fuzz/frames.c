@@ -96,6 +96,7 @@ struct static_ent {
 	__u8 mac[ETH_ALEN];
 	int port;			/* index into fz.p */
 	__u32 ifindex, slot;
+	bool local;			/* XB_FDB_LOCAL: the bridge's own address */
 };
 
 /* What a run did, for the report and the final sanity checks. */
@@ -947,6 +948,38 @@ static void op_static_add(void)
 	if (!s && fz.nst == MAX_STATICS)
 		return;
 	key = fdb_key(mac);
+	if (s && s->local) {
+		/* the loader refuses to move the bridge's own address */
+		err = fdb_static_add(&test_br, &key, (__u32)fz.p[port].ifindex);
+		cr_assert(err == -EADDRINUSE || (err == 0 && port == s->port),
+			  "fdb_static_add(local %s) to another port: %s, want EADDRINUSE",
+			  xb_mac_str(mac), strerror(-err));
+		return;
+	}
+#ifdef XB_FDB_LOCAL
+	if (!s && chance(30)) {
+		/* a local entry, as fdb_local_sync installs the host interface's
+		 * (the fixture has no host interface): the port's own MAC */
+		struct xb_fdb_static v = { .ifindex = (__u32)fz.p[port].ifindex,
+					   .slot = fz.p[port].slot, .flags = XB_FDB_LOCAL };
+
+		memcpy(mac, fz.p[port].mac, ETH_ALEN);
+		key = fdb_key(mac);
+		if (static_find(mac))
+			return;
+		cr_assert_eq(bpf_map_update_elem(test_br.fdb_static_fd, &key, &v, BPF_ANY), 0,
+			     "a local entry must be writable: %s", strerror(errno));
+		bpf_map_delete_elem(test_br.fdb_fd, &key);
+		fdb_mark_changed(&test_br);
+		s = &fz.st[fz.nst++];
+		memcpy(s->mac, mac, ETH_ALEN);
+		s->port = port;
+		s->ifindex = v.ifindex;
+		s->slot = v.slot;
+		s->local = true;
+		return;
+	}
+#endif
 	err = fdb_static_add(&test_br, &key, (__u32)fz.p[port].ifindex);
 	cr_assert_eq(err, 0, "fdb_static_add(%s): %s", xb_mac_str(mac), strerror(-err));
 	if (!s)
@@ -955,6 +988,7 @@ static void op_static_add(void)
 	s->port = port;
 	s->ifindex = (__u32)fz.p[port].ifindex;
 	s->slot = fz.p[port].slot;
+	s->local = false;
 	fz.t.statics++;
 	/* a static entry replaces a stale one (fdb_static_add deletes it) */
 	for (int i = fz.nstale - 1; i >= 0; i--)
@@ -968,9 +1002,17 @@ static void op_fdb_del(void)
 	int i;
 
 	if (fz.nst && chance(50)) {
+		int err;
+
 		i = (int)below((uint32_t)fz.nst);
 		key = fdb_key(fz.st[i].mac);
-		cr_assert_eq(fdb_del(&test_br, &key), 0, "fdb_del(static %s)", xb_mac_str(key.mac));
+		err = fdb_del(&test_br, &key);
+		if (fz.st[i].local) {
+			cr_assert_eq(err, -EADDRINUSE, "fdb_del(local %s): %s, want EADDRINUSE",
+				     xb_mac_str(key.mac), strerror(-err));
+			return;
+		}
+		cr_assert_eq(err, 0, "fdb_del(static %s): %s", xb_mac_str(key.mac), strerror(-err));
 		static_forget(i);
 		return;
 	}
@@ -979,6 +1021,29 @@ static void op_fdb_del(void)
 		return;
 	i = fdb_del(&test_br, &key);
 	cr_assert(i == 0 || i == -ENOENT, "fdb_del(%s): %s", xb_mac_str(key.mac), strerror(-i));
+}
+
+/*
+ * After a flush or a port removal took static entries: forget the statics of
+ * that port (port < 0: all); a local entry may stay or go (the loader
+ * decides), never move.
+ */
+static void statics_removed(int port)
+{
+	for (int i = fz.nst - 1; i >= 0; i--) {
+		struct static_ent *s = &fz.st[i];
+		struct xb_fdb_static got;
+
+		if (port >= 0 && s->port != port)
+			continue;
+		if (!s->local || static_lookup_mac(s->mac, &got)) {
+			static_forget(i);
+			continue;
+		}
+		cr_assert(got.ifindex == s->ifindex && got.slot == s->slot,
+			  "local %s moved to ifindex %u slot %u", xb_mac_str(s->mac), got.ifindex,
+			  got.slot);
+	}
 }
 
 static void op_learned_put(void)
@@ -1006,9 +1071,7 @@ static void op_port_move(void)
 		cr_assert_eq(err, 0, "port_remove(%s): %s", p->name, strerror(-err));
 		p->attached = false;
 		p->old_slot = p->slot;
-		for (int i = fz.nst - 1; i >= 0; i--)	/* its static entries go with it */
-			if (&fz.p[fz.st[i].port] == p)
-				static_forget(i);
+		statics_removed((int)(p - fz.p));	/* its static entries go with it */
 		return;
 	}
 	port_attach(p, chance(60) ? XB_MODE_NATIVE : XB_MODE_TC);
@@ -1089,9 +1152,7 @@ static void op_flush(void)
 	n = fdb_flush(&test_br, port < 0 ? 0 : (__u32)fz.p[port].ifindex, with_static);
 	cr_assert_geq(n, 0, "fdb_flush: %s", strerror(-n));
 	if (with_static)
-		for (int i = fz.nst - 1; i >= 0; i--)
-			if (port < 0 || fz.st[i].port == port)
-				static_forget(i);
+		statics_removed(port);
 	fdb_mark_changed(&test_br);
 }
 

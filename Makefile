@@ -1,8 +1,17 @@
 # xdpbridge build. `make` builds build/xdpbridge and its man page; `make test`
 # runs every test; `make install` (PREFIX, DESTDIR) installs it; `make demo`
 # runs the namespace demo; `make bench` the benchmark; `make vmtest` the suites
-# in a VM on another kernel. V=1 shows commands.
+# in a VM on another kernel. V=1 shows commands. SANITIZE=1 builds user space
+# (loader, libxb.a, test suites) with ASan + UBSan into build-san/ instead,
+# and `make test SANITIZE=1` runs the unit and BPF suites from there (plain
+# `make test` runs those sanitized suites too). `make fuzz` runs the long
+# fuzzers (tests/fuzz/README.md).
+SAN_BUILD ?= build-san
+ifeq ($(SANITIZE),1)
+BUILD     := $(SAN_BUILD)
+else
 BUILD     ?= build
+endif
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 CC        ?= cc
@@ -12,6 +21,11 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -I$(BUILD) -Iuser
 BPF_CFLAGS := -O2 -g -Wall -target bpf -mcpu=v3 -D__BPF__ -Iinclude -I$(ARCH_INC)
 LDLIBS    := -lbpf -lelf -lz -lmnl
+ifeq ($(SANITIZE),1)
+# Any finding aborts the process: a test that trips a sanitizer fails.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS    += $(SAN_FLAGS)
+endif
 TEST_LIBS := -lcriterion
 
 ifeq ($(V),1)
@@ -24,7 +38,7 @@ endif
 
 .DELETE_ON_ERROR:
 .PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps \
-	vmtest-libvirt install uninstall
+	vmtest-libvirt install uninstall fuzz
 
 USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
@@ -73,12 +87,49 @@ $(BUILD)/test_bpf: $(wildcard tests/bpf/*.c) $(wildcard tests/bpf/*.h) $(SKEL) $
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(wildcard tests/bpf/*.c) $(BUILD)/libxb.a $(LDLIBS) $(TEST_LIBS) -o $@
 
+# The frame fuzzer (tests/fuzz/frames.c) on the BPF suites' fixture.
+FUZZ_SRCS := tests/fuzz/frames.c tests/bpf/fixture.c
+$(BUILD)/test_fuzz: $(FUZZ_SRCS) $(wildcard tests/bpf/*.h) $(SKEL) $(BUILD)/libxb.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/bpf $(FUZZ_SRCS) $(BUILD)/libxb.a $(LDLIBS) $(TEST_LIBS) -o $@
+
+# libFuzzer targets for the user-space parsers (tests/fuzz/fuzz_*.c): clang's
+# -fsanitize=fuzzer (libclang-rt-14-dev) with ASan and UBSan.
+FUZZ_CC      ?= clang
+FUZZ_TARGETS := parse args config
+FUZZ_LIBSRCS := user/parse.c user/args.c user/config.c user/log.c user/json_print.c
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Iuser \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRCS) $(wildcard user/*.h) include/xdpbridge.h | $(BUILD)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIBSRCS) -lbpf -o $@
+
+# The long fuzzing run: each parser target for FUZZ_TIME seconds, then the
+# frame fuzzer with FUZZ_FRAMES frames for each of FUZZ_SEEDS random seeds.
+FUZZ_TIME   ?= 60
+FUZZ_FRAMES ?= 1000000
+FUZZ_SEEDS  ?= 3
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/test_fuzz $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
+	$(Q)BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_FRAMES=$(FUZZ_FRAMES) FUZZ_SEEDS=$(FUZZ_SEEDS) \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" ./tests/fuzz/run.sh
+
 deps:
 	$(Q)./scripts/install-deps.sh
 
+# Plain: every suite, the ASan + UBSan builds of the unit and BPF suites and
+# the short frame fuzzer included. SANITIZE=1: the sanitized unit and BPF
+# suites alone.
+ifeq ($(SANITIZE),1)
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_unit $(BUILD)/test_bpf
-	$(Q)./scripts/run-tests.sh
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 $(BUILD)/test_unit $(BUILD)/test_bpf
+	$(Q)BUILD=$(BUILD) XB_SUITES="unit bpf" ./scripts/run-tests.sh
+else
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/test_unit $(BUILD)/test_bpf $(BUILD)/test_fuzz
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 $(SAN_BUILD)/test_unit $(SAN_BUILD)/test_bpf
+	$(Q)BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) ./scripts/run-tests.sh
+endif
 
 test-unit: $(BUILD)/test_unit
 	$(Q)$(BUILD)/test_unit
@@ -167,4 +218,4 @@ uninstall:
 
 clean:
 	$(call msg,CLEAN,$(BUILD))
-	$(Q)rm -rf $(BUILD)
+	$(Q)rm -rf $(BUILD) $(SAN_BUILD)

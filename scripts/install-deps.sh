@@ -7,8 +7,8 @@ set -euo pipefail
 packages=(
 	# build (scdoc: the man page)
 	make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev scdoc
-	# tests
-	libcriterion-dev iproute2 iputils-ping ethtool iperf3 util-linux procps kmod jq python3
+	# tests (libclang-rt-14-dev: libFuzzer and the sanitizers for clang, make fuzz)
+	libclang-rt-14-dev libcriterion-dev iproute2 iputils-ping ethtool iperf3 util-linux procps kmod jq python3
 	# tests of host integration: man -l, systemd-analyze verify, the Prometheus
 	# format's parser, real ifup/ifdown
 	man-db systemd python3-prometheus-client ifupdown

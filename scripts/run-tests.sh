@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Run every test suite (unit, BPF, integration) and close with one line:
-# "N passed, N failed, N skipped". Exit status non-zero if anything failed.
-# Expects `make all build/test_unit build/test_bpf` to have run (make test does).
+# Run every test suite and close with one line: "N passed, N failed, N skipped".
+# Exit status non-zero if anything failed. Suites: unit, bpf, fuzz (the short
+# frame fuzzer, tests/fuzz), unit-san and bpf-san (the same suites built with
+# ASan + UBSan in $SAN_BUILD, when set), integration. XB_SUITES="unit bpf"
+# runs only those. Expects make test's builds (build/test_unit, test_bpf,
+# test_fuzz; build-san/test_unit, test_bpf).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
+SAN_BUILD=${SAN_BUILD:-}
+XB_SUITES=${XB_SUITES:-unit bpf fuzz unit-san bpf-san integration}
+# A sanitizer finding ends the process (the build has -fno-sanitize-recover);
+# leaks are reported only at exit, after Criterion has counted the test as
+# passed, so every report in a log counts as a failure below.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 total_pass=0 total_fail=0 total_skip=0
 logdir=$(mktemp -d /tmp/xdpbridge-tests.XXXXXX)
@@ -27,12 +37,25 @@ run_criterion() {
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f + c))
 	total_skip=$((total_skip + s))
+	# ASan/LSan ("==PID==ERROR: ...") and UBSan ("FILE:LINE: runtime error: ")
+	san=$(grep -c -E '^==[0-9]+==ERROR: |: runtime error: ' "$log")
+	if [ "$san" -gt 0 ]; then
+		echo "$name: $san sanitizer report(s) above"
+		total_fail=$((total_fail + san))
+	fi
 }
 
-run_criterion unit "$BUILD/test_unit"
-run_criterion bpf "$BUILD/test_bpf"
+want() { [[ " $XB_SUITES " == *" $1 "* ]]; }
 
-if [ -x tests/integration/run.sh ]; then
+want unit && run_criterion unit "$BUILD/test_unit"
+want bpf && run_criterion bpf "$BUILD/test_bpf"
+want fuzz && run_criterion fuzz "$BUILD/test_fuzz"
+if [ -n "$SAN_BUILD" ]; then
+	want unit-san && run_criterion unit-san "$SAN_BUILD/test_unit"
+	want bpf-san && run_criterion bpf-san "$SAN_BUILD/test_bpf"
+fi
+
+if want integration && [ -x tests/integration/run.sh ]; then
 	echo "=== integration: tests/integration/run.sh"
 	log="$logdir/integration.log"
 	tests/integration/run.sh 2>&1 | tee "$log"

@@ -23,6 +23,8 @@ struct xb_decision {
 	__u32 slot;
 };
 
+#include "stp.h"
+
 /*
  * Decide for a frame whose Ethernet header is eth (NULL: shorter than one)
  * arriving on ifindex; learns its source. VLAN-unaware: a tag, in the data
@@ -33,7 +35,7 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 				      struct xb_decision *d)
 {
 	struct xb_fdb_key key;
-	__u32 gen, out, out_slot = 0;
+	__u32 gen, out, out_slot = 0, state = XB_STP_FORWARDING;
 	__u64 now;
 
 	d->action = XB_ACT_DROP;
@@ -45,16 +47,22 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		d->reason = XB_DROP_BAD_SRC;
 		return;
 	}
-	if (xb_mac_is_link_local(eth->h_dest)) {
-		d->action = XB_ACT_HOST;
+	if (xb_mac_is_link_local(eth->h_dest) && stp_link_local(cfg, eth->h_dest, d))
 		return;
-	}
 
 	now = bpf_ktime_get_coarse_ns();
+	if (cfg->flags & XB_CFG_STP) {
+		state = stp_ingress_state(now);
+		d->reason = XB_DROP_PORT_STATE;
+		if (!stp_state_learns(state))
+			return;		/* disabled, blocking, listening */
+	}
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = cfg->fdb_generation;
 	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
 	fdb_learn(cfg, cache, gen, &key, ifindex, now);
+	if (state != XB_STP_FORWARDING)
+		return;		/* learning: learn, forward nothing */
 
 	d->action = XB_ACT_FLOOD;
 	if (xb_mac_is_multicast(eth->h_dest))
@@ -64,6 +72,9 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 	if (out == ifindex) {
 		d->action = XB_ACT_DROP;
 		d->reason = XB_DROP_REFLECT;
+	} else if (out && (cfg->flags & XB_CFG_STP) && stp_state_of(out_slot) != XB_STP_FORWARDING) {
+		d->action = XB_ACT_DROP;	/* floods skip it: user space keeps it out of the flood domain */
+		d->reason = XB_DROP_PORT_STATE;
 	} else if (out) {
 		d->action = XB_ACT_UNICAST;
 		d->ifindex = out;

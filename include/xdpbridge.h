@@ -225,6 +225,61 @@ enum xb_stp_state {
 	XB_STP_BLOCKING = 4,
 };
 
+/*
+ * Spanning tree (array "stp", one element): the bridge's STP settings and
+ * what the control loop's 802.1D engine must find again after a restart
+ * (user/stp_ctl.c). User space writes it; the data path reads alive_ns and
+ * dead_after_ns only, and only while XB_CFG_STP is set.
+ *
+ * A dead control loop sends no BPDUs: after max-age its neighbours take
+ * over its segments and open their blocked ports 2 x forward-delay later.
+ * So once alive_ns is older than dead_after_ns (the max-age in use), the
+ * data path treats every port as blocking: it stops forwarding before a
+ * neighbour can open a loop through it. BPDUs still go up, and a loop that
+ * comes back resumes (or, past max-age, restarts) the protocol.
+ */
+#define XB_STP_DEFAULT_PRIORITY		32768
+#define XB_STP_DEFAULT_HELLO		2
+#define XB_STP_DEFAULT_FORWARD_DELAY	15
+#define XB_STP_DEFAULT_MAX_AGE		20
+#define XB_STP_DEFAULT_PORT_PRIORITY	128
+#define XB_STP_ENGINE_BYTES		256	/* the engine's saved bridge state */
+#define XB_STP_PORT_ENGINE_BYTES	96	/* ... and per port */
+
+struct xb_stp {
+	__u64 alive_ns;		/* the loop's last tick (CLOCK_MONOTONIC_COARSE); 0: never ran */
+	__u64 dead_after_ns;	/* alive_ns older than this: every port blocks */
+	/* Settings (`set BR priority|hello|forward-delay|max-age`), 0: default. */
+	__u16 priority;		/* 0..61440, a multiple of 4096 */
+	__u8 hello_sec;		/* 1..10 */
+	__u8 forward_delay_sec;	/* 2..30 */
+	__u8 max_age_sec;	/* 6..40 */
+	__u8 saved;		/* engine[] and each port's engine[] hold a state */
+	__u16 pad16;
+	__u64 saved_ns;		/* when they were written */
+	__u64 tc_last_ns;	/* last topology change (CLOCK_MONOTONIC_COARSE) */
+	__u32 tc_count;		/* topology changes seen */
+	__u32 pad;
+	__u8 engine[XB_STP_ENGINE_BYTES];	/* opaque to all but user/stp_ctl.c */
+};
+
+/* Per-port STP settings and saved state (array "stp_ports", key: slot). */
+struct xb_stp_port {
+	__u32 ifindex;		/* whose record this is: a new port in the slot starts fresh */
+	__u32 path_cost;	/* 0: from the link speed */
+	__u16 priority;		/* 0..240, a multiple of 16; 0: default 128 */
+	__u16 disabled_reason;	/* enum xb_stp_reason */
+	__u32 pad;
+	__u8 engine[XB_STP_PORT_ENGINE_BYTES];
+};
+
+/* Why STP holds a port disabled (shown by `stp show`). */
+enum xb_stp_reason {
+	XB_STP_REASON_NONE = 0,
+	XB_STP_REASON_BPDU_GUARD,	/* a BPDU came in on a bpdu-guard port */
+	XB_STP_REASON_LINK_DOWN,	/* carrier lost */
+};
+
 /* VLAN membership of a port (array "port_vlans", key: slot): bit VID of
  * member[] says the port is in VLAN VID, of untagged[] that frames of that
  * VLAN leave it untagged. VIDs 1..4094. */

@@ -37,6 +37,8 @@ struct xb_bridge {
 	int event_bucket_fd;
 	int conf_fd;		/* "port_conf": per-port settings and STP state */
 	int vlans_fd;		/* "port_vlans": VLAN membership per port */
+	int stp_fd;		/* "stp": STP settings, the loop's saved engine */
+	int stp_ports_fd;	/* "stp_ports": per-port STP settings and state */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 

@@ -45,7 +45,9 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_conf", MAP_FD(conf_fd), sizeof(struct xb_port_conf) },
 	{ "port_vlans", MAP_FD(vlans_fd), sizeof(struct xb_port_vlans) },
 	{ "stp", MAP_FD(stp_fd), sizeof(struct xb_stp) },
+	{ "stp_bridge", MAP_FD(stp_bridge_fd), sizeof(struct xb_stp_bridge) },
 	{ "stp_ports", MAP_FD(stp_ports_fd), sizeof(struct xb_stp_port) },
+	{ "stp_port_conf", MAP_FD(stp_port_conf_fd), sizeof(struct xb_stp_port_conf) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -121,6 +123,8 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		err = bpf_map__set_max_entries(skel->maps.port_vlans, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.stp_ports, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.stp_port_conf, opts->max_ports);
 	if (err)
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */

@@ -327,6 +327,9 @@ struct xb_stp {
 	__u8 forward_delay_sec;	/* 2..30 */
 	__u8 max_age_sec;	/* 6..40 */
 	__u16 pad16;
+	/* The configured ageing time while a topology change has the loop
+	 * shorten config.ageing_ns; 0: no change active. */
+	__u64 ageing_ns;
 };
 
 /* Per-port STP settings (`port set BR PORT cost|priority`; array

@@ -84,7 +84,8 @@ enum stp_event_type {
 	STP_EV_SEND = 1,
 	/* port_no entered state (enum xb_stp_state): write port_conf and the
 	 * flood domain. Entering DISABLED the Linux bridge also deletes the
-	 * port's learned FDB entries (br_stp_disable_port). */
+	 * port's learned FDB entries (br_stp_disable_port). Reported once per
+	 * call, after the call's other events, for the net change only. */
 	STP_EV_PORT_STATE,
 	/* Topology change started (tc 1) or ended (tc 0). While on, learned
 	 * entries age after ageing_ns = 2 x forward delay, as the Linux
@@ -136,6 +137,7 @@ struct stp_bridge {
 	struct xb_stp_bridge b;		/* the bridge's protocol state (pinned) */
 	struct xb_stp_port *port;	/* [0..XB_STP_MAX_PORT_NO], by port number;
 					 * port[n].port_no == 0: no port n */
+	uint8_t *reported;		/* by port number: the state last reported */
 	stp_event_fn emit;
 	void *ctx;
 	uint64_t now;			/* the time of the call running */

@@ -246,9 +246,9 @@ const struct arg_spec load_opts[] = {
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
 const struct arg_spec *const bridge_pos[] = { &arg_bridge, NULL };
-static const struct arg_spec arg_ageing = ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds");
-static const struct arg_spec arg_ageing_word = ARG_SPEC("ageing", ARG_KEYWORD, "ageing");
-const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_ageing_word, &arg_ageing, NULL };
+/* `set BRIDGE KEY VALUE...`: the words after the bridge, typed by set_keys. */
+static const struct arg_spec arg_set_word = ARG_SPEC("KEY VALUE", ARG_PATH, "KEY VALUE");
+const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_set_word, NULL };
 
 static int usage_err(const char *why)
 {
@@ -539,7 +539,7 @@ int do_stats(const struct parsed_args *a)
 	return ret;
 }
 
-static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
+static int set_ageing(struct xb_bridge *br, const struct arg_value *v)
 {
 	struct xb_config cfg;
 	int err;
@@ -547,7 +547,7 @@ static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 	err = bridge_config_get(br, &cfg);
 	if (!err) {
 		/* Read by the data path on the next frame and by the loop's next tick. */
-		cfg.ageing_ns = (__u64)a->pos[2].u32 * 1000000000ULL;
+		cfg.ageing_ns = (__u64)v->u32 * 1000000000ULL;
 		err = bridge_config_set(br, &cfg);
 	}
 	if (err)
@@ -555,7 +555,78 @@ static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 	return err;
 }
 
+/* One row per key of `set`: its value's type (parsed and checked before
+ * anything changes) and what applies it, under the command lock. */
+struct set_key {
+	struct arg_spec value;	/* .name is the key */
+	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
+};
+
+static const struct set_key set_keys[] = {
+	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing },
+	/* Spanning tree (cmd_stp.c). */
+	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on },
+	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority },
+	{ ARG_SPEC_U32("hello", "SEC", 1, 10, "seconds"), stp_set_hello },
+	{ ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds"), stp_set_forward_delay },
+	{ ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds"), stp_set_max_age },
+};
+#define NR_SET_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
+
+static const struct set_key *set_key_find(const char *name)
+{
+	for (size_t i = 0; i < NR_SET_KEYS; i++)
+		if (!strcmp(set_keys[i].value.name, name))
+			return &set_keys[i];
+	return NULL;
+}
+
+static void set_keys_list(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_SET_KEYS; i++) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", set_keys[i].value.name,
+			 set_keys[i].value.metavar);
+	}
+}
+
+/* What `set` was asked, every value checked before the bridge is touched. */
+static struct {
+	const struct set_key *key[16];
+	struct arg_value val[16];
+	int n;
+} set_req;
+
+static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
+{
+	int err = 0;
+
+	for (int i = 0; i < set_req.n && !err; i++)
+		err = set_req.key[i]->apply(br, &set_req.val[i]);
+	return err;
+}
+
 int do_set(const struct parsed_args *a)
 {
+	int npairs = (a->npos - 1) / 2;
+	char list[512];
+
+	set_keys_list(list, sizeof(list));
+	if ((a->npos - 1) % 2 || npairs > (int)(sizeof(set_req.key) / sizeof(set_req.key[0]))) {
+		pr_err("set takes KEY VALUE pairs: %s", list);
+		return EXIT_USAGE;
+	}
+	set_req.n = npairs;
+	for (int i = 0; i < npairs; i++) {
+		set_req.key[i] = set_key_find(a->pos[1 + 2 * i].str);
+		if (!set_req.key[i]) {
+			pr_err("unknown key '%s' for set: %s", a->pos[1 + 2 * i].str, list);
+			return EXIT_USAGE;
+		}
+		if (arg_parse(&set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]))
+			return EXIT_USAGE;
+	}
 	return cmd_with_bridge(a, true, set_locked);
 }

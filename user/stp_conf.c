@@ -139,3 +139,42 @@ int stp_ports_state_reset(const struct xb_bridge *br, __u32 state)
 	port_for_each(br, reset_one, &w);
 	return w.err;
 }
+
+int stp_enable_set(const struct xb_bridge *br, bool on)
+{
+	struct xb_stp_bridge none = {};
+	struct xb_config cfg;
+	struct xb_stp st;
+	__u32 zero = 0;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (!err)
+		err = stp_conf_get(br, &st);
+	if (err || !!(cfg.flags & XB_CFG_STP) == on)
+		return err;
+	st.alive_ns = 0;	/* no loop has run STP yet: nothing is stale */
+	if (on) {
+		/* A fresh start, never a resume of an older run's state. */
+		if (bpf_map_update_elem(br->stp_bridge_fd, &zero, &none, BPF_ANY))
+			return -errno;
+		err = stp_conf_set(br, &st);
+		if (!err)	/* blocked before the data path obeys the states */
+			err = stp_ports_state_reset(br, XB_STP_BLOCKING);
+		cfg.flags |= XB_CFG_STP;
+		if (!err)
+			err = bridge_config_set(br, &cfg);
+		return err;
+	}
+	cfg.flags &= ~XB_CFG_STP;
+	if (st.ageing_ns) {	/* a topology change had shortened it */
+		cfg.ageing_ns = st.ageing_ns;
+		st.ageing_ns = 0;
+	}
+	err = bridge_config_set(br, &cfg);
+	if (!err)
+		err = stp_conf_set(br, &st);
+	if (!err)
+		err = stp_ports_state_reset(br, XB_STP_FORWARDING);
+	return err;
+}

@@ -43,6 +43,10 @@ int stp_port_state_write(const struct xb_bridge *br, __u32 slot, __u32 ifindex, 
 /* Every port to state: STP on (blocking, until the protocol says otherwise)
  * or off (forwarding, as a bridge without STP). Under the command lock. */
 int stp_ports_state_reset(const struct xb_bridge *br, __u32 state);
+/* `set BR stp on|off`: on, every port blocks and the control loop starts
+ * the protocol afresh; off, every port forwards and the configured ageing
+ * time is back. Under the command lock. */
+int stp_enable_set(const struct xb_bridge *br, bool on);
 /* A port's state as the data path has it (XB_STP_DISABLED when unreadable). */
 __u32 stp_port_state_read(const struct xb_bridge *br, __u32 slot);
 

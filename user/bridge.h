@@ -41,6 +41,8 @@ struct xb_bridge {
 	int stp_bridge_fd;	/* "stp_bridge": the STP engine's saved bridge state */
 	int stp_ports_fd;	/* "stp_ports": ... and per port (key: slot) */
 	int stp_port_conf_fd;	/* "stp_port_conf": per-port STP settings */
+	int storm_fd;		/* "storm_buckets": storm control's per-CPU token buckets */
+	int egress_filtered_fd;	/* "egress_filtered": see bpf/maps.h */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 
@@ -71,6 +73,7 @@ enum xb_prog {
 	XB_PROG_TC,	/* the skb path alone on a port (mode tc) */
 	XB_PROG_TC_AFTER_XDP,	/* the skb path behind XDP (modes native, generic) */
 	XB_PROG_KDROP,	/* tracepoint programs counting drops after the decision */
+	XB_PROG_EGRESS,	/* a port's devmap egress program (policy.h), one instance per port */
 };
 
 /* Load one instance of a program sharing the bridge's maps; for XB_PROG_RX,

@@ -5,6 +5,7 @@
 
 #include "bridge.h"
 #include "ethtool.h"
+#include "policy.h"
 #include "port.h"
 #include "stp.h"
 #include "stp_conf.h"
@@ -68,8 +69,9 @@ int stp_flood_member_set(const struct xb_bridge *br, __u32 slot, __u32 ifindex, 
 	struct xb_port_slot rec;
 	int err = 0;
 
-	if (member && bpf_map_update_elem(br->flood_fd, &slot, &ifindex, BPF_ANY))
-		return -errno;
+	/* In: with its egress program while the bridge filters floods. */
+	if (member && (err = policy_flood_add(br, slot, ifindex)))
+		return err;
 	if (!member && bpf_map_delete_elem(br->flood_fd, &slot) && errno != ENOENT)
 		return -errno;
 	if (bpf_map_lookup_elem(br->slots_fd, &slot, &rec))

@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "port.h"
 #include "print.h"
+#include "stp_conf.h"
 #include "sys.h"
 
 #define MAX_FDB_SIZE XB_MAX_FDB_SIZE
@@ -40,6 +41,7 @@ struct load_request {
 	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
 	char textfile_dir[PATH_MAX];
 	bool ageing_given, fdb_size_given, max_ports_given;
+	bool stp;		/* --stp: spanning tree on, before any port joins */
 	const char *config_path;	/* NULL: no --config */
 	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
 };
@@ -122,6 +124,11 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 	if (err)
 		goto rollback;
 	bridge_kdrop_attach(br);	/* counts kernel drops; warns if it cannot */
+	/* Before the ports: each joins blocked, none forwards a loop. */
+	if (req->stp && (err = stp_enable_set(br, true))) {
+		pr_err("cannot turn STP on for bridge %s: %s", name, strerror(-err));
+		goto rollback;
+	}
 	if (copts->host_port) {
 		err = bridge_host_iface_create(name);
 		if (!err)
@@ -198,6 +205,10 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	if (req->max_ports_given && cap && cap != req->create.max_ports)
 		pr_warn("--max-ports ignored: bridge %s keeps room for %u ports (unload it to change that)",
 			name, cap);
+	if (req->stp && (err = stp_enable_set(br, true))) {
+		pr_err("cannot turn STP on for bridge %s: %s", name, strerror(-err));
+		goto fail;
+	}
 	for (added = 0; added < nfresh; added++) {
 		err = port_add(br, &links[added], port_mode(req, links[added].ifname), 0);
 		if (err)
@@ -229,7 +240,7 @@ cleanup:
 
 enum load_opt {
 	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
-	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE,
+	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_STP,
 };
 
 const struct arg_spec load_opts[] = {
@@ -242,6 +253,7 @@ const struct arg_spec load_opts[] = {
 	[OPT_CONFIG] = ARG_SPEC("--config", ARG_PATH, "FILE"),
 	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
 	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
+	[OPT_STP] = ARG_SPEC("--stp", ARG_FLAG, NULL),
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
@@ -270,7 +282,8 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	char why[CONFIG_WHY_LEN];
 	int ncli = a->npos - 1, err;
 
-	*req = (struct load_request){ .name = a->pos[0].str, .detach = a->given[OPT_DETACH] };
+	*req = (struct load_request){ .name = a->pos[0].str, .detach = a->given[OPT_DETACH],
+				      .stp = a->given[OPT_STP] };
 	if (a->given[OPT_CONFIG]) {
 		req->config_path = a->opt[OPT_CONFIG].str;
 		err = config_read(req->config_path, f, why, sizeof(why));

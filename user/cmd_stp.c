@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Spanning tree commands: `stp show`, the STP rows of `set` (stp, priority,
- * hello, forward-delay, max-age) and of `port set` (cost, priority,
- * bpdu-guard, root-block). The protocol runs in the control loop
+ * Spanning tree commands: `stp show` and the STP rows of `set` (stp,
+ * priority, hello, forward-delay, max-age); those of `port set` (cost,
+ * priority, bpdu-guard, root-block) are in cmd_port.c. The protocol runs in the control loop
  * (stp_ctl.c); these commands write settings it follows at its next tick.
  */
 #include <errno.h>
@@ -98,76 +98,6 @@ int stp_set_forward_delay(struct xb_bridge *br, const struct arg_value *v)
 int stp_set_max_age(struct xb_bridge *br, const struct arg_value *v)
 {
 	return stp_setting(br, "max age", change_max_age, v->u32);
-}
-
-/* ---- `port set BR PORT cost|priority|bpdu-guard|root-block` ---- */
-
-int stp_port_set_cost(struct xb_bridge *br, __u32 ifindex, const struct xb_port_info *info,
-		      const struct arg_value *v)
-{
-	struct xb_stp_port_conf pc;
-	int err;
-
-	err = stp_port_conf_get(br, info->slot, ifindex, &pc);
-	if (!err) {
-		pc.path_cost = v->u32;
-		err = stp_port_conf_set(br, info->slot, &pc);
-	}
-	if (err)
-		pr_err("cannot change the path cost of port %s: %s", info->ifname, strerror(-err));
-	return err;
-}
-
-int stp_port_set_priority(struct xb_bridge *br, __u32 ifindex, const struct xb_port_info *info,
-			  const struct arg_value *v)
-{
-	struct xb_stp_port_conf pc;
-	int err;
-
-	err = stp_port_conf_get(br, info->slot, ifindex, &pc);
-	if (!err) {
-		pc.priority = (__u8)v->u32;
-		pc.priority_set = 1;
-		err = stp_port_conf_set(br, info->slot, &pc);
-	}
-	if (err)
-		pr_err("cannot change the STP priority of port %s: %s", info->ifname, strerror(-err));
-	return err;
-}
-
-/* A flag of "port_conf" (bpdu-guard, root-block), read by the loop. */
-static int port_conf_flag(struct xb_bridge *br, const struct xb_port_info *info, __u32 flag, bool on)
-{
-	struct xb_port_conf conf;
-	__u32 slot = info->slot;
-
-	if (bpf_map_lookup_elem(br->conf_fd, &slot, &conf))
-		return -errno;
-	if (on)
-		conf.flags |= flag;
-	else
-		conf.flags &= ~flag;
-	return bpf_map_update_elem(br->conf_fd, &slot, &conf, BPF_ANY) ? -errno : 0;
-}
-
-int stp_port_set_bpdu_guard(struct xb_bridge *br, __u32 ifindex, const struct xb_port_info *info,
-			    const struct arg_value *v)
-{
-	int err = port_conf_flag(br, info, XB_PCONF_BPDU_GUARD, v->on);
-
-	if (err)
-		pr_err("cannot change bpdu-guard on port %s: %s", info->ifname, strerror(-err));
-	return err;
-}
-
-int stp_port_set_root_block(struct xb_bridge *br, __u32 ifindex, const struct xb_port_info *info,
-			    const struct arg_value *v)
-{
-	int err = port_conf_flag(br, info, XB_PCONF_ROOT_BLOCK, v->on);
-
-	if (err)
-		pr_err("cannot change root-block on port %s: %s", info->ifname, strerror(-err));
-	return err;
 }
 
 /* ---- `stp show BR [-j]` ---- */

@@ -27,6 +27,8 @@ struct xb_decision {
 	struct xb_vlan vlan;	/* in: the frame's tag (xb_vlan_*_in); out: its VID */
 };
 
+#include "stp.h"
+
 /*
  * Decide for a frame whose Ethernet header is eth (NULL: shorter than one)
  * arriving on ifindex; learns its source. Without XB_CFG_VLAN_FILTERING a
@@ -39,7 +41,7 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 {
 	const struct xb_port_conf *in;
 	struct xb_fdb_key key;
-	__u32 gen, out = 0, out_slot = 0, verdict;
+	__u32 gen, out = 0, out_slot = 0, verdict, state = XB_STP_FORWARDING;
 	__u64 now;
 
 	d->action = XB_ACT_DROP;
@@ -51,20 +53,27 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		d->reason = XB_DROP_BAD_SRC;
 		return;
 	}
-	if (xb_mac_is_link_local(eth->h_dest)) {
-		d->action = XB_ACT_HOST;
-		return;
-	}
-	if ((cfg->flags & XB_CFG_VLAN_FILTERING) && (d->reason = xb_vlan_ingress(&d->vlan)))
+	if (xb_mac_is_link_local(eth->h_dest) && stp_link_local(cfg, eth->h_dest, d))
 		return;
 
 	now = bpf_ktime_get_coarse_ns();
+	/* The port's state first, then its VLANs: br_handle_frame's order. */
+	if (cfg->flags & XB_CFG_STP) {
+		state = stp_ingress_state(now);
+		d->reason = XB_DROP_PORT_STATE;
+		if (!stp_state_learns(state))
+			return;		/* disabled, blocking, listening */
+	}
+	if ((cfg->flags & XB_CFG_VLAN_FILTERING) && (d->reason = xb_vlan_ingress(&d->vlan)))
+		return;
 	in = xb_policy_in_conf(cfg);	/* NULL unless some port has a `port set` */
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = cfg->fdb_generation;
 	fdb_key_set(&key, eth->h_source, d->vlan.vid);
 	if (xb_policy_learns(in))
 		fdb_learn(cfg, cache, gen, &key, ifindex, now);
+	if (state != XB_STP_FORWARDING)
+		return;		/* learning: learn, forward nothing */
 
 	d->action = XB_ACT_FLOOD;
 	if (xb_mac_is_multicast(eth->h_dest)) {
@@ -76,6 +85,12 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		if (out == ifindex) {
 			d->action = XB_ACT_DROP;
 			d->reason = XB_DROP_REFLECT;
+			return;
+		} else if (out && (cfg->flags & XB_CFG_STP) &&
+			   stp_state_of(out_slot) != XB_STP_FORWARDING) {
+			/* Floods skip it: user space keeps it out of the flood domain. */
+			d->action = XB_ACT_DROP;
+			d->reason = XB_DROP_PORT_STATE;
 			return;
 		} else if (out) {
 			if (d->vlan.vid && (d->reason = xb_vlan_egress(&d->vlan, out_slot))) {

@@ -73,6 +73,38 @@ struct {
 	__type(value, struct xb_port_conf);
 } port_conf SEC(".maps");
 
+/* STP settings and the control loop's heartbeat (struct xb_stp); the data
+ * path reads only whether the loop is alive. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_stp);
+} stp SEC(".maps");
+
+/* The STP engine's saved state (user space only): the bridge's, and each
+ * port's keyed by slot; and the per-port settings. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xb_stp_bridge);
+} stp_bridge SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_stp_port);
+} stp_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_stp_port_conf);
+} stp_port_conf SEC(".maps");
+
 /* VLAN membership per port slot (struct xb_port_vlans). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -296,6 +296,124 @@ enum xb_stp_state {
 	XB_STP_BLOCKING = 4,
 };
 
+/*
+ * Spanning tree (802.1D-1998 as the Linux bridge's kernel STP runs it): the
+ * control loop's protocol state, kept in pinned maps so a restarted loop
+ * resumes where the last one stopped instead of reopening blocked ports.
+ * Array "stp_bridge" (one element) holds struct xb_stp_bridge, array
+ * "stp_ports" (key: port slot) one struct xb_stp_port per port. Only user
+ * space reads them (user/stp.c runs the protocol; `stp show` prints them).
+ *
+ * Bridge and root ids are priority << 48 | MAC as one number: comparing two
+ * ids numerically is the BPDU's memcmp of 8 big-endian bytes. Times are in
+ * ns; timers are absolute CLOCK_MONOTONIC deadlines (0: not running), which
+ * a restarted process reads on the same clock.
+ */
+#define XB_STP_STATE_VERSION	1	/* bumped when these layouts change */
+#define XB_STP_MAX_PORT_NO	1023	/* port numbers 1..1023 (10 bits, as Linux) */
+#define XB_STP_PORT_BITS	10	/* port id = priority << 10 | port number */
+#define XB_STP_MAX_PORT_PRIO	63	/* Linux: 0..63, default 32 (port id 0x8000 | n) */
+
+struct xb_stp_bridge {
+	__u32 version;		/* XB_STP_STATE_VERSION */
+	__u32 flags;		/* XB_STPB_* */
+	__u64 bridge_id;	/* this bridge: priority << 48 | MAC */
+	__u64 designated_root;	/* the root this bridge believes in */
+	__u32 root_path_cost;
+	__u16 root_port;	/* port number; 0: this bridge is the root */
+	__u16 pad16;
+	/* The times in use (the root's, adopted from its BPDUs) and this
+	 * bridge's own (what it sends while it is the root). */
+	__u64 max_age_ns;
+	__u64 hello_time_ns;
+	__u64 forward_delay_ns;
+	__u64 bridge_max_age_ns;
+	__u64 bridge_hello_time_ns;
+	__u64 bridge_forward_delay_ns;
+	/* Timers: deadlines, 0 when stopped. */
+	__u64 hello_timer;
+	__u64 tcn_timer;
+	__u64 topology_change_timer;
+	/* For `stp show`: topology changes seen, the last one's start. */
+	__u64 tc_count;
+	__u64 tc_last_ns;
+};
+
+#define XB_STPB_TC		(1U << 0)	/* topology_change: TC set in BPDUs, short ageing */
+#define XB_STPB_TC_DETECTED	(1U << 1)	/* topology_change_detected: TCN sent/pending ack */
+
+struct xb_stp_port {
+	__u16 port_no;		/* 1..XB_STP_MAX_PORT_NO; 0: unused record */
+	__u16 port_id;		/* priority << XB_STP_PORT_BITS | port_no */
+	__u8 priority;		/* 0..XB_STP_MAX_PORT_PRIO */
+	__u8 state;		/* enum xb_stp_state */
+	__u16 flags;		/* XB_STPP_* */
+	__u32 path_cost;	/* 1..65535 */
+	__u8 mac[XB_ETH_ALEN];	/* the port's own address: BPDUs' source */
+	/* The best information heard on the port (or this bridge's own,
+	 * when the port is designated): 802.1D's designated_* variables. */
+	__u16 designated_port;
+	__u32 designated_cost;
+	__u64 designated_root;
+	__u64 designated_bridge;
+	__u64 designated_age;	/* when the root sent the info this port holds */
+	__u64 message_age_timer;
+	__u64 forward_delay_timer;
+	__u64 hold_timer;
+	/* Counters, as the Linux bridge's stp_xstats. */
+	__u64 tx_bpdu;
+	__u64 rx_bpdu;
+	__u64 tx_tcn;
+	__u64 rx_tcn;
+};
+
+#define XB_STPP_LINK_UP		(1U << 0)	/* carrier: stp_port_enable was called */
+#define XB_STPP_BPDU_GUARD	(1U << 1)	/* a BPDU in disables the port */
+#define XB_STPP_ROOT_BLOCK	(1U << 2)	/* superior BPDUs never make it root port */
+#define XB_STPP_GUARD_TRIPPED	(1U << 3)	/* disabled by BPDU guard */
+#define XB_STPP_CONFIG_PENDING	(1U << 4)	/* a config BPDU waits for the hold timer */
+#define XB_STPP_TC_ACK		(1U << 5)	/* next config BPDU carries TC ack */
+#define XB_STPP_ROOT_BLOCKED	(1U << 6)	/* root-block is holding the port back now */
+
+/*
+ * STP settings and the control loop's heartbeat (array "stp", one element;
+ * user/stp_ctl.c). User space writes it; the data path reads alive_ns and
+ * dead_after_ns only, and only while XB_CFG_STP is set.
+ *
+ * A dead control loop sends no BPDUs: after max-age its neighbours take
+ * over its segments and open their blocked ports 2 x forward-delay later.
+ * So once alive_ns is older than dead_after_ns (the max-age in use), the
+ * data path treats every port as blocking: it stops forwarding before a
+ * neighbour can open a loop through it. BPDUs still go up; a loop that comes
+ * back within max-age resumes the saved protocol state ("stp_bridge",
+ * "stp_ports"), a later one starts the protocol afresh.
+ */
+struct xb_stp {
+	__u64 alive_ns;		/* the loop's last tick (CLOCK_MONOTONIC_COARSE); 0: never ran */
+	__u64 dead_after_ns;	/* alive_ns older than this: every port blocks */
+	/* Settings (`set BR priority|hello|forward-delay|max-age`); 0: default. */
+	__u16 priority;		/* 0..61440, a multiple of 4096 */
+	__u8 priority_set;	/* 0: priority is the default */
+	__u8 hello_sec;		/* 1..10 */
+	__u8 forward_delay_sec;	/* 2..30 */
+	__u8 max_age_sec;	/* 6..40 */
+	__u16 pad16;
+	/* The configured ageing time while a topology change has the loop
+	 * shorten config.ageing_ns; 0: no change active. */
+	__u64 ageing_ns;
+};
+
+/* Per-port STP settings (`port set BR PORT cost|priority`; array
+ * "stp_port_conf", key: slot), kept while STP is off too. */
+struct xb_stp_port_conf {
+	__u32 ifindex;		/* whose settings: another port in the slot gets defaults */
+	__u32 path_cost;	/* 1..65535; 0: from the link speed */
+	__u8 priority;		/* 0..XB_STP_MAX_PORT_PRIO */
+	__u8 priority_set;	/* 0: the default */
+	__u16 pad16;
+};
+
+
 /* VLAN membership of a port (array "port_vlans", key: slot): bit VID of
  * member[] says the port is in VLAN VID, of untagged[] that frames of that
  * VLAN leave it untagged. VIDs 1..4094. */

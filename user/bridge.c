@@ -44,6 +44,10 @@ static const struct pinned_map pinned_maps[] = {
 	{ "event_bucket", MAP_FD(event_bucket_fd), sizeof(struct xb_event_bucket) },
 	{ "port_conf", MAP_FD(conf_fd), sizeof(struct xb_port_conf) },
 	{ "port_vlans", MAP_FD(vlans_fd), sizeof(struct xb_port_vlans) },
+	{ "stp", MAP_FD(stp_fd), sizeof(struct xb_stp) },
+	{ "stp_bridge", MAP_FD(stp_bridge_fd), sizeof(struct xb_stp_bridge) },
+	{ "stp_ports", MAP_FD(stp_ports_fd), sizeof(struct xb_stp_port) },
+	{ "stp_port_conf", MAP_FD(stp_port_conf_fd), sizeof(struct xb_stp_port_conf) },
 	{ "storm_buckets", MAP_FD(storm_fd), sizeof(struct xb_storm_bucket) },
 	{ "egress_filtered", MAP_FD(egress_filtered_fd), sizeof(__u64) },
 };
@@ -123,6 +127,10 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		err = bpf_map__set_max_entries(skel->maps.port_conf, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.port_vlans, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.stp_ports, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.stp_port_conf, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.storm_buckets, opts->max_ports);
 	if (err)

@@ -37,6 +37,10 @@ struct xb_bridge {
 	int event_bucket_fd;
 	int conf_fd;		/* "port_conf": per-port settings and STP state */
 	int vlans_fd;		/* "port_vlans": VLAN membership per port */
+	int stp_fd;		/* "stp": STP settings, the loop's heartbeat */
+	int stp_bridge_fd;	/* "stp_bridge": the STP engine's saved bridge state */
+	int stp_ports_fd;	/* "stp_ports": ... and per port (key: slot) */
+	int stp_port_conf_fd;	/* "stp_port_conf": per-port STP settings */
 	int storm_fd;		/* "storm_buckets": storm control's per-CPU token buckets */
 	int egress_filtered_fd;	/* "egress_filtered": see bpf/maps.h */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */

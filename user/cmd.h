@@ -35,8 +35,16 @@ extern const struct arg_spec monitor_opts[];
 /* cmd_top.c */
 int do_top(const struct parsed_args *a);
 extern const struct arg_spec top_opts[];
-/* cmd_port.c, cmd_fdb.c, cmd_vlan.c */
-extern const struct cmd port_cmds[], fdb_cmds[], vlan_cmds[];
+/* cmd_port.c, cmd_fdb.c, cmd_stp.c, cmd_vlan.c */
+extern const struct cmd port_cmds[], fdb_cmds[], stp_cmds[], vlan_cmds[];
+struct xb_bridge;
+struct arg_value;
+/* `set` rows of the spanning tree (cmd_stp.c): apply under the lock. */
+int stp_set_on(struct xb_bridge *br, const struct arg_value *v);
+int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v);
+int stp_set_hello(struct xb_bridge *br, const struct arg_value *v);
+int stp_set_forward_delay(struct xb_bridge *br, const struct arg_value *v);
+int stp_set_max_age(struct xb_bridge *br, const struct arg_value *v);
 
 /* Checks every command touching a bridge needs; probe_kernel (commands that
  * create or attach) also runs the kernel-feature probe. 0 or -errno. */

@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "port.h"
 #include "print.h"
+#include "stp_conf.h"
 #include "sys.h"
 #include "vlan.h"
 
@@ -41,6 +42,7 @@ struct load_request {
 	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
 	char textfile_dir[PATH_MAX];
 	bool ageing_given, fdb_size_given, max_ports_given;
+	bool stp;		/* --stp: spanning tree on, before any port joins */
 	const char *config_path;	/* NULL: no --config */
 	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
 };
@@ -123,6 +125,11 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 	if (err)
 		goto rollback;
 	bridge_kdrop_attach(br);	/* counts kernel drops; warns if it cannot */
+	/* Before the ports: each joins blocked, none forwards a loop. */
+	if (req->stp && (err = stp_enable_set(br, true))) {
+		pr_err("cannot turn STP on for bridge %s: %s", name, strerror(-err));
+		goto rollback;
+	}
 	if (copts->host_port) {
 		err = bridge_host_iface_create(name);
 		if (!err)
@@ -199,6 +206,10 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	if (req->max_ports_given && cap && cap != req->create.max_ports)
 		pr_warn("--max-ports ignored: bridge %s keeps room for %u ports (unload it to change that)",
 			name, cap);
+	if (req->stp && (err = stp_enable_set(br, true))) {
+		pr_err("cannot turn STP on for bridge %s: %s", name, strerror(-err));
+		goto fail;
+	}
 	for (added = 0; added < nfresh; added++) {
 		err = port_add(br, &links[added], port_mode(req, links[added].ifname), 0);
 		if (err)
@@ -236,7 +247,7 @@ cleanup:
 
 enum load_opt {
 	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
-	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_VLAN_FILTERING,
+	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_VLAN_FILTERING, OPT_STP,
 };
 
 const struct arg_spec load_opts[] = {
@@ -250,10 +261,14 @@ const struct arg_spec load_opts[] = {
 	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
 	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
 	[OPT_VLAN_FILTERING] = ARG_SPEC("--vlan-filtering", ARG_FLAG, NULL),
+	[OPT_STP] = ARG_SPEC("--stp", ARG_FLAG, NULL),
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
 const struct arg_spec *const bridge_pos[] = { &arg_bridge, NULL };
+/* `set BRIDGE KEY VALUE...`: the words after the bridge, typed by set_keys. */
+static const struct arg_spec arg_set_word = ARG_SPEC("KEY VALUE", ARG_PATH, "KEY VALUE");
+const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_set_word, NULL };
 
 static int usage_err(const char *why)
 {
@@ -275,7 +290,8 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	char why[CONFIG_WHY_LEN];
 	int ncli = a->npos - 1, err;
 
-	*req = (struct load_request){ .name = a->pos[0].str, .detach = a->given[OPT_DETACH] };
+	*req = (struct load_request){ .name = a->pos[0].str, .detach = a->given[OPT_DETACH],
+				      .stp = a->given[OPT_STP] };
 	if (a->given[OPT_CONFIG]) {
 		req->config_path = a->opt[OPT_CONFIG].str;
 		err = config_read(req->config_path, f, why, sizeof(why));
@@ -545,16 +561,6 @@ int do_stats(const struct parsed_args *a)
 	return ret;
 }
 
-/*
- * `set BRIDGE KEY VALUE`: one row per key, its value parsed by its own spec
- * (set_key_names[] lists the keys in the same order, for usage and
- * completion). A row writes what it owns and nothing else.
- */
-struct set_key {
-	struct arg_spec value;	/* .name: the key */
-	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
-};
-
 static int set_ageing(struct xb_bridge *br, const struct arg_value *v)
 {
 	struct xb_config cfg;
@@ -601,31 +607,83 @@ static int set_default_pvid(struct xb_bridge *br, const struct arg_value *v)
 	return err;
 }
 
-static const char *const set_key_names[] = {
-	"ageing", "vlan-filtering", "vlan-protocol", "default-pvid", NULL
+/* One row per key of `set`: its value's type (parsed and checked before
+ * anything changes) and what applies it, under the command lock. */
+struct set_key {
+	struct arg_spec value;	/* .name is the key */
+	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
 };
+
 static const struct set_key set_keys[] = {
 	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing },
+	/* VLAN filtering (vlan.c). */
 	{ ARG_SPEC("vlan-filtering", ARG_ONOFF, "on|off"), set_vlan_filtering },
 	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol },
 	{ ARG_SPEC_U32("default-pvid", "VID", 0, XB_VLAN_VID_MAX, "a VLAN id (0: none)"),
 	  set_default_pvid },
+	/* Spanning tree (cmd_stp.c). */
+	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on },
+	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority },
+	{ ARG_SPEC_U32("hello", "SEC", 1, 10, "seconds"), stp_set_hello },
+	{ ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds"), stp_set_forward_delay },
+	{ ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds"), stp_set_max_age },
 };
-static const struct arg_spec arg_set_key =
-	ARG_SPEC_ENUM("KEY", "ageing|vlan-filtering|vlan-protocol|default-pvid", set_key_names);
-static const struct arg_spec arg_set_value = ARG_SPEC("VALUE", ARG_PATH, "VALUE");
-const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_set_key, &arg_set_value, NULL };
+#define NR_SET_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
 
-static struct arg_value set_value;	/* parsed by do_set before the lock */
+static const struct set_key *set_key_find(const char *name)
+{
+	for (size_t i = 0; i < NR_SET_KEYS; i++)
+		if (!strcmp(set_keys[i].value.name, name))
+			return &set_keys[i];
+	return NULL;
+}
+
+static void set_keys_list(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_SET_KEYS; i++) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", set_keys[i].value.name,
+			 set_keys[i].value.metavar);
+	}
+}
+
+/* What `set` was asked, every value checked before the bridge is touched. */
+static struct {
+	const struct set_key *key[16];
+	struct arg_value val[16];
+	int n;
+} set_req;
 
 static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
-	return set_keys[a->pos[1].u32].apply(br, &set_value);
+	int err = 0;
+
+	for (int i = 0; i < set_req.n && !err; i++)
+		err = set_req.key[i]->apply(br, &set_req.val[i]);
+	return err;
 }
 
 int do_set(const struct parsed_args *a)
 {
-	if (arg_parse(&set_keys[a->pos[1].u32].value, a->pos[2].str, &set_value))
+	int npairs = (a->npos - 1) / 2;
+	char list[512];
+
+	set_keys_list(list, sizeof(list));
+	if ((a->npos - 1) % 2 || npairs > (int)(sizeof(set_req.key) / sizeof(set_req.key[0]))) {
+		pr_err("set takes KEY VALUE pairs: %s", list);
 		return EXIT_USAGE;
+	}
+	set_req.n = npairs;
+	for (int i = 0; i < npairs; i++) {
+		set_req.key[i] = set_key_find(a->pos[1 + 2 * i].str);
+		if (!set_req.key[i]) {
+			pr_err("unknown key '%s' for set: %s", a->pos[1 + 2 * i].str, list);
+			return EXIT_USAGE;
+		}
+		if (arg_parse(&set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]))
+			return EXIT_USAGE;
+	}
 	return cmd_with_bridge(a, true, set_locked);
 }

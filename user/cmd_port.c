@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "port.h"
 #include "print.h"
+#include "stp_conf.h"
 
 /* For `monitor`, through the control loop (if one runs). */
 static void port_event(const struct xb_bridge *br, __u32 type, __u32 ifindex, const char *ifname)
@@ -93,7 +94,12 @@ struct port_setting {
 	__u32 flag;
 	bool flag_means_off;
 	size_t field;
+	int stp;		/* STP_COST, STP_PRIO: a field of struct xb_stp_port_conf */
 };
+
+enum { STP_NONE, STP_COST, STP_PRIO };
+#define SETTING_STP(n, m, lo, hi, u, which) \
+	{ .name = (n), .value = ARG_SPEC_U32(n, m, lo, hi, u), .stp = (which) }
 
 #define SETTING_SWITCH(n, f, off) \
 	{ .name = (n), .value = ARG_SPEC(n, ARG_ONOFF, "on|off"), .flag = (f), .flag_means_off = (off) }
@@ -111,6 +117,11 @@ static const struct port_setting port_settings[] = {
 	SETTING_U32("storm-mcast", "N", STORM_MAX, "frames per second (0: no limit)", storm_mcast),
 	SETTING_U32("storm-unknown", "N", STORM_MAX, "frames per second (0: no limit)", storm_unknown),
 	SETTING_U32("max-learned", "N", UINT32_MAX, "a number of stations (0: no limit)", max_learned),
+	/* Spanning tree (cmd_stp.c, stp_ctl.c): `bridge link set` words. */
+	SETTING_STP("cost", "N", 1, 65535, "a path cost", STP_COST),
+	SETTING_STP("priority", "N", 0, XB_STP_MAX_PORT_PRIO, "a port priority", STP_PRIO),
+	SETTING_SWITCH("bpdu-guard", XB_PCONF_BPDU_GUARD, false),
+	SETTING_SWITCH("root-block", XB_PCONF_ROOT_BLOCK, false),
 	{ .name = NULL },
 };
 
@@ -132,7 +143,8 @@ static const struct port_setting *port_setting_find(const char *word)
 }
 
 /* Apply KEY VALUE pairs (words, n of them) to conf; prints the first error. */
-static int port_settings_apply(const struct parsed_args *a, int first, struct xb_port_conf *conf)
+static int port_settings_apply(const struct parsed_args *a, int first, struct xb_port_conf *conf,
+			       struct xb_stp_port_conf *stp)
 {
 	for (int i = first; i < a->npos; i += 2) {
 		const struct port_setting *k = port_setting_find(a->pos[i].str);
@@ -153,7 +165,12 @@ static int port_settings_apply(const struct parsed_args *a, int first, struct xb
 		}
 		if (arg_parse(&k->value, a->pos[i + 1].str, &v))
 			return -EINVAL;
-		if (k->value.type == ARG_ONOFF) {
+		if (k->stp == STP_COST) {
+			stp->path_cost = v.u32;
+		} else if (k->stp == STP_PRIO) {
+			stp->priority = (__u8)v.u32;
+			stp->priority_set = 1;
+		} else if (k->value.type == ARG_ONOFF) {
 			if (v.on != k->flag_means_off)
 				conf->flags |= k->flag;
 			else
@@ -183,21 +200,33 @@ static int port_slot_by_name(const struct xb_bridge *br, const char *ifname, __u
 /* Every value is checked before anything is written: one error changes nothing. */
 static int port_set_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
+	struct xb_stp_port_conf stp, stp_was;
 	struct xb_port_conf conf;
-	__u32 slot;
+	__u32 slot, ifindex = 0;
 	int err;
 
 	err = port_slot_by_name(br, a->pos[1].str, &slot);
 	if (err)
 		return err;
+	port_lookup_by_name(br, a->pos[1].str, &ifindex);
 	err = port_conf_read(br, slot, &conf);
+	if (!err)
+		err = stp_port_conf_get(br, slot, ifindex, &stp);
 	if (err) {
 		pr_err("cannot read the settings of port %s: %s", a->pos[1].str, strerror(-err));
 		return err;
 	}
-	err = port_settings_apply(a, 2, &conf);
+	stp_was = stp;
+	err = port_settings_apply(a, 2, &conf, &stp);
 	if (err)
 		return err;
+	if (memcmp(&stp, &stp_was, sizeof(stp))) {
+		err = stp_port_conf_set(br, slot, &stp);
+		if (err) {
+			pr_err("cannot write the STP settings of port %s: %s", a->pos[1].str, strerror(-err));
+			return err;
+		}
+	}
 	return port_conf_write(br, slot, &conf);
 }
 
@@ -205,8 +234,9 @@ static int do_port_set(const struct parsed_args *a)
 {
 	/* Usage errors first, before the bridge is opened. */
 	struct xb_port_conf scratch = { 0 };
+	struct xb_stp_port_conf stp_scratch = { 0 };
 
-	if (port_settings_apply(a, 2, &scratch))
+	if (port_settings_apply(a, 2, &scratch, &stp_scratch))
 		return EXIT_USAGE;
 	return cmd_with_bridge(a, true, port_set_locked);
 }

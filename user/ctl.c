@@ -23,6 +23,7 @@
 #include "netlink.h"
 #include "metrics.h"
 #include "port.h"
+#include "stp_ctl.h"
 #include "sys.h"
 #include "tc.h"
 #include "xdpbridge.skel.h"
@@ -97,6 +98,7 @@ struct ctl_state {
 	} carrier[XB_MAX_PORTS];
 	int ncarrier;
 	bool scanning;		/* the start-up dump: record carrier, emit nothing */
+	struct stp_ctl *stp;	/* spanning tree, while the bridge has it on */
 };
 
 static void emit_port(struct ctl_state *c, __u32 type, __u32 ifindex, const char *ifname, int error)
@@ -292,10 +294,12 @@ static void ctl_state_open(struct ctl_state *c, struct xb_bridge *br)
 		pr_warn("bridge %s: cannot follow link events (%s): auto-ports and carrier events off",
 			br->name, strerror(errno));
 	links_scan(c);
+	c->stp = stp_ctl_open(br);
 }
 
 static void ctl_state_close(struct ctl_state *c)
 {
+	stp_ctl_close(c->stp);
 	dp_events_close(&c->dp);
 	events_close(&c->ev);
 	nl_link_events_close(c->nl);
@@ -305,19 +309,22 @@ static void ctl_state_close(struct ctl_state *c)
 /* Wait up to timeout_ms for link events or monitors, and handle them. */
 static void ctl_wait(struct ctl_state *c, uint32_t timeout_ms)
 {
-	struct pollfd fds[EVENTS_MAX_CLIENTS + 3];
+	struct pollfd fds[EVENTS_MAX_CLIENTS + 4];
 	int n = 0, first, err;
 
 	fds[n++] = (struct pollfd){ .fd = dp_events_fd(&c->dp), .events = POLLIN };	/* -1: ignored */
+	fds[n++] = (struct pollfd){ .fd = stp_ctl_fd(c->stp), .events = POLLIN };	/* BPDUs */
 	if (c->nl)
 		fds[n++] = (struct pollfd){ .fd = nl_link_events_fd(c->nl), .events = POLLIN };
 	first = n;
-	n += events_pollfds(&c->ev, fds + n, EVENTS_MAX_CLIENTS + 3 - n);
+	n += events_pollfds(&c->ev, fds + n, EVENTS_MAX_CLIENTS + 4 - n);
 	if (poll(fds, (nfds_t)n, (int)timeout_ms) <= 0)
 		return;
 	if (fds[0].revents)
 		dp_events_consume(&c->dp);
-	if (c->nl && fds[1].revents) {
+	if (fds[1].revents)
+		stp_ctl_rx(c->stp);
+	if (c->nl && fds[2].revents) {
 		err = nl_link_events_read(c->nl, on_link, c);
 		if (err == -ENOBUFS)	/* events were lost: look at every link */
 			links_scan(c);
@@ -455,7 +462,7 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	struct xdpbridge_bpf *ager = NULL;
 	struct ageing_schedule ageing = { 0 };
 	struct ctl_state *c = NULL;
-	uint32_t wait_ms;
+	uint32_t wait_ms, stp_ms;
 	struct publisher pub = { .textfile = opts->textfile };
 	bool detach = opts->detach;
 	int err;
@@ -508,6 +515,9 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 		}
 		watch_ports(br, c);
 		wait_ms = ageing_tick(br, ager, &ageing);
+		stp_ms = stp_ctl_tick(c->stp);
+		if (stp_ms < wait_ms)
+			wait_ms = stp_ms;
 		ctl_publish(br, &ageing, &pub);
 		if (ageing.removed) {
 			struct xb_event ev = { .type = XB_EV_AGED, .count = ageing.removed };

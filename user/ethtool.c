@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -194,4 +195,16 @@ int ethtool_get_tx_vlan_stag(const char *ifname)
 int ethtool_set_tx_vlan_stag(const char *ifname, bool on)
 {
 	return ethtool_set_feature(ifname, "tx-vlan-stag-hw-insert", on);
+}
+
+int ethtool_get_speed(const char *ifname)
+{
+	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
+	int ret = ethtool_ioctl(ifname, &cmd);
+	__u32 speed;
+
+	if (ret < 0)
+		return ret;
+	speed = ethtool_cmd_speed(&cmd);
+	return speed == (__u32)SPEED_UNKNOWN || speed > INT32_MAX ? 0 : (int)speed;
 }

@@ -19,4 +19,7 @@ int ethtool_set_tx_vlan(const char *ifname, bool on);
 int ethtool_get_tx_vlan_stag(const char *ifname);
 int ethtool_set_tx_vlan_stag(const char *ifname, bool on);
 
+/* Link speed in Mb/s (STP's default path cost); 0 when unknown. */
+int ethtool_get_speed(const char *ifname);
+
 #endif

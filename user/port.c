@@ -266,6 +266,8 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
+	struct xb_config cfg;
+	bool stp_on = !bridge_config_get(br, &cfg) && (cfg.flags & XB_CFG_STP);
 	int port_slot, link_fd, err;
 
 	/* Unicast into a veth whose peer lives in another netns goes straight
@@ -289,6 +291,12 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->ports_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
+	/* With STP on, a new port blocks until the control loop's STP says
+	 * otherwise: state blocking, outside the flood domain. */
+	if (!err && stp_on) {
+		rec.flags &= ~XB_SLOT_FLOOD;
+		conf.stp_state = XB_STP_BLOCKING;
+	}
 	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->conf_fd, &info.slot, &conf, BPF_ANY))
@@ -296,7 +304,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	if (!err)
 		err = vlan_port_join(br, info.slot);	/* default PVID, also for the host port */
 	/* With its egress program while the bridge filters floods. */
-	if (!err)
+	if (!err && !stp_on)
 		err = policy_flood_add(br, info.slot, ifindex);
 	if (!err && mode != XB_MODE_NATIVE)
 		err = bridge_skb_ports_update(br);

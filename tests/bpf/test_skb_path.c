@@ -60,7 +60,7 @@ Test(skb_path, tc_flood_without_members_drops)
 
 Test(skb_path, tc_link_local_stays_on_host)
 {
-	const uint8_t *ll[] = { MAC_STP, MAC_LLDP, MAC_LL_LAST };
+	const uint8_t *ll[] = { MAC_LACP, MAC_LLDP, MAC_LL_LAST };
 	uint8_t f[XB_FRAME_LEN];
 
 	for (size_t k = 0; k < 3; k++) {
@@ -101,7 +101,7 @@ Test(skb_path_after_xdp, tc_counts_only_outcomes)
 	uint8_t f[XB_FRAME_LEN];
 	int v;
 
-	v = tc_run(port[A], f, xb_frame(f, MAC_STP, MAC_S));
+	v = tc_run(port[A], f, xb_frame(f, MAC_LACP, MAC_S));
 	cr_assert_eq(v, TC_ACT_OK, "link-local behind XDP: verdict %d, want TC_ACT_OK", v);
 	assert_stats(port[A], "link-local XDP passed to the host (XDP counted it)");
 

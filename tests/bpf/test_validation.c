@@ -101,8 +101,8 @@ Test(validation, passes_link_local_to_host)
 {
 	__u32 v;
 
-	v = send_frame(port[A], MAC_STP, MAC_S);
-	assert_verdict(v, XDP_PASS, "STP BPDU to 01:80:c2:00:00:00");
+	v = send_frame(port[A], MAC_LACP, MAC_S);
+	assert_verdict(v, XDP_PASS, "LACP to 01:80:c2:00:00:02 (BPDUs: test_stp.c)");
 	v = send_frame(port[A], MAC_LLDP, MAC_S);
 	assert_verdict(v, XDP_PASS, "LLDP to 01:80:c2:00:00:0e");
 	v = send_frame(port[A], MAC_LL_LAST, MAC_S);

@@ -359,7 +359,8 @@ test_station_move() {
 	assert_recv r2 0 "after the move: h1 -> $(mac 2) at h2 (old port)"
 }
 
-# IEEE link-local destinations (STP, LLDP...) go to the host stack, never to other ports.
+# IEEE link-local destinations (LACP, LLDP...) go to the host stack, never to
+# other ports. (BPDUs are flooded while STP is off, like the Linux bridge: stp.sh.)
 test_link_local_not_forwarded() {
 	local s
 	need_xdpbridge
@@ -367,7 +368,7 @@ test_link_local_not_forwarded() {
 	TOPO_V6=0 topo_up 2
 	br_load $(ports 1 2)
 	recv_start r2 2 --src "$(mac 1)"
-	send_from 1 --dst 01:80:c2:00:00:00 --count 2    # STP
+	send_from 1 --dst 01:80:c2:00:00:02 --count 2    # LACP
 	send_from 1 --dst 01:80:c2:00:00:0e --count 2    # LLDP
 	assert_recv r2 0 "link-local frames from h1 at h2"
 	must "$XDPBRIDGE" -j stats "$BR"

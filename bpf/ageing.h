@@ -53,7 +53,7 @@ __noinline __u32 age_claim(const struct xb_fdb_key *key, __u64 now)
 
 /* Stamp e's record with now; claim another if the record is no longer e's
  * (freed by a sweep, or lost to a user-space writer). */
-static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry *e,
+static __always_inline void age_touch(struct xb_fdb_sync *sync, struct xb_fdb_entry *e,
 				      const struct xb_fdb_key *key, __u64 now)
 {
 	__u32 idx = e->age_slot, blk = idx / XB_AGE_WAYS;
@@ -72,7 +72,7 @@ static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry
 	}
 	e->age_slot = age_claim(key, now);
 	if (e->age_slot == XB_AGE_NONE)
-		__sync_fetch_and_add(&cfg->age_untracked, 1);
+		__sync_fetch_and_add(&sync->age_untracked, 1);
 }
 
 /*
@@ -86,7 +86,7 @@ static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry
  *
  * xdpbridge_age_full walks the FDB hash (bpf_for_each_map_elem) and deletes
  * every expired entry, tracked or not: the loader runs it once the entries
- * the data path could not index (config.age_untracked) can have expired.
+ * the data path could not index (fdb_sync.age_untracked) can have expired.
  */
 struct fdb_sweep {
 	__u64 now;

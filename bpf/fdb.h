@@ -64,7 +64,8 @@ drop:
  * for a map update, and bumps the generation so every CPU's cache forgets.
  * A MAC with a static entry is never learned (sticky).
  */
-static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache *c,
+static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_sync *sync,
+				      struct xb_fdb_cache *c,
 				      __u32 gen, const struct xb_fdb_key *key,
 				      __u32 ifindex, __u64 now)
 {
@@ -80,7 +81,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 		if (e && e->ifindex == ifindex) {
 			if (xb_older_than(now, e->last_seen_ns, XB_REFRESH_NS)) {
 				e->last_seen_ns = now;
-				age_touch(cfg, e, key, now);
+				age_touch(sync, e, key, now);
 			}
 		} else {
 			old_ifindex = e ? e->ifindex : 0;	/* e may be reused after the update */
@@ -88,9 +89,9 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 			fresh.slot = port_slot;
 			fresh.last_seen_ns = now;
 			fresh.age_slot = e ? e->age_slot : XB_AGE_NONE;	/* a move keeps it */
-			age_touch(cfg, &fresh, key, now);
+			age_touch(sync, &fresh, key, now);
 			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
-			__sync_fetch_and_add(&cfg->fdb_generation, 1);
+			__sync_fetch_and_add(&sync->fdb_generation, 1);
 			fdb_event(key, old_ifindex ? XB_EV_MOVED : XB_EV_LEARNED, ifindex, old_ifindex, now);
 		}
 	}

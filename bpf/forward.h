@@ -28,7 +28,8 @@ struct xb_decision {
  * arriving on ifindex; learns its source. VLAN-unaware: a tag, in the data
  * or beside it, is payload that leaves as it came.
  */
-static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache *cache,
+static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_sync *sync,
+				      struct xb_fdb_cache *cache,
 				      const struct ethhdr *eth, __u32 ifindex,
 				      struct xb_decision *d)
 {
@@ -52,9 +53,9 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 
 	now = bpf_ktime_get_coarse_ns();
 	/* Read before any lookup: a change after it makes the caches miss. */
-	gen = cfg->fdb_generation;
+	gen = sync->fdb_generation;
 	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
-	fdb_learn(cfg, cache, gen, &key, ifindex, now);
+	fdb_learn(cfg, sync, cache, gen, &key, ifindex, now);
 
 	d->action = XB_ACT_FLOOD;
 	if (xb_mac_is_multicast(eth->h_dest))

@@ -147,26 +147,39 @@ struct xb_fdb_static {
 	__u32 slot;
 };
 
-/* Bridge-wide settings (array "config", one element), read on every frame. */
+/*
+ * Bridge-wide settings (array "config", one element), read on every frame.
+ * User space owns them: it writes the element whole (under the command
+ * lock), the data path only reads. What both sides change is in "fdb_sync".
+ */
 struct xb_config {
 	__u64 ageing_ns;	/* a learned entry older than this is unknown */
 	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
 	__u32 flags;		/* XB_CFG_* */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
+	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
+	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
+};
+
+/*
+ * Counters the data path and user space both change (array "fdb_sync", one
+ * element, BPF_F_MMAPABLE). Each side only ever adds with an atomic
+ * instruction: the data path with __sync_fetch_and_add, user space through
+ * its mapping of the map with __atomic_fetch_add. A syscall update of the
+ * element (a read-modify-write) would lose the other side's increments.
+ */
+struct xb_fdb_sync {
 	__u32 fdb_generation;	/* bumped on every FDB change but a refresh: */
 				/* invalidates every CPU's xb_fdb_cache */
 	__u32 age_untracked;	/* bumped when a learned entry may lack its */
 				/* "fdb_ages" record: the loader then walks the FDB */
-	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
-	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
-	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
-	__u32 pad;
 };
 
 /*
  * Per-CPU memory of the last source learned and the last destination found
  * (per-CPU array "fdb_cache"): frames of one flow arrive in bursts, and a hit
  * costs no hash lookup. An entry is trusted for at most XB_CACHE_NS and
- * only while config.fdb_generation is unchanged.
+ * only while fdb_sync.fdb_generation is unchanged.
  */
 struct xb_fdb_cache {
 	struct xb_fdb_key src;

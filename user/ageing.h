@@ -31,7 +31,7 @@ int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager);
  * whose entry is gone. Returns the number removed or -errno. */
 int fdb_age(struct xdpbridge_bpf *ager);
 /* The same by walking the whole FDB: also ages entries without a record
- * (config.age_untracked). Slower: ~90 ns per entry. */
+ * (fdb_sync.age_untracked). Slower: ~90 ns per entry. */
 int fdb_age_full(struct xdpbridge_bpf *ager);
 /* fdb_age or fdb_age_full, logging what it removed; how many, or -errno. */
 int ageing_sweep(const struct xb_bridge *br, struct xdpbridge_bpf *ager, bool full);
@@ -44,7 +44,7 @@ uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec);
 
 /* Whether the next sweep must walk the whole FDB instead of the ageing
  * index. The data path counts the stations it learned without an index
- * record (config.age_untracked). Each such station was last seen before the
+ * record (fdb_sync.age_untracked). Each such station was last seen before the
  * count last changed (a refresh retries the claim and counts a new failure),
  * so it has expired one ageing time (plus a sweep interval of slack) after
  * that: one full walk then deletes it. The walk stays due until it ran

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -37,6 +38,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_stats", MAP_FD(stats_fd), sizeof(struct xb_port_stats) },
 	{ "port_info", MAP_FD(info_fd), sizeof(struct xb_port_info) },
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
+	{ "fdb_sync", MAP_FD(sync_fd), sizeof(struct xb_fdb_sync) },
 	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
 	{ "fdb_ages", MAP_FD(ages_fd), sizeof(struct xb_age_block) },
 	{ "port_slots", MAP_FD(slots_fd), sizeof(struct xb_port_slot) },
@@ -197,6 +199,15 @@ static int bridge_open_pins(const char *name, struct xb_bridge *br, bool report)
 		if (fd == br->ages_fd)	/* info was read just above */
 			br->age_block_mask = info.max_entries - 1;	/* a power of two */
 	}
+	br->sync = mmap(NULL, sizeof(*br->sync), PROT_READ | PROT_WRITE, MAP_SHARED, br->sync_fd, 0);
+	if (br->sync == MAP_FAILED) {
+		br->sync = NULL;
+		err = -errno;
+		if (report)
+			pr_err("bridge %s was loaded by an incompatible xdpbridge (fdb_sync not mappable: %s): run 'xdpbridge unload %s' first",
+			       name, strerror(-err), name);
+		goto cleanup;
+	}
 	return 0;
 cleanup:
 	bridge_close(br);
@@ -234,6 +245,9 @@ static __u32 bridge_flags_from_pin(const char *name)
 
 void bridge_close(struct xb_bridge *br)
 {
+	if (br->sync)
+		munmap(br->sync, sizeof(*br->sync));
+	br->sync = NULL;
 	for (size_t i = 0; i < NR_PINNED_MAPS; i++) {
 		int *fd = bridge_fd(br, &pinned_maps[i]);
 
@@ -325,6 +339,38 @@ int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg)
 	__u32 zero = 0;
 
 	return bpf_map_update_elem(br->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int bridge_ageing_set(const struct xb_bridge *br, __u32 ageing_sec)
+{
+	struct xb_config cfg;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (err)
+		return err;
+	cfg.ageing_ns = (__u64)ageing_sec * 1000000000ULL;
+	return bridge_config_set(br, &cfg);
+}
+
+struct xb_fdb_sync bridge_sync_read(const struct xb_bridge *br)
+{
+	struct xb_fdb_sync s = {
+		.fdb_generation = __atomic_load_n(&br->sync->fdb_generation, __ATOMIC_SEQ_CST),
+		.age_untracked = __atomic_load_n(&br->sync->age_untracked, __ATOMIC_SEQ_CST),
+	};
+
+	return s;
+}
+
+void bridge_fdb_changed(const struct xb_bridge *br)
+{
+	__atomic_fetch_add(&br->sync->fdb_generation, 1, __ATOMIC_SEQ_CST);
+}
+
+void bridge_untracked_add(const struct xb_bridge *br, __u32 n)
+{
+	__atomic_fetch_add(&br->sync->age_untracked, n, __ATOMIC_SEQ_CST);
 }
 
 int bridge_host_iface_create(const char *name)

@@ -179,10 +179,8 @@ static int find_skb_port(__u32 ifindex, const struct xb_port_info *info, void *c
 
 /* XB_CFG_SKB_PORTS says some port takes skbs only (so XDP hands floods to
  * the skb path): set it while any port is generic or tc, clear it when the
- * last one left. The data path writes other fields of config (generation,
- * counts) and an array map has no atomic update of one field: only this
- * bit changes, written right after the read, and only when it must flip.
- * Callers hold the command lock. */
+ * last one left. Written right after the read, only when it must flip;
+ * callers hold the command lock (config is user space's alone). */
 static int bridge_skb_ports_update(const struct xb_bridge *br)
 {
 	bool want = port_for_each(br, find_skb_port, NULL) > 0;

@@ -113,9 +113,19 @@ void set_config(__u64 ageing_ns, __u32 static_count)
 
 	cfg.ageing_ns = ageing_ns;
 	cfg.static_count = static_count;
-	cfg.fdb_generation++;
 	cr_assert_eq(bpf_map_update_elem(test_br.config_fd, &zero, &cfg, BPF_ANY), 0,
 		     "config[0] must be writable: %s", strerror(errno));
+	bridge_fdb_changed(&test_br);
+}
+
+struct xb_fdb_sync get_sync(void)
+{
+	return bridge_sync_read(&test_br);
+}
+
+__u32 fdb_generation(void)
+{
+	return get_sync().fdb_generation;
 }
 
 void fdb_changed(void)
@@ -414,6 +424,11 @@ int tc_run(int ingress, const void *frame, __u32 len)
 	cr_assert_eq(err, 0, "TC test run (ingress %d, %u bytes) must run: %s",
 		     ingress, len, strerror(-err));
 	return (int)opts.retval;
+}
+
+int xdp_prog_fd(int ingress)
+{
+	return prog_fd_for(ingress, xdp_fd, "XDP");
 }
 
 __u32 send_frame(int ingress, const uint8_t *dst, const uint8_t *src)

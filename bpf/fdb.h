@@ -91,6 +91,7 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_sync 
 			fresh.age_slot = e ? e->age_slot : XB_AGE_NONE;	/* a move keeps it */
 			age_touch(sync, &fresh, key, now);
 			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
+			age_verify(sync, key, fresh.age_slot);	/* a sweep may have freed it */
 			__sync_fetch_and_add(&sync->fdb_generation, 1);
 			fdb_event(key, old_ifindex ? XB_EV_MOVED : XB_EV_LEARNED, ifindex, old_ifindex, now);
 		}

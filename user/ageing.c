@@ -73,15 +73,29 @@ bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_
 		   uint64_t ageing_ns, uint64_t interval_ns)
 {
 	if (untracked != st->untracked_seen) {
+		uint64_t deadline = now_ns + ageing_ns + interval_ns;
+
 		st->untracked_seen = untracked;
-		st->expired_ns = now_ns + ageing_ns + interval_ns;
+		/* A pending deadline stays: moved on every change, it would never
+		 * come while unindexed learning goes on. Later stations wait for
+		 * the next one. */
+		if (!st->expired_ns)
+			st->expired_ns = deadline;
+		else
+			st->next_expired_ns = deadline;
 	}
-	return st->expired_ns && now_ns >= st->expired_ns && st->last_full_ns < st->expired_ns;
+	return st->expired_ns && now_ns >= st->expired_ns;
 }
 
 void full_walk_done(struct full_walk_state *st, uint64_t now_ns)
 {
 	st->last_full_ns = now_ns;
+	if (!st->expired_ns || now_ns < st->expired_ns)
+		return;
+	/* The walk aged every station counted before now - ageing - interval:
+	 * the later deadline becomes the pending one, unless it is covered too. */
+	st->expired_ns = st->next_expired_ns > now_ns ? st->next_expired_ns : 0;
+	st->next_expired_ns = 0;
 }
 
 uint32_t ageing_tick(const struct xb_bridge *br, struct xdpbridge_bpf *ager,

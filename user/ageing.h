@@ -45,15 +45,21 @@ uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec);
 /* Whether the next sweep must walk the whole FDB instead of the ageing
  * index. The data path counts the stations it learned without an index
  * record (fdb_sync.age_untracked). Each such station was last seen before the
- * count last changed (a refresh retries the claim and counts a new failure),
- * so it has expired one ageing time (plus a sweep interval of slack) after
- * that: one full walk then deletes it. The walk stays due until it ran
+ * count changed (a refresh retries the claim and counts a new failure), so
+ * it has expired one ageing time (plus a sweep interval of slack) after
+ * that: one full walk then deletes it. The first change sets the deadline
+ * and later changes never move it (that starved the walk while unindexed
+ * learning went on); they set the deadline after it, which the walk turns
+ * into the pending one. So a station counted at t is walked over between
+ * t + ageing + interval and twice that. The walk stays due until it ran
  * (full_walk_done), however late the loop gets there. A zeroed state that
  * sees a non-zero count treats it as a change: a restarted loop cannot know
  * when those stations were learned. */
 struct full_walk_state {
 	uint32_t untracked_seen;
-	uint64_t expired_ns;	/* every untracked station has expired by then; 0: none */
+	uint64_t expired_ns;	/* the pending walk: stations counted before it was */
+				/* set have expired by then; 0: none */
+	uint64_t next_expired_ns;	/* the same for the stations counted since; 0: none */
 	uint64_t last_full_ns;	/* when the last full walk ran */
 };
 bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_ns,

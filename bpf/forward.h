@@ -62,7 +62,9 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_sync 
 		return;
 	fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
 	out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
-	if (out == ifindex) {
+	/* XDP redirects by slot: a stale entry (old ifindex, reused slot)
+	 * would otherwise go back out of its ingress port. */
+	if (out && (out_slot == port_slot || out == ifindex)) {
 		d->action = XB_ACT_DROP;
 		d->reason = XB_DROP_REFLECT;
 	} else if (out) {

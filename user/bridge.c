@@ -463,8 +463,10 @@ static void bridge_unreach_all(const struct xb_bridge *br)
 	}
 }
 
-/* Unlink the pins of dir whose name starts with prefix ("" for all). */
-static void pins_unlink(const char *dir_path, const char *prefix)
+/* Unlink the pins of dir whose name starts with prefix ("" for all);
+ * detach: they are links, detached first (another holder of a link would
+ * keep its program running on the interface). */
+static void pins_unlink(const char *dir_path, const char *prefix, bool detach)
 {
 	struct dirent *de;
 	DIR *dir;
@@ -478,6 +480,14 @@ static void pins_unlink(const char *dir_path, const char *prefix)
 		if (de->d_name[0] == '.' || strncmp(de->d_name, prefix, strlen(prefix)))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", dir_path, de->d_name);
+		if (detach) {
+			int fd = bpf_obj_get(file);
+
+			if (fd >= 0) {
+				bpf_link_detach(fd);
+				close(fd);
+			}
+		}
 		unlink(file);
 	}
 	closedir(dir);
@@ -507,12 +517,12 @@ int bridge_destroy(const char *name)
 	/* Detach every port first: TC filters hold no pin (found through the
 	 * pinned registry), XDP programs go with their link pins. */
 	ports_tc_detach_pinned(path);
-	pins_unlink(path, "link_");
+	pins_unlink(path, "link_", true);
 	/* The host interface goes with the bridge (its host port with it). */
 	if (cfg.flags & XB_CFG_HOST_PORT)
 		bridge_host_iface_delete(name);
 	/* Every pin, including those a partial load or a failed open left. */
-	pins_unlink(path, "");
+	pins_unlink(path, "", false);
 	if (rmdir(path) && errno != ENOENT) {
 		err = -errno;
 		pr_err("cannot remove %s: %s", path, strerror(-err));

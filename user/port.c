@@ -353,6 +353,21 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	return port_attach(br, link, XB_MODE_TC, flags, false);
 }
 
+/* Detach the XDP link pinned at path. Unpinning alone detaches only when
+ * nothing else holds the link (bpftool, another loader): the program would
+ * keep running on the interface, learning with its slot, which the next
+ * port gets. */
+static void port_link_detach(const char *path)
+{
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return;
+	if (bpf_link_detach(fd))
+		pr_warn("cannot detach the XDP link %s: %s", path, strerror(errno));
+	close(fd);
+}
+
 int port_remove(struct xb_bridge *br, __u32 ifindex)
 {
 	struct xb_port_info info;
@@ -365,6 +380,7 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 	if (known)
 		port_unreach(br, info.slot);
 	port_link_pin_path(br, ifindex, path, sizeof(path));
+	port_link_detach(path);
 	if (unlink(path) && errno != ENOENT) {
 		err = -errno;
 		pr_err("cannot remove %s: %s", path, strerror(-err));

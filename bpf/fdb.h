@@ -60,7 +60,7 @@ drop:
 /*
  * Learn src -> ifindex. Most frames come from the station this CPU confirmed
  * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
- * refreshed in place at most once a second; only a new or moved station pays
+ * refreshed in place at most every config.refresh_ns; only a new or moved station pays
  * for a map update, and bumps the generation so every CPU's cache forgets.
  * A MAC with a static entry is never learned (sticky).
  */
@@ -73,13 +73,13 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_sync 
 	__u32 old_ifindex;
 
 	if (c->src_ifindex == ifindex && fdb_key_eq(&c->src, key) &&
-	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now))
+	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now, cfg->cache_ns))
 		return;
 
 	if (!cfg->static_count || !bpf_map_lookup_elem(&fdb_static, key)) {
 		e = bpf_map_lookup_elem(&fdb, key);
 		if (e && e->ifindex == ifindex) {
-			if (xb_older_than(now, e->last_seen_ns, XB_REFRESH_NS)) {
+			if (xb_older_than(now, e->last_seen_ns, cfg->refresh_ns)) {
 				e->last_seen_ns = now;
 				age_touch(sync, e, key, now);
 			}
@@ -112,7 +112,7 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_f
 	struct xb_fdb_entry *e;
 
 	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
-	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now) &&
+	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now, cfg->cache_ns) &&
 	    (!c->dst_last_seen_ns || !xb_older_than(now, c->dst_last_seen_ns, cfg->ageing_ns))) {
 		*slot = c->dst_slot;
 		return c->dst_ifindex;

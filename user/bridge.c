@@ -92,7 +92,6 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	struct xdpbridge_bpf *skel;
 	struct bpf_program *prog;
 	struct bpf_map *map;
-	__u32 zero = 0;
 	int err;
 
 	bridge_init(out, name);	/* closable whatever fails below */
@@ -151,13 +150,12 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 			goto cleanup;
 		}
 	}
-	err = bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY);
-	if (err) {
-		err = -errno;
-		pr_err("cannot write the bridge configuration: %s", strerror(-err));
-		goto cleanup;
-	}
 	err = bridge_open(name, out);
+	if (err)
+		goto cleanup;
+	err = bridge_config_set(out, &cfg);
+	if (err)
+		pr_err("cannot write the bridge configuration: %s", strerror(-err));
 cleanup:
 	xdpbridge_bpf__destroy(skel);
 	return err;
@@ -336,9 +334,12 @@ int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg)
 
 int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg)
 {
+	struct xb_config c = *cfg;
 	__u32 zero = 0;
 
-	return bpf_map_update_elem(br->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
+	c.refresh_ns = xb_refresh_ns(c.ageing_ns);
+	c.cache_ns = xb_cache_ns(c.ageing_ns);
+	return bpf_map_update_elem(br->config_fd, &zero, &c, BPF_ANY) ? -errno : 0;
 }
 
 int bridge_ageing_set(const struct xb_bridge *br, __u32 ageing_sec)

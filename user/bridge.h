@@ -92,8 +92,8 @@ int bridge_prog_load_opts(const struct xb_bridge *br, enum xb_prog which,
 			  const struct xb_prog_opts *opts, struct xdpbridge_bpf **skel);
 
 /* The settings user space owns (struct xb_config); the data path only reads
- * them. A set writes the element whole: callers hold the command lock and
- * read it right before. */
+ * them. A set writes the element whole, refresh_ns and cache_ns derived from
+ * ageing_ns: callers hold the command lock and read it right before. */
 int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg);
 int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg);
 /* Change the ageing time (config read right before it is written). */

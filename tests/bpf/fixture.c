@@ -104,17 +104,17 @@ struct xb_config get_config(void)
 	return cfg;
 }
 
-/* Written raw, not through fdb_mark_changed(), which would recount
+/* Through bridge_config_set, not fdb_mark_changed(), which would recount
  * static_count: some tests need it to disagree with fdb_static. */
 void set_config(__u64 ageing_ns, __u32 static_count)
 {
 	struct xb_config cfg = get_config();
-	__u32 zero = 0;
+	int err;
 
 	cfg.ageing_ns = ageing_ns;
 	cfg.static_count = static_count;
-	cr_assert_eq(bpf_map_update_elem(test_br.config_fd, &zero, &cfg, BPF_ANY), 0,
-		     "config[0] must be writable: %s", strerror(errno));
+	err = bridge_config_set(&test_br, &cfg);	/* derives refresh_ns and cache_ns */
+	cr_assert_eq(err, 0, "config[0] must be writable: %s", strerror(-err));
 	bridge_fdb_changed(&test_br);
 }
 

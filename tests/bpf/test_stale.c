@@ -6,6 +6,7 @@
  * refresh and cache intervals.
  * The bridge under test: fixture.h.
  */
+#include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -76,4 +77,88 @@ Test(stale, removed_port_is_detached_even_when_its_link_is_held)
 	cr_assert_eq(err, 0, "querying C's XDP program must succeed: %s", strerror(-err));
 	cr_assert_eq(id, 0, "a removed port must run no program (it still runs %u, learning with a slot the next port gets)",
 		     id);
+}
+
+/* ---- item 9: a short ageing time against the refresh and cache intervals ---- */
+
+#define SHORT_AGEING_NS	(1 * NS_PER_SEC)	/* --ageing 1 */
+
+/* Every CPU's cache as if it confirmed mac on ifindex checked_ns ago. */
+static void src_cache_put(const uint8_t *mac, int ifindex, __u64 checked_ns)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xb_fdb_cache *c = calloc((size_t)ncpu, sizeof(*c));
+	__u32 zero = 0;
+
+	cr_assert_not_null(c, "calloc");
+	cr_assert_eq(bpf_map_lookup_elem(test_br.cache_fd, &zero, c), 0, "fdb_cache readable: %s",
+		     strerror(errno));
+	for (int i = 0; i < ncpu; i++) {
+		c[i].src = fdb_key(mac);
+		c[i].src_ifindex = (__u32)ifindex;
+		c[i].src_generation = fdb_generation();
+		c[i].src_checked_ns = checked_ns;
+	}
+	cr_assert_eq(bpf_map_update_elem(test_br.cache_fd, &zero, c, BPF_ANY), 0,
+		     "fdb_cache writable: %s", strerror(errno));
+	free(c);
+}
+
+static void assert_refreshed(const uint8_t *mac, __u64 t0, const char *what)
+{
+	struct xb_fdb_entry e;
+
+	cr_assert_eq(fdb_get(mac, &e), 0, "%s: %s must be in fdb", what, xb_mac_str(mac));
+	cr_assert_geq(e.last_seen_ns + CLOCK_SLACK_NS / 10, t0,
+		      "%s: fdb[%s] last seen %llu ms before the frame: with ageing %llu ms it expires before the station's next refresh",
+		      what, xb_mac_str(mac), (unsigned long long)((t0 - e.last_seen_ns) / NS_PER_MS),
+		      (unsigned long long)(SHORT_AGEING_NS / NS_PER_MS));
+}
+
+Test(stale, short_ageing_refreshes_an_active_station_in_time)
+{
+	__u64 t0;
+
+	set_config(SHORT_AGEING_NS, 0);
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	/* S last stamped 300 ms ago, no CPU caches it: its next frame must
+	 * stamp it again (a 1 s refresh would leave it, and every frame to S
+	 * would flood once 1 s is over). */
+	fdb_put_raw(MAC_S, port[A], ago(300 * NS_PER_MS));
+	fdb_changed();
+	t0 = now_coarse();
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_refreshed(MAC_S, t0, "refresh within an eighth of the ageing time");
+}
+
+Test(stale, short_ageing_trusts_the_source_cache_less)
+{
+	__u64 t0;
+
+	set_config(SHORT_AGEING_NS, 0);
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	/* Every CPU confirmed S 200 ms ago, its entry was stamped then: a
+	 * 250 ms cache would skip the refresh. */
+	fdb_put_raw(MAC_S, port[A], ago(200 * NS_PER_MS));
+	src_cache_put(MAC_S, port[A], ago(200 * NS_PER_MS));
+	t0 = now_coarse();
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	assert_refreshed(MAC_S, t0, "the cache trusted for an eighth of the ageing time");
+}
+
+Test(stale, default_ageing_keeps_the_refresh_interval)
+{
+	struct xb_fdb_entry e;
+	__u64 t;
+
+	/* The default ageing (300 s): a frame within the 1 s refresh interval
+	 * does not rewrite the entry, as before. */
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	t = ago(XB_REFRESH_NS / 2);
+	fdb_put_raw(MAC_S, port[A], t);
+	fdb_changed();
+	send_frame(port[A], MAC_BCAST, MAC_S);
+	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S must be in fdb");
+	cr_assert_eq(e.last_seen_ns, t, "with ageing 300 s an entry seen %llu ms ago is not rewritten",
+		     (unsigned long long)(XB_REFRESH_NS / 2 / NS_PER_MS));
 }

@@ -3,6 +3,7 @@
  * The full walk's schedule under unindexed learning that never stops
  * (issue 10, item 7), in simulated time: the control loop's tick, the data
  * path counting one untracked station per second.
+ * Also the refresh and cache intervals a short ageing time scales down (item 9).
  */
 #include <criterion/criterion.h>
 
@@ -73,4 +74,20 @@ Test(ageing_schedule, no_walk_once_the_last_untracked_station_is_covered)
 	full_walk_done(&st, 700 * SEC);
 	cr_assert_not(full_walk_due(&st, 4, 701 * SEC, ageing, interval),
 		      "one late walk covers every station counted before 700 s - ageing - interval");
+}
+
+Test(ageing_schedule, refresh_and_cache_scale_to_a_short_ageing_time)
+{
+	const uint64_t short_ageing = 1 * SEC, dflt = XB_DEFAULT_AGEING_SEC * SEC;
+
+	/* An entry lags its station's last frame by a refresh plus a cache
+	 * interval: under a quarter of the ageing time, however short. */
+	cr_assert_leq(xb_refresh_ns(short_ageing) + xb_cache_ns(short_ageing), short_ageing / 4,
+		      "ageing 1 s: refresh %llu ms + cache %llu ms must stay under 250 ms",
+		      (unsigned long long)(xb_refresh_ns(short_ageing) / 1000000),
+		      (unsigned long long)(xb_cache_ns(short_ageing) / 1000000));
+	cr_assert_eq(xb_refresh_ns(dflt), XB_REFRESH_NS, "the default ageing refreshes every 1 s, as before");
+	cr_assert_eq(xb_cache_ns(dflt), XB_CACHE_NS, "the default ageing caches for 250 ms, as before");
+	cr_assert_eq(xb_refresh_ns(8 * SEC), XB_REFRESH_NS, "from 8 s on, the 1 s ceiling");
+	cr_assert_eq(xb_cache_ns(2 * SEC), XB_CACHE_NS, "from 2 s on, the 250 ms ceiling");
 }

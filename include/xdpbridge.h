@@ -177,15 +177,15 @@ struct xb_fdb_static {
  */
 struct xb_config {
 	__u64 ageing_ns;	/* a learned entry older than this is unknown */
+	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
+	__u32 flags;		/* XB_CFG_*; keeps its offset (bridge_flags_from_pin) */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
+	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
+	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
 	/* From ageing_ns (bridge_config_set writes them with it), so the data
 	 * path does no division: */
 	__u64 refresh_ns;	/* xb_refresh_ns(ageing_ns) */
 	__u64 cache_ns;		/* xb_cache_ns(ageing_ns) */
-	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
-	__u32 flags;		/* XB_CFG_* */
-	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
-	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
-	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
 };
 
 /*

@@ -217,6 +217,9 @@ int bridge_open(const char *name, struct xb_bridge *br)
 	return bridge_open_pins(name, br, true);
 }
 
+_Static_assert(offsetof(struct xb_config, flags) == 12,
+	       "config.flags keeps its offset: unload reads it from other versions' pins");
+
 /* config.flags read straight from the pin, for a bridge bridge_open refuses
  * (incomplete, or pinned by another xdpbridge version: flags has kept its
  * offset). 0 when unreadable. */

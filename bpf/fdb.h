@@ -60,8 +60,9 @@ drop:
 /*
  * Learn src -> ifindex. Most frames come from the station this CPU confirmed
  * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
- * refreshed in place at most every config.refresh_ns; only a new or moved station pays
- * for a map update, and bumps the generation so every CPU's cache forgets.
+ * refreshed in place at most every config.refresh_ns; only a new or moved
+ * station pays for a map update, and bumps the generation so every CPU's
+ * cache forgets.
  * A MAC with a static entry is never learned (sticky).
  */
 static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_sync *sync,

@@ -51,9 +51,38 @@ __noinline __u32 age_claim(const struct xb_fdb_key *key, __u64 now)
 	return XB_AGE_NONE;
 }
 
+/*
+ * After an entry naming record idx became visible (the FDB updated, or a
+ * live entry's age_slot written): is the record still key's? A sweep may
+ * have freed it meanwhile without noticing (see age_unfree). The sweep
+ * re-checks the entry after freeing, this re-checks the record after
+ * publishing, so one of the two always sees the other. A CAS (want -> want)
+ * reads with a full barrier: a plain load could pass the entry's store.
+ * A record lost that way: the entry is counted untracked (the full walk
+ * ages it; its next refresh claims a record again).
+ */
+static __always_inline void age_verify(struct xb_fdb_sync *sync, const struct xb_fdb_key *key,
+				       __u32 idx)
+{
+	__u32 blk = idx / XB_AGE_WAYS;
+	struct xb_age_block *b;
+	__u64 want;
+
+	if (idx == XB_AGE_NONE)
+		return;		/* already counted */
+	b = bpf_map_lookup_elem(&fdb_ages, &blk);
+	if (!b)
+		return;
+	want = *(const __u64 *)key;
+	if (__sync_val_compare_and_swap(fdb_key_word(&b->way[idx & (XB_AGE_WAYS - 1)].key),
+					want, want) != want)
+		__sync_fetch_and_add(&sync->age_untracked, 1);
+}
+
 /* Stamp e's record with now; claim another if the record is no longer e's
- * (freed by a sweep, or lost to a user-space writer). */
-static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry *e,
+ * (freed by a sweep, or lost to a user-space writer). For a live entry the
+ * claim is then verified; the caller verifies an entry it publishes later. */
+static __always_inline void age_touch(struct xb_fdb_sync *sync, struct xb_fdb_entry *e,
 				      const struct xb_fdb_key *key, __u64 now)
 {
 	__u32 idx = e->age_slot, blk = idx / XB_AGE_WAYS;
@@ -72,7 +101,9 @@ static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry
 	}
 	e->age_slot = age_claim(key, now);
 	if (e->age_slot == XB_AGE_NONE)
-		__sync_fetch_and_add(&cfg->age_untracked, 1);
+		__sync_fetch_and_add(&sync->age_untracked, 1);
+	else
+		age_verify(sync, key, e->age_slot);
 }
 
 /*
@@ -86,7 +117,7 @@ static __always_inline void age_touch(struct xb_config *cfg, struct xb_fdb_entry
  *
  * xdpbridge_age_full walks the FDB hash (bpf_for_each_map_elem) and deletes
  * every expired entry, tracked or not: the loader runs it once the entries
- * the data path could not index (config.age_untracked) can have expired.
+ * the data path could not index (fdb_sync.age_untracked) can have expired.
  */
 struct fdb_sweep {
 	__u64 now;
@@ -103,13 +134,40 @@ static __always_inline int entry_expired(const struct fdb_sweep *s, __u64 last_s
 	return xb_older_than(s->now, last_seen_ns, s->ageing_ns);
 }
 
+/*
+ * The sweep just freed record idx, which held key (word). age_claim may have
+ * found key there a moment before and only stamped it (the CAS could not
+ * tell), and the data path may have published an entry naming idx since:
+ * give that entry its record back. If another station took the record
+ * first, the entry has none: count it untracked, for the full walk.
+ */
+static __always_inline void age_unfree(struct xb_age_record *r, const struct xb_fdb_key *key,
+				       __u64 word, __u32 idx)
+{
+	struct xb_fdb_sync *sync;
+	struct xb_fdb_entry *e;
+	__u32 zero = 0;
+	__u64 cur;
+
+	e = bpf_map_lookup_elem(&fdb, key);
+	if (!e || e->age_slot != idx)
+		return;
+	r->last_seen_ns = e->last_seen_ns;
+	cur = __sync_val_compare_and_swap(fdb_key_word(&r->key), 0, word);
+	if (!cur || cur == word)
+		return;		/* back, or claimed again by the data path */
+	sync = bpf_map_lookup_elem(&fdb_sync, &zero);
+	if (sync)
+		__sync_fetch_and_add(&sync->age_untracked, 1);
+}
+
 static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struct fdb_sweep *s)
 {
 	struct xb_fdb_entry *e;
 	struct xb_age_record *r;
 	struct xb_fdb_key key;
 	__u64 word;
-	__u32 way;
+	__u32 way, idx;
 
 	for (way = 0; way < XB_AGE_WAYS; way++) {
 		r = &b->way[way];
@@ -120,8 +178,9 @@ static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struc
 		if (!entry_expired(s, r->last_seen_ns))
 			continue;
 		key = r->key;
+		idx = *blk * XB_AGE_WAYS + way;
 		e = bpf_map_lookup_elem(&fdb, &key);
-		if (e && e->age_slot == *blk * XB_AGE_WAYS + way) {
+		if (e && e->age_slot == idx) {
 			if (!entry_expired(s, e->last_seen_ns)) {
 				r->last_seen_ns = e->last_seen_ns;	/* refreshed since */
 				continue;
@@ -129,8 +188,9 @@ static long age_block_sweep(void *map, __u32 *blk, struct xb_age_block *b, struc
 			if (!bpf_map_delete_elem(&fdb, &key))
 				s->removed++;
 		}
-		/* Free it unless the data path re-claimed it meanwhile. */
-		__sync_val_compare_and_swap(fdb_key_word(&r->key), word, 0);
+		/* Free it unless another writer changed it meanwhile. */
+		if (__sync_val_compare_and_swap(fdb_key_word(&r->key), word, 0) == word)
+			age_unfree(r, &key, word, idx);
 	}
 	return 0;
 }

@@ -60,11 +60,13 @@ drop:
 /*
  * Learn src -> ifindex. Most frames come from the station this CPU confirmed
  * a moment ago: no lookup at all. Otherwise one lookup; a same-port entry is
- * refreshed in place at most once a second; only a new or moved station pays
- * for a map update, and bumps the generation so every CPU's cache forgets.
+ * refreshed in place at most every config.refresh_ns; only a new or moved
+ * station pays for a map update, and bumps the generation so every CPU's
+ * cache forgets.
  * A MAC with a static entry is never learned (sticky).
  */
-static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache *c,
+static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_sync *sync,
+				      struct xb_fdb_cache *c,
 				      __u32 gen, const struct xb_fdb_key *key,
 				      __u32 ifindex, __u64 now)
 {
@@ -72,15 +74,15 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 	__u32 old_ifindex;
 
 	if (c->src_ifindex == ifindex && fdb_key_eq(&c->src, key) &&
-	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now))
+	    cache_fresh(c->src_generation, gen, c->src_checked_ns, now, cfg->cache_ns))
 		return;
 
 	if (!cfg->static_count || !bpf_map_lookup_elem(&fdb_static, key)) {
 		e = bpf_map_lookup_elem(&fdb, key);
 		if (e && e->ifindex == ifindex) {
-			if (xb_older_than(now, e->last_seen_ns, XB_REFRESH_NS)) {
+			if (xb_older_than(now, e->last_seen_ns, cfg->refresh_ns)) {
 				e->last_seen_ns = now;
-				age_touch(cfg, e, key, now);
+				age_touch(sync, e, key, now);
 			}
 		} else {
 			old_ifindex = e ? e->ifindex : 0;	/* e may be reused after the update */
@@ -88,9 +90,10 @@ static __always_inline void fdb_learn(struct xb_config *cfg, struct xb_fdb_cache
 			fresh.slot = port_slot;
 			fresh.last_seen_ns = now;
 			fresh.age_slot = e ? e->age_slot : XB_AGE_NONE;	/* a move keeps it */
-			age_touch(cfg, &fresh, key, now);
+			age_touch(sync, &fresh, key, now);
 			bpf_map_update_elem(&fdb, key, &fresh, BPF_ANY);
-			__sync_fetch_and_add(&cfg->fdb_generation, 1);
+			age_verify(sync, key, fresh.age_slot);	/* a sweep may have freed it */
+			__sync_fetch_and_add(&sync->fdb_generation, 1);
 			fdb_event(key, old_ifindex ? XB_EV_MOVED : XB_EV_LEARNED, ifindex, old_ifindex, now);
 		}
 	}
@@ -110,7 +113,7 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_f
 	struct xb_fdb_entry *e;
 
 	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
-	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now) &&
+	    cache_fresh(c->dst_generation, gen, c->dst_checked_ns, now, cfg->cache_ns) &&
 	    (!c->dst_last_seen_ns || !xb_older_than(now, c->dst_last_seen_ns, cfg->ageing_ns))) {
 		*slot = c->dst_slot;
 		return c->dst_ifindex;

@@ -19,11 +19,11 @@ static __always_inline int fdb_key_eq(const struct xb_fdb_key *a, const struct x
 	return *(const __u64 *)a == *(const __u64 *)b;
 }
 
-/* Still trustworthy: same generation, checked within XB_CACHE_NS. */
+/* Still trustworthy: same generation, checked within cache_ns (config's). */
 static __always_inline int cache_fresh(__u32 generation, __u32 cfg_generation,
-				       __u64 checked_ns, __u64 now)
+				       __u64 checked_ns, __u64 now, __u64 cache_ns)
 {
-	return generation == cfg_generation && !xb_older_than(now, checked_ns, XB_CACHE_NS);
+	return generation == cfg_generation && !xb_older_than(now, checked_ns, cache_ns);
 }
 
 static __always_inline __u64 *fdb_key_word(struct xb_fdb_key *key)

@@ -35,7 +35,8 @@ struct xb_decision {
  * tag, in the data or beside it, is payload that leaves as it came; with it,
  * d->vlan (the caller's xb_vlan_*_in) is classified and filtered (vlan.h).
  */
-static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache *cache,
+static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_sync *sync,
+				      struct xb_fdb_cache *cache,
 				      const struct ethhdr *eth, __u32 ifindex,
 				      struct xb_decision *d)
 {
@@ -68,10 +69,10 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		return;
 	in = xb_policy_in_conf(cfg);	/* NULL unless some port has a `port set` */
 	/* Read before any lookup: a change after it makes the caches miss. */
-	gen = cfg->fdb_generation;
+	gen = sync->fdb_generation;
 	fdb_key_set(&key, eth->h_source, d->vlan.vid);
 	if (xb_policy_learns(in))
-		fdb_learn(cfg, cache, gen, &key, ifindex, now);
+		fdb_learn(cfg, sync, cache, gen, &key, ifindex, now);
 	if (state != XB_STP_FORWARDING)
 		return;		/* learning: learn, forward nothing */
 
@@ -82,7 +83,9 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		d->kind = XB_KIND_UNKNOWN;
 		fdb_key_set(&key, eth->h_dest, d->vlan.vid);
 		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
-		if (out == ifindex) {
+		/* XDP redirects by slot: a stale entry (old ifindex, reused slot)
+		 * would otherwise go back out of its ingress port. */
+		if (out && (out_slot == port_slot || out == ifindex)) {
 			d->action = XB_ACT_DROP;
 			d->reason = XB_DROP_REFLECT;
 			return;

@@ -156,6 +156,16 @@ struct {
 	__type(value, struct xb_config);
 } config SEC(".maps");
 
+/* Counters both sides bump atomically (struct xb_fdb_sync); user space
+ * mmaps it. Apart from "config", whose settings user space writes whole. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xb_fdb_sync);
+} fdb_sync SEC(".maps");
+
 /* Each CPU's last source and destination: a hit skips both hash lookups. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

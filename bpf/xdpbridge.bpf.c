@@ -78,6 +78,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	__u32 zero = 0, slot = port_slot;
 	struct xb_port_stats *st;
 	struct xb_fdb_cache *cache;
+	struct xb_fdb_sync *sync;
 	struct xb_config *cfg;
 	struct xb_decision d = {};	/* no undefined field: clang 14 once spilled a pointer for one */
 	__u64 len;
@@ -85,8 +86,9 @@ int xdpbridge_rx(struct xdp_md *ctx)
 
 	st = bpf_map_lookup_elem(&port_stats, &slot);
 	cfg = bpf_map_lookup_elem(&config, &zero);
+	sync = bpf_map_lookup_elem(&fdb_sync, &zero);
 	cache = bpf_map_lookup_elem(&fdb_cache, &zero);
-	if (!st || !cfg || !cache)
+	if (!st || !cfg || !sync || !cache)
 		return XDP_PASS;	/* cannot happen: arrays, slot < max ports */
 
 	len = xdp_frame_len(ctx);
@@ -99,7 +101,7 @@ int xdpbridge_rx(struct xdp_md *ctx)
 		goto to_skb;
 
 	xb_vlan_xdp_in(cfg, data, data_end, &d.vlan);
-	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
+	xb_decide(cfg, sync, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
 		  ctx->ingress_ifindex, &d);
 	if (d.action == XB_ACT_UNICAST) {
 		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, d.ifindex))
@@ -266,6 +268,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	struct xb_port_stats *st;
 	struct xb_fdb_cache *cache;
 	struct xb_port_slot *p;
+	struct xb_fdb_sync *sync;
 	struct xb_config *cfg;
 	struct xb_decision d = {};	/* no undefined field: clang 14 once spilled a pointer for one */
 	struct ethhdr *eth;
@@ -274,8 +277,9 @@ int xdpbridge_tc(struct __sk_buff *skb)
 
 	st = bpf_map_lookup_elem(&port_stats, &slot);
 	cfg = bpf_map_lookup_elem(&config, &zero);
+	sync = bpf_map_lookup_elem(&fdb_sync, &zero);
 	cache = bpf_map_lookup_elem(&fdb_cache, &zero);
-	if (!st || !cfg || !cache)
+	if (!st || !cfg || !sync || !cache)
 		return TC_ACT_OK;	/* cannot happen: arrays, slot < max ports */
 
 	if (!tc_after_xdp) {
@@ -297,7 +301,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	eth = data;
-	xb_decide(cfg, cache, (void *)(eth + 1) <= data_end ? eth : NULL, ifindex, &d);
+	xb_decide(cfg, sync, cache, (void *)(eth + 1) <= data_end ? eth : NULL, ifindex, &d);
 
 	switch (d.action) {
 	case XB_ACT_HOST:

@@ -23,6 +23,15 @@
 #define XB_REFRESH_NS		1000000000ULL
 /* How long a CPU trusts its xb_fdb_cache without asking the FDB again. */
 #define XB_CACHE_NS		250000000ULL
+/*
+ * Both scaled to the ageing time (xb_refresh_ns, xb_cache_ns): a station's
+ * entry lags its last frame by up to a refresh interval plus a cache
+ * interval, and with --ageing 1 the 1 s + 250 ms made an active station look
+ * expired (floods to it). Each is at most an eighth of the ageing time, so
+ * the lag stays under a quarter of it; the default ageing keeps 1 s and
+ * 250 ms.
+ */
+#define XB_AGEING_SHARE		8
 #define XB_VLAN_NONE		0	/* VLAN id used until VLAN filtering exists */
 
 /*
@@ -70,6 +79,20 @@ static inline int xb_older_than(__u64 now_ns, __u64 last_seen_ns, __u64 max_age_
 	return (__s64)(now_ns - last_seen_ns) > (__s64)max_age_ns;
 }
 
+static inline __u64 xb_refresh_ns(__u64 ageing_ns)
+{
+	__u64 share = ageing_ns / XB_AGEING_SHARE;
+
+	return share < XB_REFRESH_NS ? share : XB_REFRESH_NS;
+}
+
+static inline __u64 xb_cache_ns(__u64 ageing_ns)
+{
+	__u64 share = ageing_ns / XB_AGEING_SHARE;
+
+	return share < XB_CACHE_NS ? share : XB_CACHE_NS;
+}
+
 /* FDB key: MAC plus VLAN id, so VLAN filtering needs no new layout.
  * 8-byte aligned so the data path compares keys as one __u64. */
 struct xb_fdb_key {
@@ -105,7 +128,7 @@ struct xb_fdb_entry {
 
 struct xb_age_record {
 	struct xb_fdb_key key;	/* all zero: free (a zero MAC is never learned) */
-	__u64 last_seen_ns;	/* mirrors the entry's, at most XB_REFRESH_NS behind */
+	__u64 last_seen_ns;	/* mirrors the entry's, at most config.refresh_ns behind */
 };
 
 struct xb_age_block {
@@ -152,26 +175,43 @@ struct xb_fdb_static {
 	__u32 slot;
 };
 
-/* Bridge-wide settings (array "config", one element), read on every frame. */
+/*
+ * Bridge-wide settings (array "config", one element), read on every frame.
+ * User space owns them: it writes the element whole (under the command
+ * lock), the data path only reads. What both sides change is in "fdb_sync".
+ */
 struct xb_config {
 	__u64 ageing_ns;	/* a learned entry older than this is unknown */
 	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
-	__u32 flags;		/* XB_CFG_* */
+	__u32 flags;		/* XB_CFG_*; keeps its offset (bridge_flags_from_pin) */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
+	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
+	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
+	/* From ageing_ns (bridge_config_set writes them with it), so the data
+	 * path does no division: */
+	__u64 refresh_ns;	/* xb_refresh_ns(ageing_ns) */
+	__u64 cache_ns;		/* xb_cache_ns(ageing_ns) */
+};
+
+/*
+ * Counters the data path and user space both change (array "fdb_sync", one
+ * element, BPF_F_MMAPABLE). Each side only ever adds with an atomic
+ * instruction: the data path with __sync_fetch_and_add, user space through
+ * its mapping of the map with __atomic_fetch_add. A syscall update of the
+ * element (a read-modify-write) would lose the other side's increments.
+ */
+struct xb_fdb_sync {
 	__u32 fdb_generation;	/* bumped on every FDB change but a refresh: */
 				/* invalidates every CPU's xb_fdb_cache */
 	__u32 age_untracked;	/* bumped when a learned entry may lack its */
 				/* "fdb_ages" record: the loader then walks the FDB */
-	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
-	__u16 vlan_proto;	/* XB_CFG_VLAN_FILTERING: ETH_P_8021Q or ETH_P_8021AD, host order */
-	__u16 default_pvid;	/* PVID (untagged) a joining port gets; 0: none */
-	__u32 pad;
 };
 
 /*
  * Per-CPU memory of the last source learned and the last destination found
  * (per-CPU array "fdb_cache"): frames of one flow arrive in bursts, and a hit
- * costs no hash lookup. An entry is trusted for at most XB_CACHE_NS and
- * only while config.fdb_generation is unchanged.
+ * costs no hash lookup. An entry is trusted for at most config.cache_ns and
+ * only while fdb_sync.fdb_generation is unchanged.
  */
 struct xb_fdb_cache {
 	struct xb_fdb_key src;

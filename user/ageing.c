@@ -73,37 +73,50 @@ bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_
 		   uint64_t ageing_ns, uint64_t interval_ns)
 {
 	if (untracked != st->untracked_seen) {
+		uint64_t deadline = now_ns + ageing_ns + interval_ns;
+
 		st->untracked_seen = untracked;
-		st->expired_ns = now_ns + ageing_ns + interval_ns;
+		/* A pending deadline stays: moved on every change, it would never
+		 * come while unindexed learning goes on. Later stations wait for
+		 * the next one. */
+		if (!st->expired_ns)
+			st->expired_ns = deadline;
+		else
+			st->next_expired_ns = deadline;
 	}
-	return st->expired_ns && now_ns >= st->expired_ns && st->last_full_ns < st->expired_ns;
+	return st->expired_ns && now_ns >= st->expired_ns;
 }
 
 void full_walk_done(struct full_walk_state *st, uint64_t now_ns)
 {
 	st->last_full_ns = now_ns;
+	if (!st->expired_ns || now_ns < st->expired_ns)
+		return;
+	/* The walk aged every station counted before now - ageing - interval:
+	 * the later deadline becomes the pending one, unless it is covered too. */
+	st->expired_ns = st->next_expired_ns > now_ns ? st->next_expired_ns : 0;
+	st->next_expired_ns = 0;
 }
 
 uint32_t ageing_tick(const struct xb_bridge *br, struct xdpbridge_bpf *ager,
 		     struct ageing_schedule *s)
 {
 	struct xb_config cfg;
+	__u32 untracked = bridge_sync_read(br).age_untracked;
 	uint32_t interval_ms;
 	__u64 now, interval_ns;
 	bool full;
 	int err;
 
-	if (bridge_config_get(br, &cfg)) {
+	if (bridge_config_get(br, &cfg))
 		cfg.ageing_ns = XB_DEFAULT_AGEING_SEC * 1000000000ULL;
-		cfg.age_untracked = s->full_walk.untracked_seen;
-	}
 	interval_ms = ageing_sweep_interval_ms((uint32_t)(cfg.ageing_ns / 1000000000ULL));
 	interval_ns = (__u64)interval_ms * 1000000ULL;
 	now = monotonic_ns();
 	/* `set ageing` may shorten the interval: never wait past it. */
 	if (s->next_sweep_ns > now + interval_ns)
 		s->next_sweep_ns = now;
-	full = full_walk_due(&s->full_walk, cfg.age_untracked, now, cfg.ageing_ns, interval_ns);
+	full = full_walk_due(&s->full_walk, untracked, now, cfg.ageing_ns, interval_ns);
 	if (now >= s->next_sweep_ns || full) {
 		struct timespec t0, t1;
 

@@ -31,7 +31,7 @@ int fdb_ager_open(const struct xb_bridge *br, struct xdpbridge_bpf **ager);
  * whose entry is gone. Returns the number removed or -errno. */
 int fdb_age(struct xdpbridge_bpf *ager);
 /* The same by walking the whole FDB: also ages entries without a record
- * (config.age_untracked). Slower: ~90 ns per entry. */
+ * (fdb_sync.age_untracked). Slower: ~90 ns per entry. */
 int fdb_age_full(struct xdpbridge_bpf *ager);
 /* fdb_age or fdb_age_full, logging what it removed; how many, or -errno. */
 int ageing_sweep(const struct xb_bridge *br, struct xdpbridge_bpf *ager, bool full);
@@ -44,16 +44,22 @@ uint32_t ageing_sweep_interval_ms(uint32_t ageing_sec);
 
 /* Whether the next sweep must walk the whole FDB instead of the ageing
  * index. The data path counts the stations it learned without an index
- * record (config.age_untracked). Each such station was last seen before the
- * count last changed (a refresh retries the claim and counts a new failure),
- * so it has expired one ageing time (plus a sweep interval of slack) after
- * that: one full walk then deletes it. The walk stays due until it ran
+ * record (fdb_sync.age_untracked). Each such station was last seen before the
+ * count changed (a refresh retries the claim and counts a new failure), so
+ * it has expired one ageing time (plus a sweep interval of slack) after
+ * that: one full walk then deletes it. The first change sets the deadline
+ * and later changes never move it (that starved the walk while unindexed
+ * learning went on); they set the deadline after it, which the walk turns
+ * into the pending one. So a station counted at t is walked over between
+ * t + ageing + interval and twice that. The walk stays due until it ran
  * (full_walk_done), however late the loop gets there. A zeroed state that
  * sees a non-zero count treats it as a change: a restarted loop cannot know
  * when those stations were learned. */
 struct full_walk_state {
 	uint32_t untracked_seen;
-	uint64_t expired_ns;	/* every untracked station has expired by then; 0: none */
+	uint64_t expired_ns;	/* the pending walk: stations counted before it was */
+				/* set have expired by then; 0: none */
+	uint64_t next_expired_ns;	/* the same for the stations counted since; 0: none */
 	uint64_t last_full_ns;	/* when the last full walk ran */
 };
 bool full_walk_due(struct full_walk_state *st, uint32_t untracked, uint64_t now_ns,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -37,6 +38,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_stats", MAP_FD(stats_fd), sizeof(struct xb_port_stats) },
 	{ "port_info", MAP_FD(info_fd), sizeof(struct xb_port_info) },
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
+	{ "fdb_sync", MAP_FD(sync_fd), sizeof(struct xb_fdb_sync) },
 	{ "fdb_cache", MAP_FD(cache_fd), sizeof(struct xb_fdb_cache) },
 	{ "fdb_ages", MAP_FD(ages_fd), sizeof(struct xb_age_block) },
 	{ "port_slots", MAP_FD(slots_fd), sizeof(struct xb_port_slot) },
@@ -100,7 +102,6 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	struct xdpbridge_bpf *skel;
 	struct bpf_program *prog;
 	struct bpf_map *map;
-	__u32 zero = 0;
 	int err;
 
 	bridge_init(out, name);	/* closable whatever fails below */
@@ -165,13 +166,12 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 			goto cleanup;
 		}
 	}
-	err = bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, BPF_ANY);
-	if (err) {
-		err = -errno;
-		pr_err("cannot write the bridge configuration: %s", strerror(-err));
-		goto cleanup;
-	}
 	err = bridge_open(name, out);
+	if (err)
+		goto cleanup;
+	err = bridge_config_set(out, &cfg);
+	if (err)
+		pr_err("cannot write the bridge configuration: %s", strerror(-err));
 cleanup:
 	xdpbridge_bpf__destroy(skel);
 	return err;
@@ -213,6 +213,15 @@ static int bridge_open_pins(const char *name, struct xb_bridge *br, bool report)
 		if (fd == br->ages_fd)	/* info was read just above */
 			br->age_block_mask = info.max_entries - 1;	/* a power of two */
 	}
+	br->sync = mmap(NULL, sizeof(*br->sync), PROT_READ | PROT_WRITE, MAP_SHARED, br->sync_fd, 0);
+	if (br->sync == MAP_FAILED) {
+		br->sync = NULL;
+		err = -errno;
+		if (report)
+			pr_err("bridge %s was loaded by an incompatible xdpbridge (fdb_sync not mappable: %s): run 'xdpbridge unload %s' first",
+			       name, strerror(-err), name);
+		goto cleanup;
+	}
 	return 0;
 cleanup:
 	bridge_close(br);
@@ -223,6 +232,9 @@ int bridge_open(const char *name, struct xb_bridge *br)
 {
 	return bridge_open_pins(name, br, true);
 }
+
+_Static_assert(offsetof(struct xb_config, flags) == 12,
+	       "config.flags keeps its offset: unload reads it from other versions' pins");
 
 /* config.flags read straight from the pin, for a bridge bridge_open refuses
  * (incomplete, or pinned by another xdpbridge version: flags has kept its
@@ -250,6 +262,9 @@ static __u32 bridge_flags_from_pin(const char *name)
 
 void bridge_close(struct xb_bridge *br)
 {
+	if (br->sync)
+		munmap(br->sync, sizeof(*br->sync));
+	br->sync = NULL;
 	for (size_t i = 0; i < NR_PINNED_MAPS; i++) {
 		int *fd = bridge_fd(br, &pinned_maps[i]);
 
@@ -342,9 +357,44 @@ int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg)
 
 int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg)
 {
+	struct xb_config c = *cfg;
 	__u32 zero = 0;
 
-	return bpf_map_update_elem(br->config_fd, &zero, cfg, BPF_ANY) ? -errno : 0;
+	c.refresh_ns = xb_refresh_ns(c.ageing_ns);
+	c.cache_ns = xb_cache_ns(c.ageing_ns);
+	return bpf_map_update_elem(br->config_fd, &zero, &c, BPF_ANY) ? -errno : 0;
+}
+
+int bridge_ageing_set(const struct xb_bridge *br, __u32 ageing_sec)
+{
+	struct xb_config cfg;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (err)
+		return err;
+	cfg.ageing_ns = (__u64)ageing_sec * 1000000000ULL;
+	return bridge_config_set(br, &cfg);
+}
+
+struct xb_fdb_sync bridge_sync_read(const struct xb_bridge *br)
+{
+	struct xb_fdb_sync s = {
+		.fdb_generation = __atomic_load_n(&br->sync->fdb_generation, __ATOMIC_SEQ_CST),
+		.age_untracked = __atomic_load_n(&br->sync->age_untracked, __ATOMIC_SEQ_CST),
+	};
+
+	return s;
+}
+
+void bridge_fdb_changed(const struct xb_bridge *br)
+{
+	__atomic_fetch_add(&br->sync->fdb_generation, 1, __ATOMIC_SEQ_CST);
+}
+
+void bridge_untracked_add(const struct xb_bridge *br, __u32 n)
+{
+	__atomic_fetch_add(&br->sync->age_untracked, n, __ATOMIC_SEQ_CST);
 }
 
 int bridge_host_iface_create(const char *name)
@@ -437,8 +487,10 @@ static void bridge_unreach_all(const struct xb_bridge *br)
 	}
 }
 
-/* Unlink the pins of dir whose name starts with prefix ("" for all). */
-static void pins_unlink(const char *dir_path, const char *prefix)
+/* Unlink the pins of dir whose name starts with prefix ("" for all);
+ * detach: they are links, detached first (another holder of a link would
+ * keep its program running on the interface). */
+static void pins_unlink(const char *dir_path, const char *prefix, bool detach)
 {
 	struct dirent *de;
 	DIR *dir;
@@ -452,6 +504,14 @@ static void pins_unlink(const char *dir_path, const char *prefix)
 		if (de->d_name[0] == '.' || strncmp(de->d_name, prefix, strlen(prefix)))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", dir_path, de->d_name);
+		if (detach) {
+			int fd = bpf_obj_get(file);
+
+			if (fd >= 0) {
+				bpf_link_detach(fd);
+				close(fd);
+			}
+		}
 		unlink(file);
 	}
 	closedir(dir);
@@ -481,12 +541,12 @@ int bridge_destroy(const char *name)
 	/* Detach every port first: TC filters hold no pin (found through the
 	 * pinned registry), XDP programs go with their link pins. */
 	ports_tc_detach_pinned(path);
-	pins_unlink(path, "link_");
+	pins_unlink(path, "link_", true);
 	/* The host interface goes with the bridge (its host port with it). */
 	if (cfg.flags & XB_CFG_HOST_PORT)
 		bridge_host_iface_delete(name);
 	/* Every pin, including those a partial load or a failed open left. */
-	pins_unlink(path, "");
+	pins_unlink(path, "", false);
 	if (rmdir(path) && errno != ENOENT) {
 		err = -errno;
 		pr_err("cannot remove %s: %s", path, strerror(-err));

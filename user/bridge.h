@@ -30,6 +30,7 @@ struct xb_bridge {
 	int stats_fd;
 	int info_fd;
 	int config_fd;
+	int sync_fd;		/* "fdb_sync": counters both sides bump */
 	int cache_fd;
 	int ages_fd;
 	int slots_fd;
@@ -44,6 +45,9 @@ struct xb_bridge {
 	int storm_fd;		/* "storm_buckets": storm control's per-CPU token buckets */
 	int egress_filtered_fd;	/* "egress_filtered": see bpf/maps.h */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
+	/* "fdb_sync" mapped: changed with __atomic ops only (bridge_fdb_changed,
+	 * bridge_untracked_add), never written whole. */
+	struct xb_fdb_sync *sync;
 };
 
 struct xdpbridge_bpf;
@@ -95,8 +99,20 @@ struct xb_prog_opts {
 int bridge_prog_load_opts(const struct xb_bridge *br, enum xb_prog which,
 			  const struct xb_prog_opts *opts, struct xdpbridge_bpf **skel);
 
+/* The settings user space owns (struct xb_config); the data path only reads
+ * them. A set writes the element whole, refresh_ns and cache_ns derived from
+ * ageing_ns: callers hold the command lock and read it right before. */
 int bridge_config_get(const struct xb_bridge *br, struct xb_config *cfg);
 int bridge_config_set(const struct xb_bridge *br, const struct xb_config *cfg);
+/* Change the ageing time (config read right before it is written). */
+int bridge_ageing_set(const struct xb_bridge *br, __u32 ageing_sec);
+/* The counters both sides change ("fdb_sync"), read atomically. */
+struct xb_fdb_sync bridge_sync_read(const struct xb_bridge *br);
+/* No CPU may trust its FDB cache any more: bump fdb_generation, atomically
+ * against the data path's own bumps. */
+void bridge_fdb_changed(const struct xb_bridge *br);
+/* n learned entries lack an ageing record: the control loop walks the FDB. */
+void bridge_untracked_add(const struct xb_bridge *br, __u32 n);
 /* max_entries of a map, 0 when unreadable (fdb: --fdb-size; port_info: --max-ports). */
 __u32 bridge_map_capacity(int map_fd);
 /* How many ports the bridge was loaded for (--max-ports). */

@@ -218,9 +218,9 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	err = load_finish(req, br);
 	if (err)
 		goto fail;
+	/* Not the config read above: port_add has changed it since. */
 	if (req->ageing_given) {
-		cfg.ageing_ns = (__u64)req->create.ageing_sec * 1000000000ULL;
-		err = bridge_config_set(br, &cfg);
+		err = bridge_ageing_set(br, req->create.ageing_sec);
 		if (err)
 			goto fail;
 	}
@@ -466,6 +466,7 @@ static int bridge_summarize(const char *name, struct bridge_summary *b)
 	if (err)
 		return err;
 	err = bridge_config_get(&br, &b->cfg);
+	b->sync = bridge_sync_read(&br);
 	b->fdb_size = bridge_map_capacity(br.fdb_fd);
 	b->max_ports = bridge_map_capacity(br.info_fd);
 	if (!err)
@@ -563,15 +564,9 @@ int do_stats(const struct parsed_args *a)
 
 static int set_ageing(struct xb_bridge *br, const struct arg_value *v)
 {
-	struct xb_config cfg;
-	int err;
+	/* Read by the data path on the next frame and by the loop's next tick. */
+	int err = bridge_ageing_set(br, v->u32);
 
-	err = bridge_config_get(br, &cfg);
-	if (!err) {
-		/* Read by the data path on the next frame and by the loop's next tick. */
-		cfg.ageing_ns = (__u64)v->u32 * 1000000000ULL;
-		err = bridge_config_set(br, &cfg);
-	}
 	if (err)
 		pr_err("cannot change the ageing time of bridge %s", br->name);
 	return err;

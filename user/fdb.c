@@ -296,8 +296,6 @@ int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 {
 	struct xb_age_block block;
 	__u32 untracked = 0, blk = 0;
-	struct xb_config cfg;
-	int err;
 
 	for (__u32 i = 0; i < n; i++) {
 		struct xb_fdb_entry *e = &entries[i];
@@ -311,15 +309,8 @@ int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 		else if (bpf_map_update_elem(br->ages_fd, &blk, &block, BPF_ANY))
 			return -errno;
 	}
-	if (untracked) {	/* as the data path does: the control loop walks the FDB */
-		err = bridge_config_get(br, &cfg);
-		if (err)
-			return err;
-		cfg.age_untracked += untracked;
-		err = bridge_config_set(br, &cfg);
-		if (err)
-			return err;
-	}
+	if (untracked)	/* as the data path does: the control loop walks the FDB */
+		bridge_untracked_add(br, untracked);
 	return fdb_mark_changed(br);
 }
 
@@ -337,11 +328,13 @@ int fdb_mark_changed(const struct xb_bridge *br)
 		prev = &key;
 	}
 	err = bridge_config_get(br, &cfg);
-	if (err)
-		return err;
-	cfg.static_count = count;
-	cfg.fdb_generation++;
-	return bridge_config_set(br, &cfg);
+	if (!err && cfg.static_count != count) {
+		cfg.static_count = count;
+		err = bridge_config_set(br, &cfg);
+	}
+	/* After the count: a cache refilled after the bump sees it. */
+	bridge_fdb_changed(br);
+	return err;
 }
 
 struct count_ctx {

@@ -46,10 +46,9 @@ int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key);
 /*
  * After user space changed the FDB or the ports: recount static entries into
  * config.static_count (the data path's fast skip) and bump
- * config.fdb_generation so no CPU trusts its per-CPU FDB cache. Callers hold
- * the command lock (a read-modify-write of config). The data path's own
- * increments may race with it; a lost one leaves a cache stale for at most
- * XB_CACHE_NS.
+ * fdb_sync.fdb_generation so no CPU trusts its per-CPU FDB cache. Callers
+ * hold the command lock (config is user space's alone); the bump is atomic
+ * against the data path's own.
  */
 int fdb_mark_changed(const struct xb_bridge *br);
 

@@ -23,6 +23,7 @@ int metrics_collect(const struct xb_bridge *br, struct bridge_metrics *m)
 	err = bridge_config_get(br, &m->cfg);
 	if (err)
 		return err;
+	m->sync = bridge_sync_read(br);
 	m->fdb_size = bridge_map_capacity(br->fdb_fd);
 	m->max_ports = bridge_map_capacity(br->info_fd);
 	err = fdb_count_learned(br, &m->learned);
@@ -165,7 +166,7 @@ void metrics_write_prometheus(FILE *f, const struct bridge_metrics *m)
 		   m->cfg.static_count);
 	bridge_u64(f, m, "xdpbridge_fdb_unindexed_total", "counter",
 		   "Stations learned without an ageing-index record; growth means --fdb-size is too small.",
-		   m->cfg.age_untracked);
+		   m->sync.age_untracked);
 	bridge_seconds(f, m, "xdpbridge_ageing_time_seconds", "gauge",
 		       "Ageing time of learned FDB entries.", m->cfg.ageing_ns);
 	bridge_u64(f, m, "xdpbridge_control_loop_up", "gauge",

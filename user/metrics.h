@@ -38,6 +38,7 @@ struct ctl_status {
 struct bridge_metrics {
 	char name[XB_IFNAMSIZ];
 	struct xb_config cfg;
+	struct xb_fdb_sync sync;
 	__u32 fdb_size;		/* capacity (--fdb-size) */
 	__u32 max_ports;
 	__u32 learned;		/* live learned entries */

@@ -185,10 +185,8 @@ static int find_skb_port(__u32 ifindex, const struct xb_port_info *info, void *c
 
 /* XB_CFG_SKB_PORTS says some port takes skbs only (so XDP hands floods to
  * the skb path): set it while any port is generic or tc, clear it when the
- * last one left. The data path writes other fields of config (generation,
- * counts) and an array map has no atomic update of one field: only this
- * bit changes, written right after the read, and only when it must flip.
- * Callers hold the command lock. */
+ * last one left. Written right after the read, only when it must flip;
+ * callers hold the command lock (config is user space's alone). */
 static int bridge_skb_ports_update(const struct xb_bridge *br)
 {
 	bool want = port_for_each(br, find_skb_port, NULL) > 0;
@@ -375,6 +373,21 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
 	return port_attach(br, link, XB_MODE_TC, flags, false);
 }
 
+/* Detach the XDP link pinned at path. Unpinning alone detaches only when
+ * nothing else holds the link (bpftool, another loader): the program would
+ * keep running on the interface, learning with its slot, which the next
+ * port gets. */
+static void port_link_detach(const char *path)
+{
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return;
+	if (bpf_link_detach(fd))
+		pr_warn("cannot detach the XDP link %s: %s", path, strerror(errno));
+	close(fd);
+}
+
 int port_remove(struct xb_bridge *br, __u32 ifindex)
 {
 	struct xb_port_info info;
@@ -387,6 +400,7 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 	if (known)
 		port_unreach(br, info.slot);
 	port_link_pin_path(br, ifindex, path, sizeof(path));
+	port_link_detach(path);
 	if (unlink(path) && errno != ENOENT) {
 		err = -errno;
 		pr_err("cannot remove %s: %s", path, strerror(-err));

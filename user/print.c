@@ -48,8 +48,8 @@ void print_bridge(const struct bridge_summary *b)
 	/* Stations learned without an ageing record (the index was full): the
 	 * control loop then walks the whole FDB. Text shows it only when it
 	 * happened; a growing count says --fdb-size is too small. */
-	if (b->cfg.age_untracked)
-		print_uint(PRINT_ANY, "unindexed", " unindexed %" PRIu64, b->cfg.age_untracked);
+	if (b->sync.age_untracked)
+		print_uint(PRINT_ANY, "unindexed", " unindexed %" PRIu64, b->sync.age_untracked);
 	else
 		print_uint(PRINT_JSON, "unindexed", NULL, 0);
 	if (b->cfg.flags & XB_CFG_HOST_PORT)

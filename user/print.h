@@ -17,6 +17,7 @@
 struct bridge_summary {
 	char name[XB_IFNAMSIZ];
 	struct xb_config cfg;
+	struct xb_fdb_sync sync;
 	__u32 fdb_size;
 	__u32 max_ports;
 	__u32 learned;

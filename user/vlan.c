@@ -170,8 +170,10 @@ static int vlan_config_update(const struct xb_bridge *br, __u32 set, __u32 clear
 		cfg.vlan_proto = *proto;
 	if (default_pvid)
 		cfg.default_pvid = *default_pvid;
-	cfg.fdb_generation++;	/* keys change meaning: no CPU trusts its cache */
-	return bridge_config_set(br, &cfg);
+	err = bridge_config_set(br, &cfg);
+	if (!err)
+		bridge_fdb_changed(br);	/* keys change meaning: no CPU trusts its cache */
+	return err;
 }
 
 /* On: the egress programs follow the flag (policy_sync); off: the flag

@@ -104,18 +104,28 @@ struct xb_config get_config(void)
 	return cfg;
 }
 
-/* Written raw, not through fdb_mark_changed(), which would recount
+/* Through bridge_config_set, not fdb_mark_changed(), which would recount
  * static_count: some tests need it to disagree with fdb_static. */
 void set_config(__u64 ageing_ns, __u32 static_count)
 {
 	struct xb_config cfg = get_config();
-	__u32 zero = 0;
+	int err;
 
 	cfg.ageing_ns = ageing_ns;
 	cfg.static_count = static_count;
-	cfg.fdb_generation++;
-	cr_assert_eq(bpf_map_update_elem(test_br.config_fd, &zero, &cfg, BPF_ANY), 0,
-		     "config[0] must be writable: %s", strerror(errno));
+	err = bridge_config_set(&test_br, &cfg);	/* derives refresh_ns and cache_ns */
+	cr_assert_eq(err, 0, "config[0] must be writable: %s", strerror(-err));
+	bridge_fdb_changed(&test_br);
+}
+
+struct xb_fdb_sync get_sync(void)
+{
+	return bridge_sync_read(&test_br);
+}
+
+__u32 fdb_generation(void)
+{
+	return get_sync().fdb_generation;
 }
 
 void fdb_changed(void)
@@ -429,6 +439,11 @@ int tc_run(int ingress, const void *frame, __u32 len)
 	cr_assert_eq(err, 0, "TC test run (ingress %d, %u bytes) must run: %s",
 		     ingress, len, strerror(-err));
 	return (int)opts.retval;
+}
+
+int xdp_prog_fd(int ingress)
+{
+	return prog_fd_for(ingress, xdp_fd, "XDP");
 }
 
 __u32 send_frame(int ingress, const uint8_t *dst, const uint8_t *src)

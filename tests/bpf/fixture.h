@@ -83,6 +83,10 @@ __u32 slot_of(int ifindex);
 struct xb_config get_config(void);
 /* Write ageing and static_count, bumping fdb_generation as the loader does. */
 void set_config(__u64 ageing_ns, __u32 static_count);
+/* The counters data path and user space both bump ("fdb_sync"). */
+struct xb_fdb_sync get_sync(void);
+/* The FDB generation now (every change but a refresh bumps it). */
+__u32 fdb_generation(void);
 /* Bump fdb_generation only: no CPU trusts its FDB cache any more. */
 void fdb_changed(void);
 /* Per-port counters summed over every possible CPU. */
@@ -141,6 +145,9 @@ __u32 xdp_run(int ingress, const void *frame, __u32 len);
 __u32 xdp_run_out(int ingress, const void *frame, __u32 len, void *out, __u32 *out_len);
 /* The TC program attached to ingress on one frame: its verdict (TC_ACT_*). */
 int tc_run(int ingress, const void *frame, __u32 len);
+/* The XDP program attached to ingress, for callers that run it from their
+ * own threads (Criterion's asserts belong to the test's main thread). */
+int xdp_prog_fd(int ingress);
 /* Run one XB_FRAME_LEN-byte frame src -> dst received on ingress. */
 __u32 send_frame(int ingress, const uint8_t *dst, const uint8_t *src);
 

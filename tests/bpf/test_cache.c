@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The per-CPU FDB cache (fdb_cache): it answers for at most XB_CACHE_NS,
- * forgets everything when config.fdb_generation changes, and never serves an
+ * forgets everything when fdb_sync.fdb_generation changes, and never serves an
  * aged destination. Each test pins itself to CPU 0: the cache is per CPU.
  * The bridge under test: fixture.h.
  */

@@ -77,14 +77,14 @@ Test(sweep, full_table_leaves_entries_to_the_full_walk)
 	int removed;
 
 	set_config(10 * NS_PER_SEC, 0);
-	untracked = get_config().age_untracked;
+	untracked = get_sync().age_untracked;
 	age_records_fill(now_coarse());			/* every record a live station's */
 	send_frame(port[A], MAC_BCAST, MAC_S);
 	cr_assert_eq(fdb_get(MAC_S, &e), 0, "S must be learned even with the index full");
 	cr_assert_eq(e.age_slot, XB_AGE_NONE, "no record left for S, got %u", e.age_slot);
-	cr_assert_eq(get_config().age_untracked, untracked + 1,
+	cr_assert_eq(get_sync().age_untracked, untracked + 1,
 		     "age_untracked %u, want %u: the data path reports the untracked entry",
-		     get_config().age_untracked, untracked + 1);
+		     get_sync().age_untracked, untracked + 1);
 
 	fdb_put_raw(MAC_S, port[A], ago(11 * NS_PER_SEC));
 	ager = ager_open();

@@ -50,9 +50,9 @@ static void filtering_on_without_egress_programs(void)
 
 	cfg.flags |= XB_CFG_VLAN_FILTERING;
 	cfg.vlan_proto = ETH_P_8021Q;
-	cfg.fdb_generation++;
 	cr_assert_eq(bpf_map_update_elem(test_br.config_fd, &zero, &cfg, BPF_ANY), 0,
 		     "config must be writable: %s", strerror(errno));
+	bridge_fdb_changed(&test_br);
 }
 
 static void vlan(int p, __u16 vid, __u32 flags)

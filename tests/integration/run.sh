@@ -271,7 +271,7 @@ test_ageing_untracked() {
 	slot=$(bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb" |
 		jq --argjson m "$(mac_json_array "$(mac 2)")" '[.[] | (.formatted // .) | select(.key.mac == $m) | .value.age_slot][0]')
 	[ "$slot" = 4294967295 ] || fail "h2 got ageing record $slot in a full index"
-	untracked=$(bpftool -j map dump pinned "$PIN_ROOT/$BR/config" | jq '.[0] | (.formatted // .) | .value.age_untracked')
+	untracked=$(bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb_sync" | jq '.[0] | (.formatted // .) | .value.age_untracked')
 	[ "$untracked" -ge 1 ] || fail "the data path did not report the untracked entry (age_untracked $untracked)"
 	xrun "$XDPBRIDGE" show "$BR"
 	# The counter only grows, and another station may be learned between the

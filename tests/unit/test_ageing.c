@@ -43,8 +43,11 @@ Test(ageing, one_full_walk_once_untracked_stations_can_have_expired)
 	cr_assert(!full_walk_due(&st, 1, 251 * s, ageing, interval), "one walk is enough");
 
 	cr_assert(!full_walk_due(&st, 3, 300 * s, ageing, interval), "more untracked: a new deadline");
-	cr_assert(!full_walk_due(&st, 4, 305 * s, ageing, interval), "another moves it later");
-	cr_assert(!full_walk_due(&st, 4, 315 * s, ageing, interval), "not before the new deadline");
+	cr_assert(!full_walk_due(&st, 4, 305 * s, ageing, interval), "another keeps it (and waits for the next)");
+	cr_assert(!full_walk_due(&st, 4, 310 * s, ageing, interval), "not before the new deadline");
+	cr_assert(full_walk_due(&st, 4, 311 * s, ageing, interval), "due once the first of them can have expired");
+	full_walk_done(&st, 311 * s);
+	cr_assert(!full_walk_due(&st, 4, 315 * s, ageing, interval), "the later one's deadline is not yet");
 	cr_assert(full_walk_due(&st, 4, 316 * s, ageing, interval), "due after the last one can have expired");
 	full_walk_done(&st, 316 * s);
 	cr_assert(!full_walk_due(&st, 4, 400 * s, ageing, interval), "no new untracked station: no walk");

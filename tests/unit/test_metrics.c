@@ -43,7 +43,8 @@ static struct bridge_metrics metrics(bool ctl)
 {
 	struct bridge_metrics m = {
 		.name = "br0",
-		.cfg = { .ageing_ns = 300000000000ULL, .static_count = 2, .age_untracked = 9 },
+		.cfg = { .ageing_ns = 300000000000ULL, .static_count = 2 },
+		.sync = { .age_untracked = 9 },
 		.fdb_size = 65536, .max_ports = 64, .learned = 12,
 		.ports = ports, .nports = 2,
 		.ctl_up = ctl, .ctl_valid = ctl,

@@ -170,7 +170,7 @@ Test(print, bridge_summary, .fini = teardown)
 
 Test(print, bridge_summary_unindexed, .fini = teardown)
 {
-	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC, .age_untracked = 7 },
+	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC }, .sync = { .age_untracked = 7 },
 				    .fdb_size = 16, .max_ports = 64 };
 
 	capture(false, false);

@@ -44,6 +44,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "event_bucket", MAP_FD(event_bucket_fd), sizeof(struct xb_event_bucket) },
 	{ "port_conf", MAP_FD(conf_fd), sizeof(struct xb_port_conf) },
 	{ "port_vlans", MAP_FD(vlans_fd), sizeof(struct xb_port_vlans) },
+	{ "learn_count", MAP_FD(learn_fd), sizeof(__s64) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 

@@ -37,6 +37,7 @@ struct xb_bridge {
 	int event_bucket_fd;
 	int conf_fd;		/* "port_conf": per-port settings and STP state */
 	int vlans_fd;		/* "port_vlans": VLAN membership per port */
+	int learn_fd;		/* "learn_count": learned stations per port (mmapable) */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 

@@ -86,6 +86,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	struct xb_config cfg = {
 		.ageing_ns = (__u64)opts->ageing_sec * 1000000000ULL,
 		.flags = opts->host_port ? XB_CFG_HOST_PORT : 0,
+		.max_learned = opts->max_learned,
 	};
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct xdpbridge_bpf *skel;

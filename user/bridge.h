@@ -47,6 +47,7 @@ struct xb_create_opts {
 	__u32 ageing_sec;
 	__u32 fdb_size;
 	__u32 max_ports;	/* sizes ports, flood_ports, port_stats, port_info */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
 	bool host_port;
 };
 

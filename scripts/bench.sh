@@ -13,7 +13,7 @@
 #   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
 #   BENCH_SCENARIOS="…"  subset of: uc64 uc64_tc uc64_vlan fdb1m stations churn flood8
 #                        flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep
-#                        load16 (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
+#                        load16 macflood (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
 #   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
@@ -45,11 +45,13 @@ FLOOD_FRAMES=$((FRAMES / 5))	# each one is delivered 8 times
 PKT_FRAMES=$((FRAMES / 10))	# AF_PACKET frames per run (slower than live XDP frames)
 TAP_FRAMES=$((FRAMES / 250))	# 65,000-byte GSO frames per tap run (20,000: 1.3 GB)
 TAP_SIZE=65000
-SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16"}
+SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16 macflood"}
 VLAN_ID=10		# uc64_vlan: 802.1Q tag in the data
 CHURN_SET=32768		# rotating source MACs, moved between p1 and p3 on every pass
 STATIONS=4096		# rotating source MACs, all staying on p1 (many flows, no moves)
 NPORTS=9		# h1 sends, h2 receives unicast, h2..h9 receive the flood
+ATTACK_MACS=1000000	# macflood: distinct source MACs h4 sends, round after round
+ATTACKER=4		# macflood: the attacking host (port p4)
 RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
 # Rows that measure one xdpbridge variant only; their Linux bridge and floor
 # references come from the row they vary (uc64, flood8), measured in the same round.
@@ -563,6 +565,48 @@ measure_load16() {
 	log "load of 16 ports round $round: xdpbridge $ms ms"
 }
 
+# --- MAC flood (issue 10) -------------------------------------------------------------
+# h1 -> h2 known unicast (the uc64 path), first alone (macflood_base), then
+# while h4 sends ATTACK_MACS distinct source MACs, pass after pass, as fast as
+# its generator runs on the other CPU (macflood). The attacker sends to its own
+# MAC (learned on p4): its frames are reflect-dropped, so only h1's frames can
+# reach a sink. macflood_leak: h1's frames that reached the attacker's port
+# (flooded because the flood evicted h2): must be 0. The bridge has its default
+# learning limits (a quarter of --fdb-size per port).
+measure_macflood() {	# ROUND
+	local round=$1 acpu stop=$OUT/attack.stop alog=$OUT/attack.$1.log apid leak base att
+	acpu=$(((BENCH_CPU + 1) % $(nproc)))
+	mode_on xdpbridge macflood
+	learn xdpbridge
+	"$X" gen --dev "$(peer $ATTACKER)" --count 4 --src "$(mac $ATTACKER)" --dst "$(mac 1)" >/dev/null
+	measure_rate macflood_base xdpbridge "$round"
+	rm -f "$stop"
+	(
+		while [[ ! -e $stop ]]; do
+			taskset -c "$acpu" "$X" gen --dev "$(peer $ATTACKER)" --count "$ATTACK_MACS" \
+				--churn "$ATTACK_MACS" --src 02:ac:00:00:00:00 --dst "$(mac $ATTACKER)" || break
+		done
+	) >"$alog" 2>&1 &
+	apid=$!
+	BGPIDS+=("$apid")
+	sleep 1	# the attack well under way: its port at its limit, or (unlimited) the FDB churning
+	"$X" sink reset "$(peer $ATTACKER)"
+	measure_rate macflood xdpbridge "$round"
+	leak=$("$X" sink read "$(peer $ATTACKER)" | awk '{ s += $2 } END { print s + 0 }')
+	touch "$stop"
+	wait "$apid" 2>/dev/null || true
+	record macflood_leak xdpbridge "$round" "$leak" 0 0 1 frames
+	base=$(awk -F'\t' -v r="$round" '$1 == "macflood_base" && $3 == r { print $4 }' "$RAW")
+	att=$(awk -F'\t' -v r="$round" '$1 == "macflood" && $3 == r { print $4 }' "$RAW")
+	log "$(printf 'macflood round %d: known hosts %.2f Mpps under attack, %.2f Mpps without: %s%%; attacker %s; h1 frames at the attacker port: %s' \
+		"$round" "$(awk -v p="${att:-0}" 'BEGIN { print p / 1e6 }')" "$(awk -v p="${base:-0}" 'BEGIN { print p / 1e6 }')" \
+		"$(awk -v a="${att:-0}" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.1f", a * 100 / b; else print "n/a" }')" \
+		"$(awk -F'pps=' '/pps=/ { n++; s += $2 } END { if (n) printf "%d runs of %d MACs, %.2f Mpps", n, '"$ATTACK_MACS"', s / n / 1e6; else print "no complete run" }' "$alog")" \
+		"$leak")"
+	xbr stats "$BR" | grep -E "^port p$ATTACKER:" | grep -oE "learn_limit [0-9]+" | sed "s/^/attacker port p$ATTACKER: /" >&2 || true
+	mode_off xdpbridge
+}
+
 # --- main -----------------------------------------------------------------------
 log "results in $OUT; rounds=$ROUNDS frames=$FRAMES quick=$QUICK"
 topo_up
@@ -674,6 +718,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	if [[ $HAVE_XB == 1 ]]; then
 		has sweep && measure_sweep $round
 		has load16 && measure_load16 $round
+		has macflood && measure_macflood $round
 	fi
 done
 

@@ -16,7 +16,7 @@ def about: {
 	uc64_vlan: "known unicast, 64 B with an 802.1Q tag (VID 10) in the data, h1 -> h2 (no Linux bridge column: it untags frames in place, which corrupts the generator's recycled live frames)",
 	fdb1m: "known unicast, 64 B, \($machine.fdb_entries) other MACs in the FDB (xdpbridge: bpf_map_update_batch, --fdb-size the smallest power of two above it; Linux bridge: learned from frames)",
 	stations: "known unicast, 64 B, \($machine.stations) learned source MACs on h1's port in rotation (many flows, no learning writes)",
-	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame)",
+	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame; xdpbridge --fdb-size 4x that, so a port's default learning limit, a quarter, holds them all)",
 	flood8: "broadcast 64 B from h1 flooded to 8 ports, \($machine.flood_frames_per_run) frames per run (frames injected/s; every port must receive all); xdpbridge also delivers each frame to its host port (9 copies, the floor 8)",
 	flood8_nohost: "flood8 with xdpbridge loaded --no-host-port (8 copies, like the floor); Linux and floor columns: the flood8 row",
 	uc512: "known unicast, 512 B",

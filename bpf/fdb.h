@@ -130,7 +130,10 @@ static __always_inline void learn_count_add(__u32 from_slot)
  * refreshed in place at most once a second; only a new or moved station pays
  * for a map update, and only a move bumps the generation so every CPU's cache
  * forgets: a new station is in no CPU's cache (fdb_lookup caches found
- * entries only; a negative cache would need the bump back).
+ * entries only; a negative cache would need the bump back). The exception is
+ * a station the LRU evicted, silently, while a CPU had it cached: that CPU
+ * may send to its old port for the rest of XB_CACHE_NS, as it already did
+ * between the eviction and the new learn.
  *
  * A MAC with a static or local entry is never learned: from its own port it
  * passes, from any other the frame is a hijack attempt and the caller drops

@@ -197,6 +197,9 @@ mode_on() {	# MODE SCENARIO
 		# Sized for them: the smallest power of two that holds FDB_BIG (the
 		# hash has that many buckets either way, and a full walk visits them all).
 		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size "$(pow2_at_least $((FDB_BIG + 2048)))")
+		# Every rotating MAC learned (a write per frame): a port's default
+		# learning limit, a quarter of the FDB, must hold CHURN_SET and h1.
+		[[ $scen == churn ]] && extra=(--fdb-size "$(pow2_at_least $((CHURN_SET * 4 + 4)))")
 		# Every xdpbridge row names its mode (a veth's default is tc): the
 		# *_tc rows the skb path, all others XDP (native).
 		if [[ $scen == *_tc ]]; then extra+=(--mode tc); else extra+=(--mode native); fi

@@ -59,8 +59,8 @@ drop:
 
 /*
  * Is a static or local entry of key on another port (the frame's source
- * would hijack it)? 0 also when key has none, or static_count says there is
- * none at all.
+ * would hijack it)? 0 also when key has none, or config says there is none
+ * at all (static_count 0, no XB_CFG_LOCAL).
  */
 static __always_inline int fdb_static_elsewhere(const struct xb_config *cfg,
 						const struct xb_fdb_key *key, int *found)
@@ -68,7 +68,7 @@ static __always_inline int fdb_static_elsewhere(const struct xb_config *cfg,
 	struct xb_fdb_static *s;
 
 	*found = 0;
-	if (!cfg->static_count)
+	if (!cfg->static_count && !(cfg->flags & XB_CFG_LOCAL))
 		return 0;
 	s = bpf_map_lookup_elem(&fdb_static, key);
 	if (!s)
@@ -192,12 +192,14 @@ confirmed:
 }
 
 /* Port (ifindex, and its slot in *slot) for dst, or 0 when unknown (or
- * aged out while user space was away). */
+ * aged out while user space was away). A user's static entry beats a learned
+ * one, so with static_count it is looked up first; the local entry alone is
+ * never learned and costs a lookup only when "fdb" has no answer. */
 static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_fdb_cache *c,
 					__u32 gen, const struct xb_fdb_key *key, __u64 now,
 					__u32 *slot)
 {
-	struct xb_fdb_static *s;
+	struct xb_fdb_static *s = NULL;
 	struct xb_fdb_entry *e;
 
 	if (c->dst_ifindex && fdb_key_eq(&c->dst, key) &&
@@ -207,21 +209,25 @@ static __always_inline __u32 fdb_lookup(const struct xb_config *cfg, struct xb_f
 		return c->dst_ifindex;
 	}
 
-	if (cfg->static_count) {
+	if (cfg->static_count)
 		s = bpf_map_lookup_elem(&fdb_static, key);
-		if (s) {
-			c->dst_last_seen_ns = 0;	/* never ages */
-			c->dst_ifindex = s->ifindex;
-			c->dst_slot = s->slot;
+	if (!s) {
+		e = bpf_map_lookup_elem(&fdb, key);
+		if (e && !xb_older_than(now, e->last_seen_ns, cfg->ageing_ns)) {
+			c->dst_last_seen_ns = e->last_seen_ns;
+			c->dst_ifindex = e->ifindex;
+			c->dst_slot = e->slot;
 			goto fill;
 		}
+		if (cfg->static_count || !(cfg->flags & XB_CFG_LOCAL))
+			return 0;
+		s = bpf_map_lookup_elem(&fdb_static, key);
+		if (!s)
+			return 0;
 	}
-	e = bpf_map_lookup_elem(&fdb, key);
-	if (!e || xb_older_than(now, e->last_seen_ns, cfg->ageing_ns))
-		return 0;
-	c->dst_last_seen_ns = e->last_seen_ns;
-	c->dst_ifindex = e->ifindex;
-	c->dst_slot = e->slot;
+	c->dst_last_seen_ns = 0;	/* never ages */
+	c->dst_ifindex = s->ifindex;
+	c->dst_slot = s->slot;
 fill:
 	c->dst = *key;
 	c->dst_generation = gen;

@@ -185,7 +185,8 @@ static inline __u32 xb_default_port_max_learned(__u32 fdb_size)
 /* Bridge-wide settings (array "config", one element), read on every frame. */
 struct xb_config {
 	__u64 ageing_ns;	/* a learned entry older than this is unknown */
-	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
+	__u32 static_count;	/* static entries but local ones; 0 lets the data */
+				/* path look up a destination in "fdb" first */
 	__u32 flags;		/* XB_CFG_* */
 	__u32 fdb_generation;	/* bumped on every FDB change but a refresh: */
 				/* invalidates every CPU's xb_fdb_cache */
@@ -224,6 +225,10 @@ struct xb_fdb_cache {
 #define XB_CFG_SKB_PORTS	(1U << 1)
 #define XB_CFG_VLAN_FILTERING	(1U << 2)	/* 802.1Q bridge: "port_vlans" and PVIDs apply */
 #define XB_CFG_STP		(1U << 3)	/* the control loop runs STP: BPDUs go up, port states apply */
+/* "fdb_static" holds a local entry (XB_FDB_LOCAL): a new or moving source is
+ * checked there even while static_count is 0. A local MAC is never in "fdb",
+ * so a destination found there needs no second lookup. */
+#define XB_CFG_LOCAL		(1U << 4)
 
 /*
  * Per-port settings the data path obeys (array "port_conf", key: slot).

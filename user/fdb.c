@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -333,20 +334,31 @@ int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 int fdb_mark_changed(const struct xb_bridge *br)
 {
 	struct xb_fdb_key key, next;
+	struct xb_fdb_static st;
 	struct xb_config cfg;
 	__u32 count = 0;
+	bool local = false;
 	void *prev = NULL;
 	int err;
 
 	while (!bpf_map_get_next_key(br->fdb_static_fd, prev, &next)) {
-		count++;
 		key = next;
 		prev = &key;
+		if (bpf_map_lookup_elem(br->fdb_static_fd, &key, &st))
+			continue;	/* deleted meanwhile */
+		if (st.flags & XB_FDB_LOCAL)
+			local = true;
+		else
+			count++;
 	}
 	err = bridge_config_get(br, &cfg);
 	if (err)
 		return err;
 	cfg.static_count = count;
+	if (local)
+		cfg.flags |= XB_CFG_LOCAL;
+	else
+		cfg.flags &= ~XB_CFG_LOCAL;
 	cfg.fdb_generation++;
 	return bridge_config_set(br, &cfg);
 }
@@ -385,6 +397,21 @@ static int fdb_static_get(const struct xb_bridge *br, const struct xb_fdb_key *k
 	return bpf_map_lookup_elem(br->fdb_static_fd, key, st) ? -errno : 0;
 }
 
+/*
+ * A learned copy of key, now static or local, must go. Twice: the data path
+ * may have read the static table just before the insert and write its entry
+ * just after the first delete; it runs each frame in microseconds without
+ * sleeping, so a millisecond later such a write has landed.
+ */
+static void fdb_learned_purge(const struct xb_bridge *br, const struct xb_fdb_key *key)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 };
+
+	fdb_learned_del(br, key);
+	nanosleep(&ms, NULL);
+	fdb_learned_del(br, key);
+}
+
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)
 {
 	struct xb_fdb_static st = { .ifindex = ifindex }, old;
@@ -399,8 +426,9 @@ int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u
 
 	if (bpf_map_update_elem(br->fdb_static_fd, key, &st, BPF_ANY))
 		return -errno;
-	/* The static entry now decides; a learned copy would only show twice. */
-	fdb_learned_del(br, key);
+	/* The static entry now decides; a learned copy would only show twice
+	 * (and, beside a local entry, be found first). */
+	fdb_learned_purge(br, key);
 	err = fdb_mark_changed(br);
 	return err;
 }
@@ -518,7 +546,7 @@ int fdb_local_sync(const struct xb_bridge *br, bool *changed)
 		if (bpf_map_update_elem(br->fdb_static_fd, &l.want, &st, BPF_ANY))
 			err = -errno;
 		else
-			fdb_learned_del(br, &l.want);
+			fdb_learned_purge(br, &l.want);
 		*changed = true;
 	}
 	if (*changed) {

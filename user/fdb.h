@@ -73,7 +73,7 @@ int fdb_learn_count_sync(const struct xb_bridge *br);
 int fdb_learn_counts(const struct xb_bridge *br, __s64 *counts);
 /*
  * After user space changed the FDB or the ports: recount static entries into
- * config.static_count (the data path's fast skip) and bump
+ * config.static_count and XB_CFG_LOCAL (the data path's fast skips) and bump
  * config.fdb_generation so no CPU trusts its per-CPU FDB cache. Callers hold
  * the command lock (a read-modify-write of config). The data path's own
  * increments may race with it; a lost one leaves a cache stale for at most

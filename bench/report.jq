@@ -6,7 +6,7 @@ def ratio($a; $b): if $a == null or $b == null or $b == 0 then null
 	else ($a / $b * 1000 | round) / 1000 end;
 def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood8", "flood8_nohost",
 	    "uc512", "uc1500", "uc1500_pkt", "uc9000_pkt", "tcp", "tcp_best", "tcp_tc", "tcp_tap", "tcp_tap_tc",
-	    "lat_p50", "lat_p99", "load16", "macflood_base", "macflood", "macflood_leak"];
+	    "lat_p50", "lat_p99", "load16", "macflood_base", "macflood_neighbor", "macflood", "macflood_leak"];
 # Rows measuring one xdpbridge variant: their Linux bridge and floor come from this row.
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap" };
 def tc_na: if $machine.xdpbridge_mode_tc then "" else " (n/a: needs --mode tc)" end;
@@ -32,6 +32,7 @@ def about: {
 	lat_p99: "UDP ping-pong 64 B, round trip p99",
 	load16: "`xdpbridge load` of 16 ports (Linux column: ip -batch creating a bridge with 16 ports)",
 	macflood_base: "known unicast, 64 B, h1 -> h2, xdpbridge with its default learning limits: the reference of macflood",
+	macflood_neighbor: "macflood_base while h4 sends from its own (learned) MAC to itself as fast as it can on the other CPU: what a busy neighbour costs on this machine",
 	macflood: "macflood_base while h4 sends 1,000,000 distinct source MACs pass after pass on the other CPU (to its own MAC: reflect-dropped)",
 	macflood_leak: "frames of h1 -> h2 that reached the attacker's port during macflood (flooded after an eviction): must be 0"
 };
@@ -115,6 +116,8 @@ def about: {
 		elif .name == "macflood" then [
 			(rel($x; $by.macflood_base.xdpbridge.median) as $r
 			 | { text: ">= 80% of macflood_base (here \($r // "n/a"))", met: (if $r == null then null else $r >= 0.8 end) }),
+			(rel($x; $by.macflood_neighbor.xdpbridge.median) as $r
+			 | { text: "(beside a busy neighbour instead: \($r // "n/a"), no target)", met: null }),
 			{ text: "no frame of h1 -> h2 at the attacker's port",
 			  met: (if $by.macflood_leak.xdpbridge == null then null else $by.macflood_leak.xdpbridge.max == 0 end) } ]
 		elif .name == "load16" then [

@@ -569,44 +569,71 @@ measure_load16() {
 }
 
 # --- MAC flood (issue 10) -------------------------------------------------------------
-# h1 -> h2 known unicast (the uc64 path), first alone (macflood_base), then
-# while h4 sends ATTACK_MACS distinct source MACs, pass after pass, as fast as
-# its generator runs on the other CPU (macflood). The attacker sends to its own
-# MAC (learned on p4): its frames are reflect-dropped, so only h1's frames can
-# reach a sink. macflood_leak: h1's frames that reached the attacker's port
-# (flooded because the flood evicted h2): must be 0. The bridge has its default
-# learning limits (a quarter of --fdb-size per port).
-measure_macflood() {	# ROUND
-	local round=$1 acpu stop=$OUT/attack.stop alog=$OUT/attack.$1.log apid leak base att
+# h1 -> h2 known unicast (the uc64 path) three ways in one load, each with a
+# BENCH_CPU generator while a second generator runs on the other CPU or not:
+#   macflood_base      alone;
+#   macflood_neighbor  while h4 sends from its one (learned) MAC as fast as it
+#                      can: the share of the machine a busy neighbour takes;
+#   macflood           while h4 sends ATTACK_MACS distinct source MACs, pass
+#                      after pass: the attack.
+# h4 sends to its own MAC (learned on p4): its frames are reflect-dropped, so
+# only h1's frames can reach a sink. macflood_leak: h1's frames that reached
+# the attacker's port (flooded after the flood evicted h2): must be 0. The
+# bridge has its default learning limits (a quarter of --fdb-size per port).
+# macflood / macflood_base is the issue's figure; macflood / macflood_neighbor
+# leaves out what any busy neighbour costs on a machine of few CPUs.
+h4_busy() {	# STOPFILE LOG GEN_ARGS...: h4 sends until STOPFILE exists
+	local stop=$1 glog=$2 acpu
+	shift 2
 	acpu=$(((BENCH_CPU + 1) % $(nproc)))
+	rm -f "$stop"
+	(
+		while [[ ! -e $stop ]]; do
+			taskset -c "$acpu" "$X" gen --dev "$(peer $ATTACKER)" --dst "$(mac $ATTACKER)" "$@" || break
+		done
+	) >"$glog" 2>&1 &
+	BUSY_PID=$!
+	BGPIDS+=("$BUSY_PID")
+	sleep 1	# well under way: the attacker's port at its limit, or (unlimited) the FDB churning
+}
+
+h4_rate() {	# LOG: "N runs, X Mpps"
+	awk -F'pps=' '/pps=/ { n++; s += $2 } END { if (n) printf "%d runs, %.2f Mpps", n, s / n / 1e6; else print "no complete run" }' "$1"
+}
+
+raw_value() {	# SCEN ROUND
+	awk -F'\t' -v s="$1" -v r="$2" '$1 == s && $3 == r { v = $4 } END { print v + 0 }' "$RAW"
+}
+
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", a * 100 / b; else print "n/a" }'; }
+
+measure_macflood() {	# ROUND
+	local round=$1 stop=$OUT/h4.stop nlog=$OUT/neighbor.$1.log alog=$OUT/attack.$1.log leak base nb att
 	mode_on xdpbridge macflood
 	learn xdpbridge
 	"$X" gen --dev "$(peer $ATTACKER)" --count 4 --src "$(mac $ATTACKER)" --dst "$(mac 1)" >/dev/null
 	measure_rate macflood_base xdpbridge "$round"
-	rm -f "$stop"
-	(
-		while [[ ! -e $stop ]]; do
-			taskset -c "$acpu" "$X" gen --dev "$(peer $ATTACKER)" --count "$ATTACK_MACS" \
-				--churn "$ATTACK_MACS" --src 02:ac:00:00:00:00 --dst "$(mac $ATTACKER)" || break
-		done
-	) >"$alog" 2>&1 &
-	apid=$!
-	BGPIDS+=("$apid")
-	sleep 1	# the attack well under way: its port at its limit, or (unlimited) the FDB churning
+
+	h4_busy "$stop" "$nlog" --count "$ATTACK_MACS" --src "$(mac $ATTACKER)"
+	measure_rate macflood_neighbor xdpbridge "$round"
+	touch "$stop"
+	wait "$BUSY_PID" 2>/dev/null || true
+
+	h4_busy "$stop" "$alog" --count "$ATTACK_MACS" --churn "$ATTACK_MACS" --src 02:ac:00:00:00:00
 	"$X" sink reset "$(peer $ATTACKER)"
 	measure_rate macflood xdpbridge "$round"
 	leak=$("$X" sink read "$(peer $ATTACKER)" | awk '{ s += $2 } END { print s + 0 }')
 	touch "$stop"
-	wait "$apid" 2>/dev/null || true
+	wait "$BUSY_PID" 2>/dev/null || true
 	record macflood_leak xdpbridge "$round" "$leak" 0 0 1 frames
-	base=$(awk -F'\t' -v r="$round" '$1 == "macflood_base" && $3 == r { print $4 }' "$RAW")
-	att=$(awk -F'\t' -v r="$round" '$1 == "macflood" && $3 == r { print $4 }' "$RAW")
-	log "$(printf 'macflood round %d: known hosts %.2f Mpps under attack, %.2f Mpps without: %s%%; attacker %s; h1 frames at the attacker port: %s' \
-		"$round" "$(awk -v p="${att:-0}" 'BEGIN { print p / 1e6 }')" "$(awk -v p="${base:-0}" 'BEGIN { print p / 1e6 }')" \
-		"$(awk -v a="${att:-0}" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.1f", a * 100 / b; else print "n/a" }')" \
-		"$(awk -F'pps=' '/pps=/ { n++; s += $2 } END { if (n) printf "%d runs of %d MACs, %.2f Mpps", n, '"$ATTACK_MACS"', s / n / 1e6; else print "no complete run" }' "$alog")" \
-		"$leak")"
-	xbr stats "$BR" | grep -E "^port p$ATTACKER:" | grep -oE "learn_limit [0-9]+" | sed "s/^/attacker port p$ATTACKER: /" >&2 || true
+
+	base=$(raw_value macflood_base "$round"); nb=$(raw_value macflood_neighbor "$round")
+	att=$(raw_value macflood "$round")
+	log "$(printf 'macflood round %d: known hosts %.2f Mpps under a %d-MAC flood (h4: %s), %.2f Mpps beside a busy neighbour (h4: %s), %.2f Mpps alone: %s of alone, %s of beside the neighbour; h1 frames at the attacker port: %s' \
+		"$round" "$(awk -v p="$att" 'BEGIN { print p / 1e6 }')" "$ATTACK_MACS" "$(h4_rate "$alog")" \
+		"$(awk -v p="$nb" 'BEGIN { print p / 1e6 }')" "$(h4_rate "$nlog")" \
+		"$(awk -v p="$base" 'BEGIN { print p / 1e6 }')" "$(pct "$att" "$base")" "$(pct "$att" "$nb")" "$leak")"
+	xbr stats "$BR" | grep -E "^port p$ATTACKER:" | grep -oE "learn_limit [0-9]+" | sed "s/^/[bench] attacker port p$ATTACKER: /" >&2 || true
 	mode_off xdpbridge
 }
 

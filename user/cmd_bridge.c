@@ -258,7 +258,7 @@ const struct arg_spec load_opts[] = {
 	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
 	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
 	[OPT_MAX_LEARNED] = ARG_SPEC_U32("--max-learned", "N", 0, UINT32_MAX,
-					 "a number of stations (0: no limit)"),
+					 "a number of stations (0: no limit)"),	/* spec_max_learned's */
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
@@ -309,8 +309,9 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
 	req->fdb_size_given = a->given[OPT_FDB_SIZE] || f->fdb_size_line;
 	req->max_ports_given = a->given[OPT_MAX_PORTS] || f->max_ports_line;
-	req->max_learned_given = a->given[OPT_MAX_LEARNED];
-	req->create.max_learned = a->given[OPT_MAX_LEARNED] ? a->opt[OPT_MAX_LEARNED].u32 : 0;
+	req->max_learned_given = a->given[OPT_MAX_LEARNED] || f->max_learned_line;
+	req->create.max_learned = a->given[OPT_MAX_LEARNED] ? a->opt[OPT_MAX_LEARNED].u32 :
+				  f->max_learned_line ? f->max_learned : 0;
 	for (int i = 0; i < a->nrep[OPT_AUTO_PORT]; i++) {
 		const char *g = a->rep[OPT_AUTO_PORT][i].str;
 		bool dup = false;

@@ -574,8 +574,9 @@ measure_load16() {
 #   macflood_base      alone;
 #   macflood_neighbor  while h4 sends from its one (learned) MAC as fast as it
 #                      can: the share of the machine a busy neighbour takes;
-#   macflood           while h4 sends ATTACK_MACS distinct source MACs, pass
-#                      after pass: the attack.
+#   macflood           while h4 sends ATTACK_MACS distinct source MACs, each
+#                      twice, pass after pass: the attack; h1 and h2 idle for
+#                      its first 3 s.
 # h4 sends to its own MAC (learned on p4): its frames are reflect-dropped, so
 # only h1's frames can reach a sink. macflood_leak: h1's frames that reached
 # the attacker's port (flooded after the flood evicted h2): must be 0. The
@@ -619,7 +620,12 @@ measure_macflood() {	# ROUND
 	touch "$stop"
 	wait "$BUSY_PID" 2>/dev/null || true
 
-	h4_busy "$stop" "$alog" --count "$ATTACK_MACS" --churn "$ATTACK_MACS" --src 02:ac:00:00:00:00
+	# Each MAC twice in a row: the second frame hits the entry the first made,
+	# which makes it "recently used" for the kernel's LRU (one-shot sources
+	# alone are evicted first and spare the active stations).
+	h4_busy "$stop" "$alog" --count $((2 * ATTACK_MACS)) --churn "$ATTACK_MACS" --churn-repeat 2 \
+		--src 02:ac:00:00:00:00
+	sleep 2	# h1 and h2 idle meanwhile, as stations between conversations
 	"$X" sink reset "$(peer $ATTACKER)"
 	measure_rate macflood xdpbridge "$round"
 	leak=$("$X" sink read "$(peer $ATTACKER)" | awk '{ s += $2 } END { print s + 0 }')

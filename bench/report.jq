@@ -6,7 +6,8 @@ def ratio($a; $b): if $a == null or $b == null or $b == 0 then null
 	else ($a / $b * 1000 | round) / 1000 end;
 def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood8", "flood8_nohost",
 	    "uc512", "uc1500", "uc1500_pkt", "uc9000_pkt", "tcp", "tcp_best", "tcp_tc", "tcp_tap", "tcp_tap_tc",
-	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8"];
+	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8",
+	    "macflood_base", "macflood_neighbor", "macflood", "macflood_leak"];
 # Rows measuring one xdpbridge variant: their Linux bridge and floor come from this row.
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap",
 	    vlan_tag: "uc64", vlan_push: "uc64", vlan_pop: "uc64", vlan_flood8: "flood8" };
@@ -17,7 +18,7 @@ def about: {
 	uc64_vlan: "known unicast, 64 B with an 802.1Q tag (VID 10) in the data, h1 -> h2 (no Linux bridge column: it untags frames in place, which corrupts the generator's recycled live frames)",
 	fdb1m: "known unicast, 64 B, \($machine.fdb_entries) other MACs in the FDB (xdpbridge: bpf_map_update_batch, --fdb-size the smallest power of two above it; Linux bridge: learned from frames)",
 	stations: "known unicast, 64 B, \($machine.stations) learned source MACs on h1's port in rotation (many flows, no learning writes)",
-	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame)",
+	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame; xdpbridge --fdb-size 4x that, so a port's default learning limit, a quarter, holds them all)",
 	flood8: "broadcast 64 B from h1 flooded to 8 ports, \($machine.flood_frames_per_run) frames per run (frames injected/s; every port must receive all); xdpbridge also delivers each frame to its host port (9 copies, the floor 8)",
 	flood8_nohost: "flood8 with xdpbridge loaded --no-host-port (8 copies, like the floor); Linux and floor columns: the flood8 row",
 	uc512: "known unicast, 512 B",
@@ -35,7 +36,11 @@ def about: {
 	vlan_tag: "VLAN filtering (--vlan-filtering): known unicast 64 B tagged VID 10, trunk to trunk (tag kept); Linux and floor columns: the uc64 row",
 	vlan_push: "VLAN filtering: known unicast 64 B untagged from an access port (PVID 10) to a trunk (tag pushed); Linux and floor columns: the uc64 row",
 	vlan_pop: "VLAN filtering: known unicast 64 B tagged VID 10 from a trunk to an access port (tag popped, 60 B out); Linux and floor columns: the uc64 row",
-	vlan_flood8: "VLAN filtering: broadcast 64 B from an access port (PVID 10) to 8 VLAN 10 ports, 4 trunks (tag pushed per copy in the devmap egress programs) and 4 access ports; the host port is outside VLAN 10 (8 copies); Linux and floor columns: the flood8 row"
+	vlan_flood8: "VLAN filtering: broadcast 64 B from an access port (PVID 10) to 8 VLAN 10 ports, 4 trunks (tag pushed per copy in the devmap egress programs) and 4 access ports; the host port is outside VLAN 10 (8 copies); Linux and floor columns: the flood8 row",
+	macflood_base: "known unicast, 64 B, h1 -> h2, xdpbridge with its default learning limits: the reference of macflood",
+	macflood_neighbor: "macflood_base while h4 sends from its own (learned) MAC to itself as fast as it can on the other CPU: what a busy neighbour costs on this machine",
+	macflood: "macflood_base while h4 sends 1,000,000 distinct source MACs pass after pass on the other CPU (to its own MAC: reflect-dropped)",
+	macflood_leak: "frames of h1 -> h2 that reached the attacker's port during macflood (flooded after an eviction): must be 0"
 };
 
 [inputs | select(length > 0) | split("\t")
@@ -52,7 +57,7 @@ def about: {
     | [ $all[] | select(.scen == $n) ] as $s
     | { name: $n,
 	unit: $s[0].unit,
-	better: (if ($s[0].unit == "us" or $s[0].unit == "ms") then "lower" else "higher" end),
+	better: (if ($s[0].unit == "us" or $s[0].unit == "ms" or $s[0].unit == "frames") then "lower" else "higher" end),
 	description: (about[$n] // (if ($n | startswith("sweep_expire_")) then
 		"the loader's ageing sweep (xdpbridge_age: the ageing index, in the kernel) over \($n | ltrimstr("sweep_expire_")) learned entries that all expire (every one deleted)"
 		elif ($n | startswith("sweep_full_")) then
@@ -119,6 +124,13 @@ def about: {
 				| if $x == null or $l == null then null else $x >= $l end) } ]
 		elif .name == "sweep_1000000" then [
 			{ text: "<= 100 ms", met: (if $x == null then null else $x <= 100 end) } ]
+		elif .name == "macflood" then [
+			(rel($x; $by.macflood_base.xdpbridge.median) as $r
+			 | { text: ">= 80% of macflood_base (here \($r // "n/a"))", met: (if $r == null then null else $r >= 0.8 end) }),
+			(rel($x; $by.macflood_neighbor.xdpbridge.median) as $r
+			 | { text: "(beside a busy neighbour instead: \($r // "n/a"), no target)", met: null }),
+			{ text: "no frame of h1 -> h2 at the attacker's port",
+			  met: (if $by.macflood_leak.xdpbridge == null then null else $by.macflood_leak.xdpbridge.max == 0 end) } ]
 		elif .name == "load16" then [
 			{ text: "<= 500 ms", met: (if $x == null then null else $x <= 500 end) } ]
 		else [] end))

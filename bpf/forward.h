@@ -71,8 +71,10 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_sync 
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = sync->fdb_generation;
 	fdb_key_set(&key, eth->h_source, d->vlan.vid);
-	if (xb_policy_learns(in))
-		fdb_learn(cfg, sync, cache, gen, &key, ifindex, now);
+	if (xb_policy_learns(in) && fdb_learn(cfg, sync, cache, gen, &key, ifindex, now)) {
+		d->reason = XB_DROP_MAC_HIJACK;	/* a static or local MAC of another port */
+		return;
+	}
 	if (state != XB_STP_FORWARDING)
 		return;		/* learning: learn, forward nothing */
 

@@ -52,6 +52,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "stp_port_conf", MAP_FD(stp_port_conf_fd), sizeof(struct xb_stp_port_conf) },
 	{ "storm_buckets", MAP_FD(storm_fd), sizeof(struct xb_storm_bucket) },
 	{ "egress_filtered", MAP_FD(egress_filtered_fd), sizeof(__u64) },
+	{ "learn_count", MAP_FD(learn_fd), sizeof(__s64) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -97,6 +98,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 			 (opts->vlan_filtering ? XB_CFG_VLAN_FILTERING | XB_CFG_EGRESS_FILTER : 0),
 		.vlan_proto = XB_VLAN_PROTO_8021Q,
 		.default_pvid = XB_VLAN_DEFAULT_PVID,
+		.max_learned = opts->max_learned,
 	};
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct xdpbridge_bpf *skel;

@@ -44,6 +44,7 @@ struct xb_bridge {
 	int stp_port_conf_fd;	/* "stp_port_conf": per-port STP settings */
 	int storm_fd;		/* "storm_buckets": storm control's per-CPU token buckets */
 	int egress_filtered_fd;	/* "egress_filtered": see bpf/maps.h */
+	int learn_fd;		/* "learn_count": learned stations per port (mmapable) */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 	/* "fdb_sync" mapped: changed with __atomic ops only (bridge_fdb_changed,
 	 * bridge_untracked_add), never written whole. */
@@ -56,6 +57,7 @@ struct xb_create_opts {
 	__u32 ageing_sec;
 	__u32 fdb_size;
 	__u32 max_ports;	/* sizes ports, flood_ports, port_stats, port_info */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
 	bool host_port;
 	bool vlan_filtering;	/* XB_CFG_VLAN_FILTERING from the start */
 };

@@ -41,7 +41,7 @@ struct load_request {
 	bool detach;
 	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
 	char textfile_dir[PATH_MAX];
-	bool ageing_given, fdb_size_given, max_ports_given;
+	bool ageing_given, fdb_size_given, max_ports_given, max_learned_given;
 	bool stp;		/* --stp: spanning tree on, before any port joins */
 	const char *config_path;	/* NULL: no --config */
 	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
@@ -60,7 +60,16 @@ static enum xb_xdp_mode port_mode(const struct load_request *req, const char *if
 static int load_finish(const struct load_request *req, struct xb_bridge *br)
 {
 	const struct bridge_file *f = &req->file;
-	int err = 0;
+	bool changed;
+	int err;
+
+	/* The host interface's MAC as a local entry (or where it moved to
+	 * while no loop ran) before the file's static entries, which must not
+	 * take it. */
+	err = fdb_local_sync(br, &changed);
+	if (err)
+		pr_err("cannot install the local FDB entry of host interface %s: %s", br->name,
+		       strerror(-err));
 
 	for (int i = 0; i < f->nfdb && !err; i++) {
 		struct xb_fdb_key key = {};
@@ -224,12 +233,21 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 		if (err)
 			goto fail;
 	}
+	if (req->max_learned_given) {
+		err = bridge_config_get(br, &cfg);	/* port_add and load_finish wrote it */
+		cfg.max_learned = req->create.max_learned;
+		if (!err)
+			err = bridge_config_set(br, &cfg);
+		if (err)
+			goto fail;
+	}
 	/* --vlan-filtering turns it on; without it, the bridge keeps its setting. */
 	if (req->create.vlan_filtering) {
 		err = vlan_set_filtering(br, true);
 		if (err)
 			goto fail;
 	}
+	fdb_learn_count_sync(br);	/* whatever changed while no loop ran */
 	ports_warn_peers(links, nfresh, req->mode);
 	pr_info("adopted bridge %s: pinned FDB and ports kept", name);
 	goto cleanup;
@@ -247,7 +265,7 @@ cleanup:
 
 enum load_opt {
 	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
-	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_VLAN_FILTERING, OPT_STP,
+	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_VLAN_FILTERING, OPT_STP, OPT_MAX_LEARNED,
 };
 
 const struct arg_spec load_opts[] = {
@@ -262,6 +280,8 @@ const struct arg_spec load_opts[] = {
 	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
 	[OPT_VLAN_FILTERING] = ARG_SPEC("--vlan-filtering", ARG_FLAG, NULL),
 	[OPT_STP] = ARG_SPEC("--stp", ARG_FLAG, NULL),
+	[OPT_MAX_LEARNED] = ARG_SPEC_U32("--max-learned", "N", 0, UINT32_MAX,
+					 "a number of stations (0: no limit)"),	/* spec_max_learned's */
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
@@ -317,6 +337,9 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
 	req->fdb_size_given = a->given[OPT_FDB_SIZE] || f->fdb_size_line;
 	req->max_ports_given = a->given[OPT_MAX_PORTS] || f->max_ports_line;
+	req->max_learned_given = a->given[OPT_MAX_LEARNED] || f->max_learned_line;
+	req->create.max_learned = a->given[OPT_MAX_LEARNED] ? a->opt[OPT_MAX_LEARNED].u32 :
+				  f->max_learned_line ? f->max_learned : 0;
 	for (int i = 0; i < a->nrep[OPT_AUTO_PORT]; i++) {
 		const char *g = a->rep[OPT_AUTO_PORT][i].str;
 		bool dup = false;
@@ -572,6 +595,24 @@ static int set_ageing(struct xb_bridge *br, const struct arg_value *v)
 	return err;
 }
 
+static int set_max_learned(struct xb_bridge *br, const struct arg_value *v)
+{
+	struct xb_config cfg;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (!err) {
+		cfg.max_learned = v->u32;
+		err = bridge_config_set(br, &cfg);
+	}
+	/* Exact counts before the limit bites (the loop re-syncs after sweeps). */
+	if (!err)
+		err = fdb_learn_count_sync(br);
+	if (err)
+		pr_err("cannot change the learning limit of bridge %s: %s", br->name, strerror(-err));
+	return err;
+}
+
 static int set_vlan_filtering(struct xb_bridge *br, const struct arg_value *v)
 {
 	int err = vlan_set_filtering(br, v->on);
@@ -616,6 +657,8 @@ static const struct set_key set_keys[] = {
 	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol },
 	{ ARG_SPEC_U32("default-pvid", "VID", 0, XB_VLAN_VID_MAX, "a VLAN id (0: none)"),
 	  set_default_pvid },
+	{ ARG_SPEC_U32("max-learned", "N", 0, UINT32_MAX, "a number of stations (0: no limit)"),
+	  set_max_learned },
 	/* Spanning tree (cmd_stp.c). */
 	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on },
 	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority },

@@ -260,6 +260,8 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_port_conf conf = {	/* as br0's defaults */
 		.stp_state = XB_STP_FORWARDING,
 		.flags = flags & XB_PORT_HOST ? XB_PCONF_HOST : 0,
+		/* a learning limit br0 lacks: a MAC flood on one port leaves room */
+		.max_learned = xb_default_port_max_learned(bridge_map_capacity(br->fdb_fd)),
 	};
 	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;

@@ -64,23 +64,6 @@ static __u32 stp_slots(const struct stp_ctl *s)
 	return s->nslots < XB_STP_MAX_PORT_NO ? s->nslots : XB_STP_MAX_PORT_NO;
 }
 
-static int iface_mac(const char *ifname, __u8 *mac)
-{
-	struct ifreq ifr = {};
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-		err = -errno;
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, XB_ETH_ALEN);
-	close(fd);
-	return err;
-}
-
 /* Up and with carrier (operationally up): what the Linux bridge calls an
  * enabled port. */
 static bool iface_running(const char *ifname)

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <linux/capability.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -221,4 +224,21 @@ pid_t pidfile_running(const char *bridge)
 	if (!comm || !state || strncmp(comm + 1, "xdpbridge", 9) || state[1] != ' ' || state[2] == 'Z')
 		return 0;
 	return pid;
+}
+
+int iface_mac(const char *ifname, __u8 mac[XB_ETH_ALEN])
+{
+	struct ifreq ifr = { 0 };
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, XB_ETH_ALEN);
+	close(fd);
+	return err;
 }

@@ -5,12 +5,15 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "xdpbridge.h"
 
 #define XB_BPFFS	"/sys/fs/bpf"
 #define XB_PIN_ROOT	XB_BPFFS "/xdpbridge"
 #define XB_RUN_DIR	"/run/xdpbridge"
 
 /* Each check prints its own one-line error and returns a negative errno. */
+/* ifname's MAC address (SIOCGIFHWADDR). 0 or -errno. */
+int iface_mac(const char *ifname, __u8 mac[XB_ETH_ALEN]);
 int sys_check_privileges(void);
 int sys_check_kernel(void);
 /* Mount bpffs on /sys/fs/bpf unless it is already there. */

@@ -62,6 +62,8 @@ Test(races, user_space_fdb_changes_lose_no_data_path_generation_bump)
 	pthread_t t;
 	int err = 0;
 
+	/* S known on B first: a new station bumps nothing, a move does. */
+	cr_assert_eq(run_frame(m.prog_fd[1], m.ifindex[1], MAC_BCAST, MAC_S), 0, "S learned on B");
 	gen0 = fdb_generation();
 	cr_assert_eq(pthread_create(&t, NULL, move_station, &m), 0, "the data-path thread must start");
 	/* User space's own changes (fdb add/del, port add/del, flush) meanwhile. */

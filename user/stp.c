@@ -825,6 +825,27 @@ int stp_port_disable(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 	return end(br, 0);
 }
 
+int stp_port_enable_forwarding(struct stp_bridge *br, uint16_t port_no, uint64_t now)
+{
+	struct xb_stp_port *p;
+	int err = begin(br, now);
+
+	if (err)
+		return end(br, err);
+	p = port_get(br, port_no);
+	if (!p)
+		return end(br, -ENOENT);
+	if (p->state != XB_STP_DISABLED)
+		return end(br, -EBUSY);	/* for a port just added only */
+	p->flags |= XB_STPP_LINK_UP;
+	init_port(br, p);
+	/* What a port enabled without STP is (br_make_forwarding, BR_NO_STP):
+	 * br_stp_start's state selection then leaves a designated port so. */
+	set_state(br, p, XB_STP_FORWARDING);
+	port_state_selection(br);
+	return end(br, 0);
+}
+
 int stp_rx_frame(struct stp_bridge *br, uint16_t port_no, const uint8_t *frame, size_t len,
 		 uint64_t now)
 {

@@ -610,6 +610,37 @@ Test(stp, two_bridges_two_links_priority_wins, .fini = sim_free)
 	two_bridges_two_links(prio, 1, 0);
 }
 
+/* `stp on` on a running bridge: ports stay forwarding until BPDUs arrive,
+ * then the loop closes at once (as the Linux bridge's br_stp_start). */
+Test(stp, stp_on_keeps_forwarding_ports_until_bpdus_say_otherwise, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192 };
+	struct sim *s = sim_new(2, prio, 1, 6, 4);
+
+	for (int l = 0; l < 2; l++) {
+		uint16_t port = (uint16_t)(l + 1);
+
+		s->link[s->nlinks++] = (struct sim_link){ 0, 1, port, port, false };
+		for (int i = 0; i < 2; i++) {
+			uint8_t mac[6];
+
+			mac_of(i, port, mac);
+			cr_assert_eq(stp_port_add(&s->br[i], port, mac, 2, 32, s->now), 0);
+			cr_assert_eq(stp_port_enable_forwarding(&s->br[i], port, s->now), 0);
+			cr_assert_eq(state(s, i, port), XB_STP_FORWARDING, "%d.%d keeps forwarding", i, port);
+			cr_assert_eq(s->seen_state[i][port], XB_STP_FORWARDING, "and says so");
+		}
+	}
+	cr_assert_eq(stp_port_enable_forwarding(&s->br[0], 1, s->now), -EBUSY, "only right after add");
+	sim_drain(s);
+	cr_assert_eq(s->tc_events[0] + s->tc_events[1], 0, "no topology change for that");
+	sim_run(s, 1 * SEC);	/* the first hello */
+	cr_assert_eq(root_of(s, 1), s->br[0].b.bridge_id, "bridge 1 heard the root");
+	cr_assert_eq(state(s, 1, 2), XB_STP_BLOCKING, "the loop closed at the first hello");
+	cr_assert_eq(assert_spanning_tree(s), 1);
+	assert_events_match(s);
+}
+
 static void ring_converges(const uint16_t *prio)
 {
 	struct sim *s = ring3(prio, 2);

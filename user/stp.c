@@ -32,6 +32,7 @@
 
 #define MS 1000000ULL
 #define MAX_PATH_COST 65535
+#define ADDR_MASK ((1ULL << 48) - 1)	/* the MAC in a bridge id */
 
 _Static_assert(sizeof(struct xb_stp_bridge) % 8 == 0, "no tail padding");
 _Static_assert(sizeof(struct xb_stp_port) % 8 == 0, "no tail padding");
@@ -148,6 +149,11 @@ static void transmit_config(struct stp_bridge *br, struct xb_stp_port *p)
 	struct stp_bpdu bpdu = { .type = STP_BPDU_CONFIG };
 	uint64_t message_age = 0;
 
+	/* No address yet (set by stp_set_bridge_mac once a port has one): a
+	 * BPDU from 8000.00:00:00:00:00:00 would make every bridge that hears
+	 * it follow a phantom root for max age. */
+	if (!(br->b.bridge_id & ADDR_MASK))
+		return;
 	if (p->hold_timer) {
 		p->flags |= XB_STPP_CONFIG_PENDING;
 		return;
@@ -909,7 +915,7 @@ int stp_set_priority(struct stp_bridge *br, uint16_t prio, uint64_t now)
 
 int stp_set_bridge_mac(struct stp_bridge *br, const uint8_t mac[XB_ETH_ALEN], uint64_t now)
 {
-	uint64_t mask = (1ULL << 48) - 1, old_addr, new_addr;
+	uint64_t mask = ADDR_MASK, old_addr, new_addr;
 	struct xb_stp_port *p;
 	bool was_root;
 	int err = begin(br, now);

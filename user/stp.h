@@ -205,7 +205,8 @@ int stp_set_port_priority(struct stp_bridge *br, uint16_t port_no, uint8_t prio,
 /* Turning BPDU guard off re-enables a port it disabled (link still up). */
 int stp_set_port_bpdu_guard(struct stp_bridge *br, uint16_t port_no, bool on, uint64_t now);
 int stp_set_port_root_block(struct stp_bridge *br, uint16_t port_no, bool on, uint64_t now);
-/* The bridge's MAC changed (br_stp_change_bridge_id). */
+/* The bridge's MAC changed (br_stp_change_bridge_id). A bridge whose MAC
+ * is still all zero sends no config BPDU. */
 int stp_set_bridge_mac(struct stp_bridge *br, const uint8_t mac[XB_ETH_ALEN], uint64_t now);
 
 /* ---- For `stp show` (work on the pinned records too) ----

@@ -1244,6 +1244,77 @@ Test(stp, follows_a_linux_root, .fini = sim_free)
 	cr_assert_eq(s->br[0].b.max_age_ns, 20 * SEC, "with its own times");
 }
 
+/* A BPDU relayed with the age it would reach max age is not sent. */
+Test(stp, information_at_max_age_is_not_relayed, .fini = sim_free)
+{
+	uint16_t prio[] = { 61440 };
+	struct sim *s = sim_new(1, prio, 2, 20, 15);
+	uint8_t f[sizeof(captured_config)];
+
+	port_add(s, 0, 1, 2);
+	port_add(s, 0, 2, 2);
+	memcpy(f, captured_config, sizeof(f));
+	f[44] = 0x05, f[45] = 0xfe;	/* message age 6 s - 2/256 s, max age 6 s */
+	int from = s->nsent;
+
+	rx(s, 0, 1, f, sizeof(f), 1);
+	cr_assert_eq(s->br[0].b.root_port, 1);
+	cr_assert_eq(s->nsent - from, 1, "relayed on the designated port 2");
+	cr_assert_eq(s->sent[from].port, 2);
+	cr_assert_eq(s->sent[from].bpdu.message_age, 6 * 256 - 1, "one tick older");
+
+	sim_free();
+	s = sim_new(1, prio, 2, 20, 15);
+	port_add(s, 0, 1, 2);
+	port_add(s, 0, 2, 2);
+	f[45] = 0xff;	/* 6 s - 1/256 s: one more tick reaches max age */
+	from = s->nsent;
+	rx(s, 0, 1, f, sizeof(f), 1);
+	cr_assert_eq(s->br[0].b.root_port, 1, "the information is used");
+	cr_assert_eq(s->nsent - from, 0, "but not relayed: it would be max age old");
+}
+
+Test(stp, timers_apply_when_root_and_are_the_roots_otherwise, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192 };
+	struct sim *s = sim_new(2, prio, 2, 20, 15);
+	struct stp_timers t = { 1000, 6000, 4000 };
+	struct stp_timers bad = { 1000, 41000, 4000 };
+
+	sim_link(s, 0, 1, 1, 1, 2);
+	sim_run(s, 31 * SEC);
+	cr_assert_eq(stp_set_timers(&s->br[1], &bad, s->now), -ERANGE, "max age above 40 s");
+	cr_assert_eq(stp_set_timers(&s->br[1], &t, s->now), 0);
+	cr_assert_eq(s->br[1].b.bridge_max_age_ns, 6 * SEC, "its own, for when it is root");
+	cr_assert_eq(s->br[1].b.max_age_ns, 20 * SEC, "a non-root keeps the root's");
+	cr_assert_eq(stp_set_timers(&s->br[0], &t, s->now), 0);
+	cr_assert_eq(s->br[0].b.max_age_ns, 6 * SEC, "the root uses its new times at once");
+	sim_run(s, 3 * SEC);
+	cr_assert_eq(s->br[1].b.max_age_ns, 6 * SEC, "and the others adopt them from its BPDUs");
+	cr_assert_eq(s->br[1].b.forward_delay_ns, 4 * SEC);
+	cr_assert_eq(s->br[1].b.hello_time_ns, 1 * SEC);
+}
+
+Test(stp, deleting_the_root_port_reelects, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192 };
+	struct sim *s = sim_new(2, prio, 1, 6, 4);
+
+	sim_link(s, 0, 1, 1, 1, 2);
+	sim_link(s, 0, 2, 1, 2, 2);
+	sim_run(s, 20 * SEC);
+	cr_assert_eq(s->br[1].b.root_port, 1);
+	cr_assert_eq(state(s, 1, 2), XB_STP_BLOCKING);
+	cr_assert_eq(stp_port_del(&s->br[1], 1, s->now), 0);
+	s->link[0].silent = true;
+	sim_drain(s);
+	cr_assert_eq(s->seen_state[1][1], XB_STP_DISABLED, "the deleted port was reported disabled");
+	cr_assert_eq(s->br[1].b.root_port, 2, "the other link is the root port now");
+	cr_assert_eq(state(s, 1, 2), XB_STP_LISTENING);
+	sim_run(s, 8 * SEC);
+	cr_assert_eq(state(s, 1, 2), XB_STP_FORWARDING);
+}
+
 /* Garbage in: no crash, and the engine's invariants hold. */
 Test(stp, random_frames_do_not_break_it, .fini = sim_free)
 {

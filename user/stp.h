@@ -95,8 +95,9 @@ enum stp_event_type {
 	/* A BPDU came in on port_no with BPDU guard on: the engine disabled
 	 * the port (a STP_EV_PORT_STATE disabled follows). Log it. */
 	STP_EV_BPDU_GUARD,
-	/* port_no heard a better root but has root-block: kept listening
-	 * instead of becoming root port. Log it. */
+	/* port_no heard a better root but has root-block: kept from becoming
+	 * root port (listening while those BPDUs come, as Linux; blocking if
+	 * another port leads to that root). Once until it moves on. Log it. */
 	STP_EV_ROOT_BLOCKED,
 	/* The designated root or the root port changed (for logs). */
 	STP_EV_ROOT_CHANGED,

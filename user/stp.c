@@ -12,7 +12,10 @@
  *   port's message age timer); see supersedes_port_info.
  * - Root block (BR_ROOT_BLOCK): a port that would become root port stays
  *   listening, and its forward delay timer restarts each time, so it stays
- *   there while the superior BPDUs keep coming; it is then designated.
+ *   there while the superior BPDUs keep coming (it is then designated, or
+ *   blocking when another port reaches that root).
+ * - A port whose link goes down is no topology change by itself (only
+ *   the states it makes other ports change count), as br_stp_disable_port.
  * - BPDU guard (BR_BPDU_GUARD): any version-0 BPDU on the port disables it.
  * - Topology change: while the TC flag is set, learned entries age after
  *   2 x forward delay (__br_set_topology_change), not 802.1D's forward

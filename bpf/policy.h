@@ -21,6 +21,14 @@ static __always_inline const struct xb_port_conf *xb_policy_in_conf(const struct
 	return bpf_map_lookup_elem(&port_conf, &slot);
 }
 
+/* The kind of a frame to dst, were it flooded: a unicast one is unknown. */
+static __always_inline __u32 xb_flood_kind(const __u8 *dst)
+{
+	if (!xb_mac_is_multicast(dst))
+		return XB_KIND_UNKNOWN;
+	return xb_mac_is_broadcast(dst) ? XB_KIND_BCAST : XB_KIND_MCAST;
+}
+
 /* Does the port with settings in (NULL: defaults) learn its sources? */
 static __always_inline int xb_policy_learns(const struct xb_port_conf *in)
 {

@@ -76,12 +76,18 @@ static void change_max_age(struct xb_stp *st, __u32 v)
 	st->max_age_sec = (__u8)v;
 }
 
-int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v)
+int stp_check_bridge_priority(const struct arg_value *v)
 {
 	if (v->u32 % 4096) {
-		pr_err("priority takes a multiple of 4096 between 0 and 61440, not %u", v->u32);
+		pr_err("priority takes a multiple of 4096 between 0 and 61440 (802.1D's steps), not %u",
+		       v->u32);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v)
+{
 	return stp_setting(br, "priority", change_priority, v->u32);
 }
 

@@ -12,7 +12,10 @@
  *   port's message age timer); see supersedes_port_info.
  * - Root block (BR_ROOT_BLOCK): a port that would become root port stays
  *   listening, and its forward delay timer restarts each time, so it stays
- *   there while the superior BPDUs keep coming; it is then designated.
+ *   there while the superior BPDUs keep coming (it is then designated, or
+ *   blocking when another port reaches that root).
+ * - A port whose link goes down is no topology change by itself (only
+ *   the states it makes other ports change count), as br_stp_disable_port.
  * - BPDU guard (BR_BPDU_GUARD): any version-0 BPDU on the port disables it.
  * - Topology change: while the TC flag is set, learned entries age after
  *   2 x forward delay (__br_set_topology_change), not 802.1D's forward
@@ -32,6 +35,7 @@
 
 #define MS 1000000ULL
 #define MAX_PATH_COST 65535
+#define ADDR_MASK ((1ULL << 48) - 1)	/* the MAC in a bridge id */
 
 _Static_assert(sizeof(struct xb_stp_bridge) % 8 == 0, "no tail padding");
 _Static_assert(sizeof(struct xb_stp_port) % 8 == 0, "no tail padding");
@@ -148,6 +152,11 @@ static void transmit_config(struct stp_bridge *br, struct xb_stp_port *p)
 	struct stp_bpdu bpdu = { .type = STP_BPDU_CONFIG };
 	uint64_t message_age = 0;
 
+	/* No address yet (set by stp_set_bridge_mac once a port has one): a
+	 * BPDU from 8000.00:00:00:00:00:00 would make every bridge that hears
+	 * it follow a phantom root for max age. */
+	if (!(br->b.bridge_id & ADDR_MASK))
+		return;
 	if (p->hold_timer) {
 		p->flags |= XB_STPP_CONFIG_PENDING;
 		return;
@@ -825,6 +834,27 @@ int stp_port_disable(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 	return end(br, 0);
 }
 
+int stp_port_enable_forwarding(struct stp_bridge *br, uint16_t port_no, uint64_t now)
+{
+	struct xb_stp_port *p;
+	int err = begin(br, now);
+
+	if (err)
+		return end(br, err);
+	p = port_get(br, port_no);
+	if (!p)
+		return end(br, -ENOENT);
+	if (p->state != XB_STP_DISABLED)
+		return end(br, -EBUSY);	/* for a port just added only */
+	p->flags |= XB_STPP_LINK_UP;
+	init_port(br, p);
+	/* What a port enabled without STP is (br_make_forwarding, BR_NO_STP):
+	 * br_stp_start's state selection then leaves a designated port so. */
+	set_state(br, p, XB_STP_FORWARDING);
+	port_state_selection(br);
+	return end(br, 0);
+}
+
 int stp_rx_frame(struct stp_bridge *br, uint16_t port_no, const uint8_t *frame, size_t len,
 		 uint64_t now)
 {
@@ -888,7 +918,7 @@ int stp_set_priority(struct stp_bridge *br, uint16_t prio, uint64_t now)
 
 int stp_set_bridge_mac(struct stp_bridge *br, const uint8_t mac[XB_ETH_ALEN], uint64_t now)
 {
-	uint64_t mask = (1ULL << 48) - 1, old_addr, new_addr;
+	uint64_t mask = ADDR_MASK, old_addr, new_addr;
 	struct xb_stp_port *p;
 	bool was_root;
 	int err = begin(br, now);

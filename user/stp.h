@@ -95,8 +95,9 @@ enum stp_event_type {
 	/* A BPDU came in on port_no with BPDU guard on: the engine disabled
 	 * the port (a STP_EV_PORT_STATE disabled follows). Log it. */
 	STP_EV_BPDU_GUARD,
-	/* port_no heard a better root but has root-block: kept listening
-	 * instead of becoming root port. Log it. */
+	/* port_no heard a better root but has root-block: kept from becoming
+	 * root port (listening while those BPDUs come, as Linux; blocking if
+	 * another port leads to that root). Once until it moves on. Log it. */
 	STP_EV_ROOT_BLOCKED,
 	/* The designated root or the root port changed (for logs). */
 	STP_EV_ROOT_CHANGED,
@@ -152,9 +153,14 @@ int stp_bridge_init(struct stp_bridge *br, const uint8_t mac[XB_ETH_ALEN], uint1
 void stp_bridge_free(struct stp_bridge *br);
 /* Resume from saved state (the pinned maps): the bridge record, then every
  * saved port through stp_port_restore. No events: the data path already has
- * these states. Then reconcile with stp_port_add/del/enable/disable for ports
- * or links that changed while no loop ran, and call stp_tick. -EPROTO when
- * saved->version is not XB_STP_STATE_VERSION (start fresh with init). */
+ * these states. Then reconcile what changed while no loop ran: stp_port_del
+ * for ports gone, stp_port_add for new ones, stp_port_disable where a port
+ * has XB_STPP_LINK_UP but no carrier now, stp_port_enable where it has
+ * carrier but not XB_STPP_LINK_UP (never on a port that kept its link: that
+ * would undo a BPDU guard trip); then stp_tick: timers that expired meanwhile
+ * run (a neighbour's information ages out, ports go on listening, ...), none
+ * opens a blocked port at once. -EPROTO when saved->version is not
+ * XB_STP_STATE_VERSION: start fresh with init (every port listens again). */
 int stp_bridge_restore(struct stp_bridge *br, const struct xb_stp_bridge *saved,
 		       stp_event_fn emit, void *ctx, uint64_t now);
 int stp_port_restore(struct stp_bridge *br, const struct xb_stp_port *saved);
@@ -173,6 +179,12 @@ int stp_port_del(struct stp_bridge *br, uint16_t port_no, uint64_t now);
 int stp_port_enable(struct stp_bridge *br, uint16_t port_no, uint64_t now);
 /* Link down: the port goes DISABLED and its information is dropped. */
 int stp_port_disable(struct stp_bridge *br, uint16_t port_no, uint64_t now);
+/* `stp on` on a running bridge: the port (link up) was forwarding with STP
+ * off. As the Linux bridge (br_stp_start), it stays forwarding as a
+ * designated port until BPDUs say otherwise (a better root elsewhere blocks
+ * it at once), instead of closing for 2 x forward delay. Right after
+ * stp_port_add only (-EBUSY otherwise). */
+int stp_port_enable_forwarding(struct stp_bridge *br, uint16_t port_no, uint64_t now);
 
 /* A received frame (the whole Ethernet frame, as a packet socket gives it)
  * on port_no. 1 when the engine used it, 0 when it ignored it (not a BPDU,
@@ -194,10 +206,29 @@ int stp_set_port_priority(struct stp_bridge *br, uint16_t port_no, uint8_t prio,
 /* Turning BPDU guard off re-enables a port it disabled (link still up). */
 int stp_set_port_bpdu_guard(struct stp_bridge *br, uint16_t port_no, bool on, uint64_t now);
 int stp_set_port_root_block(struct stp_bridge *br, uint16_t port_no, bool on, uint64_t now);
-/* The bridge's MAC changed (br_stp_change_bridge_id). */
+/* The bridge's MAC changed (br_stp_change_bridge_id). A bridge whose MAC
+ * is still all zero sends no config BPDU. */
 int stp_set_bridge_mac(struct stp_bridge *br, const uint8_t mac[XB_ETH_ALEN], uint64_t now);
 
-/* ---- For `stp show` (work on the pinned records too) ---- */
+/* ---- For `stp show` (work on the pinned records too) ----
+ *
+ * brctl showstp / `ip -d link` words and where they are:
+ *   bridge id, designated root, root port, path cost  b.bridge_id, b.designated_root,
+ *                                                     b.root_port, b.root_path_cost
+ *   max age, hello time, forward delay (in use; the    b.max_age_ns ... and
+ *   bridge's own: "bridge max age" ...)               b.bridge_max_age_ns ...
+ *   topology change, topology change detected         b.flags XB_STPB_TC, _TC_DETECTED
+ *   topology change count, time since                 b.tc_count, now - b.tc_last_ns
+ *   hello/tcn/topology change timer                   stp_timer_left_ms(b.hello_timer, now) ...
+ *   port: state, role, port id, path cost, priority   p.state, stp_port_role(), p.port_id,
+ *                                                     p.path_cost, p.priority
+ *   designated root/bridge/port/cost                  p.designated_*
+ *   message age/forward delay/hold timer              stp_timer_left_ms(p.message_age_timer, now)
+ *   bpdu guard, root block, why disabled              p.flags XB_STPP_BPDU_GUARD, _ROOT_BLOCK,
+ *                                                     _GUARD_TRIPPED ("bpdu-guard"),
+ *                                                     _ROOT_BLOCKED (root-block holding it)
+ *   counters                                          p.tx_bpdu, rx_bpdu, tx_tcn, rx_tcn
+ */
 
 enum stp_role {
 	STP_ROLE_DISABLED = 0,

@@ -44,6 +44,29 @@ static const uint8_t linux_tcn[] = {
 	0x00, 0x07, 0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x80,
 };
 
+/*
+ * Captured from the Linux 6.18 bridge of this machine (stp_state 1,
+ * hello_time 100, max_age 600, forward_delay 400: 1, 6, 4 s) on a veth
+ * through a packet socket: as root, a config BPDU with no flags and one
+ * with TC and TC ack (it had just heard a TCN); as non-root, a TCN.
+ */
+static const uint8_t captured_config[] = {
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x00, 0xde, 0xa3, 0x7d, 0xee, 0xc6, 0x3d, 0x00, 0x26,
+	0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0xde, 0xa3, 0x7d, 0xee,
+	0xc6, 0x3d, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0xde, 0xa3, 0x7d, 0xee, 0xc6, 0x3d,
+	0x80, 0x01, 0x00, 0x00, 0x06, 0x00, 0x01, 0x00, 0x04, 0x00,
+};
+static const uint8_t captured_config_tc_tca[] = {
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x00, 0xde, 0xa3, 0x7d, 0xee, 0xc6, 0x3d, 0x00, 0x26,
+	0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x00, 0x81, 0x80, 0x00, 0xde, 0xa3, 0x7d, 0xee,
+	0xc6, 0x3d, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0xde, 0xa3, 0x7d, 0xee, 0xc6, 0x3d,
+	0x80, 0x01, 0x00, 0x00, 0x06, 0x00, 0x01, 0x00, 0x04, 0x00,
+};
+static const uint8_t captured_tcn[] = {
+	0x01, 0x80, 0xc2, 0x00, 0x00, 0x00, 0x02, 0xd6, 0x5f, 0x44, 0xf1, 0x8e, 0x00, 0x07,
+	0x42, 0x42, 0x03, 0x00, 0x00, 0x00, 0x80,
+};
+
 static const uint8_t port_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x57 };
 static const uint8_t br_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
@@ -108,6 +131,36 @@ Test(stp_bpdu, decodes_what_linux_sends)
 	memcpy(padded, linux_root_config, sizeof(linux_root_config));
 	cr_assert_eq(stp_frame_decode(padded, 60, &b), 0, "padded frame decodes");
 	cr_assert_eq(b.forward_delay, 3840, "padding ignored");
+}
+
+Test(stp_bpdu, round_trips_frames_captured_from_linux)
+{
+	static const uint8_t src[6] = { 0xde, 0xa3, 0x7d, 0xee, 0xc6, 0x3d };
+	static const uint8_t tcn_src[6] = { 0x02, 0xd6, 0x5f, 0x44, 0xf1, 0x8e };
+	uint8_t frame[STP_FRAME_MAX];
+	struct stp_bpdu b;
+	char id[32];
+
+	cr_assert_eq(stp_frame_decode(captured_config, sizeof(captured_config), &b), 0);
+	cr_assert_str_eq(stp_id_format(b.root_id, id, sizeof(id)), "8000.de:a3:7d:ee:c6:3d");
+	cr_assert_eq(b.bridge_id, b.root_id);
+	cr_assert_eq(b.port_id, 0x8001);
+	cr_assert_eq(b.flags, 0);
+	cr_assert_eq(b.max_age, 6 * 256, "6 s");
+	cr_assert_eq(b.hello_time, 1 * 256, "1 s");
+	cr_assert_eq(b.forward_delay, 4 * 256, "4 s");
+	cr_assert_eq(stp_frame_encode(src, &b, frame, sizeof(frame)), (int)sizeof(captured_config));
+	cr_assert_arr_eq(frame, captured_config, sizeof(captured_config), "encodes back byte for byte");
+
+	cr_assert_eq(stp_frame_decode(captured_config_tc_tca, sizeof(captured_config_tc_tca), &b), 0);
+	cr_assert_eq(b.flags, STP_FLAG_TC | STP_FLAG_TCA);
+	cr_assert_eq(stp_frame_encode(src, &b, frame, sizeof(frame)), (int)sizeof(captured_config_tc_tca));
+	cr_assert_arr_eq(frame, captured_config_tc_tca, sizeof(captured_config_tc_tca), "TC + TCA");
+
+	cr_assert_eq(stp_frame_decode(captured_tcn, sizeof(captured_tcn), &b), 0);
+	cr_assert_eq(b.type, STP_BPDU_TCN);
+	cr_assert_eq(stp_frame_encode(tcn_src, &b, frame, sizeof(frame)), (int)sizeof(captured_tcn));
+	cr_assert_arr_eq(frame, captured_tcn, sizeof(captured_tcn), "TCN byte for byte");
 }
 
 Test(stp_bpdu, rejects_what_linux_rejects)
@@ -608,6 +661,37 @@ Test(stp, two_bridges_two_links_priority_wins, .fini = sim_free)
 	uint16_t prio[] = { 32768, 4096 };
 
 	two_bridges_two_links(prio, 1, 0);
+}
+
+/* `stp on` on a running bridge: ports stay forwarding until BPDUs arrive,
+ * then the loop closes at once (as the Linux bridge's br_stp_start). */
+Test(stp, stp_on_keeps_forwarding_ports_until_bpdus_say_otherwise, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192 };
+	struct sim *s = sim_new(2, prio, 1, 6, 4);
+
+	for (int l = 0; l < 2; l++) {
+		uint16_t port = (uint16_t)(l + 1);
+
+		s->link[s->nlinks++] = (struct sim_link){ 0, 1, port, port, false };
+		for (int i = 0; i < 2; i++) {
+			uint8_t mac[6];
+
+			mac_of(i, port, mac);
+			cr_assert_eq(stp_port_add(&s->br[i], port, mac, 2, 32, s->now), 0);
+			cr_assert_eq(stp_port_enable_forwarding(&s->br[i], port, s->now), 0);
+			cr_assert_eq(state(s, i, port), XB_STP_FORWARDING, "%d.%d keeps forwarding", i, port);
+			cr_assert_eq(s->seen_state[i][port], XB_STP_FORWARDING, "and says so");
+		}
+	}
+	cr_assert_eq(stp_port_enable_forwarding(&s->br[0], 1, s->now), -EBUSY, "only right after add");
+	sim_drain(s);
+	cr_assert_eq(s->tc_events[0] + s->tc_events[1], 0, "no topology change for that");
+	sim_run(s, 1 * SEC);	/* the first hello */
+	cr_assert_eq(root_of(s, 1), s->br[0].b.bridge_id, "bridge 1 heard the root");
+	cr_assert_eq(state(s, 1, 2), XB_STP_BLOCKING, "the loop closed at the first hello");
+	cr_assert_eq(assert_spanning_tree(s), 1);
+	assert_events_match(s);
 }
 
 static void ring_converges(const uint16_t *prio)
@@ -1113,6 +1197,170 @@ Test(stp, port_priority_and_costs_as_linux_defaults, .fini = sim_free)
 	cr_assert_eq(s->sent[from].bpdu.port_id, 0x8005, "port 5, priority 32");
 	cr_assert_eq(s->sent[from].bpdu.bridge_id >> 48, 0x8000);
 	cr_assert_eq(s->sent[from].bpdu.hello_time, 512);
+}
+
+Test(stp, a_bridge_without_address_stays_silent_until_it_has_one, .fini = sim_free)
+{
+	uint16_t prio[] = { 32768 };
+	struct sim *s = sim_new(1, prio, 1, 6, 4);
+	uint8_t zero[6] = { 0 }, mac[6] = { 0x02, 0, 0, 0, 0x77, 0x01 };
+
+	stp_bridge_free(&s->br[0]);
+	cr_assert_eq(stp_bridge_init(&s->br[0], zero, 32768, NULL, on_event, &s->ctx[0], s->now), 0);
+	port_add(s, 0, 1, 2);
+	sim_run(s, 5 * SEC);
+	cr_assert_eq(s->nsent, 0, "no BPDU from 8000.00:00:00:00:00:00");
+	cr_assert_eq(stp_set_bridge_mac(&s->br[0], mac, s->now), 0);
+	cr_assert_eq(s->br[0].b.bridge_id, stp_make_id(32768, mac), "new bridge id");
+	cr_assert(stp_is_root_bridge(&s->br[0].b), "still its own root, under its new id");
+	cr_assert_eq(s->br[0].port[1].designated_bridge, s->br[0].b.bridge_id,
+		     "its designated port follows the new id");
+	sim_run(s, 2 * SEC + 1);
+	cr_assert_gt(s->nsent, 0, "it speaks now");
+	cr_assert_eq(s->sent[0].bpdu.bridge_id, stp_make_id(32768, mac));
+	cr_assert_eq(s->sent[0].bpdu.root_id, stp_make_id(32768, mac));
+}
+
+/* A Linux bridge's BPDU (captured) makes the engine follow it. */
+Test(stp, follows_a_linux_root, .fini = sim_free)
+{
+	uint16_t prio[] = { 61440 };
+	struct sim *s = sim_new(1, prio, 2, 20, 15);
+
+	port_add(s, 0, 1, 2);
+	rx(s, 0, 1, captured_config, sizeof(captured_config), 1);
+	cr_assert_eq(s->br[0].b.root_port, 1, "root port toward the Linux bridge");
+	cr_assert_eq(s->br[0].b.root_path_cost, 2);
+	cr_assert_eq(s->br[0].b.designated_root >> 48, 0x8000);
+	cr_assert_eq(s->br[0].b.max_age_ns, 6 * SEC, "its max age");
+	cr_assert_eq(s->br[0].b.hello_time_ns, 1 * SEC, "its hello time");
+	cr_assert_eq(s->br[0].b.forward_delay_ns, 4 * SEC, "its forward delay");
+	cr_assert_eq(s->br[0].b.hello_timer, 0, "a non-root sends no hellos of its own");
+	/* No further BPDU: the information ages out after the Linux max age. */
+	sim_run(s, 6 * SEC - 1);
+	cr_assert_eq(s->br[0].b.root_port, 1);
+	sim_run(s, 1);
+	cr_assert(stp_is_root_bridge(&s->br[0].b), "its own root again after max age");
+	cr_assert_eq(s->br[0].b.max_age_ns, 20 * SEC, "with its own times");
+}
+
+/* A BPDU relayed with the age it would reach max age is not sent. */
+Test(stp, information_at_max_age_is_not_relayed, .fini = sim_free)
+{
+	uint16_t prio[] = { 61440 };
+	struct sim *s = sim_new(1, prio, 2, 20, 15);
+	uint8_t f[sizeof(captured_config)];
+
+	port_add(s, 0, 1, 2);
+	port_add(s, 0, 2, 2);
+	memcpy(f, captured_config, sizeof(f));
+	f[44] = 0x05, f[45] = 0xfe;	/* message age 6 s - 2/256 s, max age 6 s */
+	int from = s->nsent;
+
+	rx(s, 0, 1, f, sizeof(f), 1);
+	cr_assert_eq(s->br[0].b.root_port, 1);
+	cr_assert_eq(s->nsent - from, 1, "relayed on the designated port 2");
+	cr_assert_eq(s->sent[from].port, 2);
+	cr_assert_eq(s->sent[from].bpdu.message_age, 6 * 256 - 1, "one tick older");
+
+	sim_free();
+	s = sim_new(1, prio, 2, 20, 15);
+	port_add(s, 0, 1, 2);
+	port_add(s, 0, 2, 2);
+	f[45] = 0xff;	/* 6 s - 1/256 s: one more tick reaches max age */
+	from = s->nsent;
+	rx(s, 0, 1, f, sizeof(f), 1);
+	cr_assert_eq(s->br[0].b.root_port, 1, "the information is used");
+	cr_assert_eq(s->nsent - from, 0, "but not relayed: it would be max age old");
+}
+
+Test(stp, timers_apply_when_root_and_are_the_roots_otherwise, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192 };
+	struct sim *s = sim_new(2, prio, 2, 20, 15);
+	struct stp_timers t = { 1000, 6000, 4000 };
+	struct stp_timers bad = { 1000, 41000, 4000 };
+
+	sim_link(s, 0, 1, 1, 1, 2);
+	sim_run(s, 31 * SEC);
+	cr_assert_eq(stp_set_timers(&s->br[1], &bad, s->now), -ERANGE, "max age above 40 s");
+	cr_assert_eq(stp_set_timers(&s->br[1], &t, s->now), 0);
+	cr_assert_eq(s->br[1].b.bridge_max_age_ns, 6 * SEC, "its own, for when it is root");
+	cr_assert_eq(s->br[1].b.max_age_ns, 20 * SEC, "a non-root keeps the root's");
+	cr_assert_eq(stp_set_timers(&s->br[0], &t, s->now), 0);
+	cr_assert_eq(s->br[0].b.max_age_ns, 6 * SEC, "the root uses its new times at once");
+	sim_run(s, 3 * SEC);
+	cr_assert_eq(s->br[1].b.max_age_ns, 6 * SEC, "and the others adopt them from its BPDUs");
+	cr_assert_eq(s->br[1].b.forward_delay_ns, 4 * SEC);
+	cr_assert_eq(s->br[1].b.hello_time_ns, 1 * SEC);
+}
+
+Test(stp, deleting_the_root_port_reelects, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192 };
+	struct sim *s = sim_new(2, prio, 1, 6, 4);
+
+	sim_link(s, 0, 1, 1, 1, 2);
+	sim_link(s, 0, 2, 1, 2, 2);
+	sim_run(s, 20 * SEC);
+	cr_assert_eq(s->br[1].b.root_port, 1);
+	cr_assert_eq(state(s, 1, 2), XB_STP_BLOCKING);
+	cr_assert_eq(stp_port_del(&s->br[1], 1, s->now), 0);
+	s->link[0].silent = true;
+	sim_drain(s);
+	cr_assert_eq(s->seen_state[1][1], XB_STP_DISABLED, "the deleted port was reported disabled");
+	cr_assert_eq(s->br[1].b.root_port, 2, "the other link is the root port now");
+	cr_assert_eq(state(s, 1, 2), XB_STP_LISTENING);
+	sim_run(s, 8 * SEC);
+	cr_assert_eq(state(s, 1, 2), XB_STP_FORWARDING);
+}
+
+/* Garbage in: no crash, and the engine's invariants hold. */
+Test(stp, random_frames_do_not_break_it, .fini = sim_free)
+{
+	uint16_t prio[] = { 4096, 8192, 12288 };
+	struct sim *s = ring3(prio, 2);
+	uint32_t seed = 12345;
+	int used = 0;
+
+	sim_run(s, 20 * SEC);
+	for (int k = 0; k < 20000; k++) {
+		uint8_t f[STP_FRAME_MAX];
+		size_t len;
+
+		memcpy(f, captured_config, sizeof(captured_config));
+		for (size_t j = 0; j < sizeof(f); j++) {
+			seed = seed * 1103515245 + 12345;
+			/* mostly valid headers, random BPDU bodies */
+			if (j >= 17 || (seed >> 16) % 50 == 0)
+				f[j] = (uint8_t)(seed >> 8);
+		}
+		if (k % 3)
+			f[17] = f[18] = f[19] = 0;	/* protocol 0 version 0, mostly */
+		if (k % 5 == 0)
+			f[20] = 0x80;
+		else if (k % 5 != 1)
+			f[20] = 0;	/* config, mostly */
+		len = k % 4 ? sizeof(f) : (seed >> 4) % (sizeof(f) + 1);
+		int i = k % 3;
+		uint16_t port = (uint16_t)(1 + (seed >> 20) % 3);	/* port 3 does not exist */
+		int r = stp_rx_frame(&s->br[i], port, f, len, s->now);
+
+		cr_assert(r == 0 || r == 1 || (port == 3 && r == -ENOENT), "rx: %d", r);
+		used += r == 1;
+		sim_drain(s);
+		if (k % 100 == 0)
+			sim_run(s, 100 * MS);
+	}
+	cr_assert_gt(used, 1000, "many of them were BPDUs the engine read: %d", used);
+	for (int i = 0; i < 3; i++)
+		for (uint16_t p = 1; p <= 2; p++)
+			cr_assert_leq(state(s, i, p), XB_STP_BLOCKING, "a valid state");
+	assert_events_match(s);
+	/* And with the garbage gone it converges again. */
+	sim_run(s, 60 * SEC);
+	cr_assert_eq(assert_spanning_tree(s), 1, "back to one blocked port");
+	cr_assert_eq(root_of(s, 2), s->br[0].b.bridge_id);
 }
 
 /* ---- persistence ---- */

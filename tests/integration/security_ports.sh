@@ -87,6 +87,8 @@ sp_flood_cases() {
 		done
 		sp_set 2 "$key" on
 	done
+	# The copies the egress programs filtered are no kernel drops.
+	assert_eq 0 "$(sp_stat 1 kernel_dropped)" "$mode: kernel_dropped at h1's port"
 	must "$XDPBRIDGE" unload "$BR"
 }
 

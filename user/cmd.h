@@ -42,6 +42,7 @@ struct arg_value;
 /* `set` rows of the spanning tree (cmd_stp.c): apply under the lock. */
 int stp_set_on(struct xb_bridge *br, const struct arg_value *v);
 int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v);
+int stp_check_bridge_priority(const struct arg_value *v);
 int stp_set_hello(struct xb_bridge *br, const struct arg_value *v);
 int stp_set_forward_delay(struct xb_bridge *br, const struct arg_value *v);
 int stp_set_max_age(struct xb_bridge *br, const struct arg_value *v);

@@ -286,8 +286,10 @@ const struct arg_spec load_opts[] = {
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
 const struct arg_spec *const bridge_pos[] = { &arg_bridge, NULL };
-/* `set BRIDGE KEY VALUE...`: the words after the bridge, typed by set_keys. */
-static const struct arg_spec arg_set_word = ARG_SPEC("KEY VALUE", ARG_PATH, "KEY VALUE");
+/* `set BRIDGE KEY VALUE...`: the words after the bridge, typed by set_keys.
+ * The usage line lists the keys (bash completion offers them from it). */
+static const struct arg_spec arg_set_word =
+	ARG_SPEC("KEY VALUE", ARG_PATH, "ageing|stp|priority|hello|forward-delay|max-age VALUE");
 const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_set_word, NULL };
 
 static int usage_err(const char *why)
@@ -648,23 +650,25 @@ static int set_default_pvid(struct xb_bridge *br, const struct arg_value *v)
 struct set_key {
 	struct arg_spec value;	/* .name is the key */
 	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
+	int (*check)(const struct arg_value *v);	/* beyond the type; prints why */
 };
 
 static const struct set_key set_keys[] = {
-	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing },
+	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing, NULL },
 	/* VLAN filtering (vlan.c). */
-	{ ARG_SPEC("vlan-filtering", ARG_ONOFF, "on|off"), set_vlan_filtering },
-	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol },
+	{ ARG_SPEC("vlan-filtering", ARG_ONOFF, "on|off"), set_vlan_filtering, NULL },
+	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol, NULL },
 	{ ARG_SPEC_U32("default-pvid", "VID", 0, XB_VLAN_VID_MAX, "a VLAN id (0: none)"),
-	  set_default_pvid },
+	  set_default_pvid, NULL },
 	{ ARG_SPEC_U32("max-learned", "N", 0, UINT32_MAX, "a number of stations (0: no limit)"),
-	  set_max_learned },
+	  set_max_learned, NULL },
 	/* Spanning tree (cmd_stp.c). */
-	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on },
-	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority },
-	{ ARG_SPEC_U32("hello", "SEC", 1, 10, "seconds"), stp_set_hello },
-	{ ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds"), stp_set_forward_delay },
-	{ ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds"), stp_set_max_age },
+	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on, NULL },
+	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority,
+	  stp_check_bridge_priority },
+	{ ARG_SPEC_U32("hello", "SEC", 1, 10, "seconds"), stp_set_hello, NULL },
+	{ ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds"), stp_set_forward_delay, NULL },
+	{ ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds"), stp_set_max_age, NULL },
 };
 #define NR_SET_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
 
@@ -720,7 +724,8 @@ int do_set(const struct parsed_args *a)
 			pr_err("unknown key '%s' for set: %s", a->pos[1 + 2 * i].str, list);
 			return EXIT_USAGE;
 		}
-		if (arg_parse(&set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]))
+		if (arg_parse(&set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]) ||
+		    (set_req.key[i]->check && set_req.key[i]->check(&set_req.val[i])))
 			return EXIT_USAGE;
 	}
 	return cmd_with_bridge(a, true, set_locked);

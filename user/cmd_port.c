@@ -151,7 +151,7 @@ static int port_settings_apply(const struct parsed_args *a, int first, struct xb
 		struct arg_value v;
 
 		if (!k) {
-			char names[256] = "";
+			char names[512] = "";
 
 			for (k = port_settings; k->name; k++)
 				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s %s",

@@ -76,12 +76,18 @@ static void change_max_age(struct xb_stp *st, __u32 v)
 	st->max_age_sec = (__u8)v;
 }
 
-int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v)
+int stp_check_bridge_priority(const struct arg_value *v)
 {
 	if (v->u32 % 4096) {
-		pr_err("priority takes a multiple of 4096 between 0 and 61440, not %u", v->u32);
+		pr_err("priority takes a multiple of 4096 between 0 and 61440 (802.1D's steps), not %u",
+		       v->u32);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v)
+{
 	return stp_setting(br, "priority", change_priority, v->u32);
 }
 
@@ -275,7 +281,7 @@ static int stp_show_locked(struct xb_bridge *br, const struct parsed_args *a)
 	}
 	if (v.b.version != XB_STP_STATE_VERSION)
 		memset(&v.b, 0, sizeof(v.b));
-	output_begin(NULL, opt_json, opt_pretty);
+	output_begin(NULL, opt_json || a->given[0], opt_pretty);
 	open_json_object(NULL);
 	stp_show_bridge(&v);
 	open_json_array("ports");
@@ -294,8 +300,9 @@ static int do_stp_show(const struct parsed_args *a)
 }
 
 static const struct arg_spec *const stp_show_pos[] = { &arg_bridge, NULL };
+static const struct arg_spec stp_show_opts[] = { ARG_SPEC("-j", ARG_FLAG, NULL), ARG_SPEC_END };
 
 const struct cmd stp_cmds[] = {
-	{ .name = "show", .func = do_stp_show, .pos = stp_show_pos, .min_pos = 1 },
+	{ .name = "show", .func = do_stp_show, .pos = stp_show_pos, .min_pos = 1, .opts = stp_show_opts },
 	{ .name = NULL },
 };

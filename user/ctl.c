@@ -506,6 +506,13 @@ static void ctl_reexec(const char *name, char *const *argv)
 	free(args);
 }
 
+static bool stp_on_now(const struct xb_bridge *br)
+{
+	struct xb_config cfg;
+
+	return !bridge_config_get(br, &cfg) && (cfg.flags & XB_CFG_STP);
+}
+
 int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -586,7 +593,10 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	if (pidfile_running(br->name) == getpid())
 		ctl_status_remove(br->name);
 	pidfile_remove(br->name, true);
-	if (!detach && ctl_stop)
+	if (!detach && ctl_stop && stp_on_now(br))
+		pr_info("control loop stopped; bridge %s runs STP: its ports stop forwarding after max-age unless a control loop runs again ('xdpbridge load %s')",
+			br->name, br->name);
+	else if (!detach && ctl_stop)
 		pr_info("control loop stopped; bridge %s keeps forwarding (remove it with 'xdpbridge unload %s')",
 			br->name, br->name);
 cleanup:

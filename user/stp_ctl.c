@@ -38,6 +38,8 @@ struct ctl_port {
 	char ifname[XB_IFNAMSIZ];
 	__u8 mac[XB_ETH_ALEN];
 	bool up;
+	__u8 dp_state;		/* the state last written to the data path */
+	bool dp_known;
 	__u32 cost;
 	__u8 prio;
 	bool guard, root_block;
@@ -189,6 +191,8 @@ static void port_state_apply(struct stp_ctl *s, __u16 port_no, __u8 state)
 			xb_stp_state_name(state), strerror(-err));
 		return;
 	}
+	p->dp_state = state;
+	p->dp_known = true;
 	pr_debug("bridge %s: port %s %s", s->br->name, p->ifname, xb_stp_state_name(state));
 	/* As br_stp_disable_port: what was learned there is gone. */
 	if (state == XB_STP_DISABLED)
@@ -427,6 +431,19 @@ static void settings_sync(struct stp_ctl *s, __u64 now)
 	}
 }
 
+/* The data path has each port in the engine's state, also those the engine
+ * gave without an event (a port added while its link is down). */
+static void states_sync(struct stp_ctl *s)
+{
+	for (__u32 slot = 0; slot < stp_slots(s); slot++) {
+		const struct ctl_port *p = &s->port[slot];
+		__u8 state = s->eng.port[slot + 1].state;
+
+		if (p->ifindex && (!p->dp_known || p->dp_state != state))
+			port_state_apply(s, (__u16)(slot + 1), state);
+	}
+}
+
 static void ports_sync(struct stp_ctl *s, __u64 now)
 {
 	struct port_list *l = calloc(1, sizeof(*l));
@@ -646,6 +663,7 @@ uint32_t stp_ctl_tick(struct stp_ctl *s)
 	ports_sync(s, now);
 	settings_sync(s, now);
 	stp_tick(&s->eng, now);
+	states_sync(s);
 	state_save(s);
 	heartbeat(s);
 	xb_lock_release(lock_fd);

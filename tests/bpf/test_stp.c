@@ -12,6 +12,7 @@
 
 #include "fixture.h"
 #include "names.h"
+#include "stp_conf.h"
 
 static const xb_mac_t MAC_PAUSE = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x01 };
 
@@ -231,4 +232,38 @@ Test(stp_tc, states_apply_on_the_skb_path)
 	cr_assert_neq(tc_run(port[A], buf, xb_frame(buf, MAC_STP, MAC_S)), TC_ACT_OK,
 		      "tc, STP off: a BPDU is flooded, not passed up");
 	cr_assert_eq(dropped(port[A], XB_DROP_PORT_STATE), 1, "tc: one port_state drop");
+}
+
+/* The control loop's writer (stp_conf.c): a state in "port_conf", and the
+ * flood domain (XDP's devmap, TC's XB_SLOT_FLOOD) holding forwarding ports
+ * only. */
+Test(stp, state_write_keeps_flood_domain_to_forwarding_ports)
+{
+	static const __u32 states[] = { XB_STP_BLOCKING, XB_STP_LISTENING, XB_STP_LEARNING,
+					XB_STP_DISABLED };
+	__u32 slot = slot_of(port[B]);
+	struct bpf_devmap_val val;
+	struct xb_port_slot rec;
+	struct xb_port_conf conf;
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		cr_assert_eq(stp_port_state_write(&test_br, slot, port[B], states[i]), 0,
+			     "stp_port_state_write(%s)", xb_stp_state_name(states[i]));
+		cr_assert_eq(bpf_map_lookup_elem(test_br.conf_fd, &slot, &conf), 0, "port_conf");
+		cr_assert_eq(conf.stp_state, states[i], "port_conf state %u, want %u", conf.stp_state,
+			     states[i]);
+		cr_assert_neq(bpf_map_lookup_elem(test_br.flood_fd, &slot, &val), 0,
+			      "%s: port must be out of flood_ports", xb_stp_state_name(states[i]));
+		cr_assert_eq(bpf_map_lookup_elem(test_br.slots_fd, &slot, &rec), 0, "port_slots");
+		cr_assert(!(rec.flags & XB_SLOT_FLOOD), "%s: XB_SLOT_FLOOD must be clear",
+			  xb_stp_state_name(states[i]));
+	}
+	cr_assert_eq(stp_port_state_write(&test_br, slot, port[B], XB_STP_FORWARDING), 0,
+		     "stp_port_state_write(forwarding)");
+	cr_assert_eq(bpf_map_lookup_elem(test_br.flood_fd, &slot, &val), 0,
+		     "forwarding: port must be in flood_ports");
+	cr_assert_eq(val.ifindex, (__u32)port[B], "flood_ports[%u] ifindex %u, want %d", slot,
+		     val.ifindex, port[B]);
+	cr_assert_eq(bpf_map_lookup_elem(test_br.slots_fd, &slot, &rec), 0, "port_slots");
+	cr_assert(rec.flags & XB_SLOT_FLOOD, "forwarding: XB_SLOT_FLOOD must be set");
 }

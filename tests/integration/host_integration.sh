@@ -166,13 +166,13 @@ test_completion() {
 	send_from 1 --dst "$(mac 2)" --count 1
 	wait_for 3 fdb_has "$(mac 1)" "$(hv 1)" || fail "h1 not learned"
 	# Commands at every level, global options, enum values, keywords.
-	assert_completes '""' load unload show set stats top port fdb help
+	assert_completes '""' load unload show set stats top port fdb stp help
 	assert_completes 'f' fdb
 	assert_completes 'fdb ""' show add del flush help
 	assert_completes 'port ""' add del help
 	assert_completes '-j ""' load fdb
 	assert_completes '-' -j --json -p --pretty -v
-	assert_completes 'set x ""' ageing
+	assert_completes 'set x ""' ageing stp priority hello forward-delay max-age
 	assert_completes 'load x --mode ""' native generic
 	assert_completes 'stats x --format ""' text json prometheus
 	assert_completes 'load x --' --ageing --fdb-size --max-ports --mode --no-host-port --detach --textfile

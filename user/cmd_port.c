@@ -11,6 +11,7 @@
 #include "bridge.h"
 #include "cmd.h"
 #include "events.h"
+#include "fdb.h"
 #include "json_print.h"
 #include "log.h"
 #include "policy.h"
@@ -227,7 +228,11 @@ static int port_set_locked(struct xb_bridge *br, const struct parsed_args *a)
 			return err;
 		}
 	}
-	return port_conf_write(br, slot, &conf);
+	err = port_conf_write(br, slot, &conf);
+	/* A new limit bites on exact counts, not on the last sweep's. */
+	if (!err && conf.max_learned)
+		err = fdb_learn_count_sync(br);
+	return err;
 }
 
 static int do_port_set(const struct parsed_args *a)

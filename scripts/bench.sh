@@ -278,8 +278,8 @@ learn() {
 	# the tagged frames' own FDB, if it has one
 	vlan_tagged "$scen" 1 && tag1=(--vlan "$VLAN_ID")
 	vlan_tagged "$scen" 2 && tag2=(--vlan "$VLAN_ID")
-	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag2[@]}" >/dev/null
-	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag1[@]}" >/dev/null
+	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag2[@]}" --restore >/dev/null
+	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag1[@]}" --restore >/dev/null
 	if [[ $mode == xdpbridge ]]; then
 		# grep -c reads all input: grep -q would SIGPIPE the writer (pipefail)
 		xbr fdb show "$BR" --port p2 | grep -ci "$(mac 2)" >/dev/null ||
@@ -327,7 +327,10 @@ measure_rate() {
 	case $scen in
 	uc512) size=512 ;;
 	uc1500) size=1500 ;;
-	uc64_vlan | vlan_tag | vlan_pop) gen_args+=(--vlan "$VLAN_ID") ;;
+	uc64_vlan | vlan_tag) gen_args+=(--vlan "$VLAN_ID") ;;
+	# the bridge rewrites the frame in place: the generator restores its header
+	vlan_pop) gen_args+=(--vlan "$VLAN_ID" --restore) ;;
+	vlan_push) gen_args+=(--restore) ;;
 	stations)	# learned by the warm-up run; then lookups only, no writes
 		gen_args=(--dev "$(peer 1)" --count "$FRAMES" --churn "$STATIONS" --src 02:cd:00:00:00:00)
 		;;

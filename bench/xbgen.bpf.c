@@ -37,7 +37,11 @@ int xbgen(struct xdp_md *ctx)
 	if (restore) {
 		if ((void *)eth + XBGEN_RESTORE_LEN > data_end)
 			return XDP_ABORTED;
-		__builtin_memcpy((void *)eth, (const void *)template_hdr, XBGEN_RESTORE_LEN);
+		/* Read as volatile: a plain copy of the zero-initialized
+		 * constant would be folded to zeros at compile time. */
+#pragma unroll
+		for (int i = 0; i < XBGEN_RESTORE_LEN; i++)
+			((__u8 *)eth)[i] = template_hdr[i];
 	}
 	if (churn) {
 		if ((void *)(eth + 1) > data_end)

@@ -143,6 +143,8 @@ static void print_event_station(const struct xb_event *ev)
 	format_mac(ev->key.mac, mac);
 	print_string(PRINT_ANY, "mac", "%s ", mac);
 	print_string(PRINT_ANY, "ifname", "dev %s ", ev->ifname);
+	if (ev->key.vlan)	/* VLAN filtering: as `bridge monitor fdb` */
+		print_uint(PRINT_ANY, "vlan", "vlan %" PRIu64 " ", ev->key.vlan);
 	print_string(PRINT_ANY, "master", "master %s", ev->bridge);
 	switch (ev->type) {
 	case XB_EV_LEARNED:

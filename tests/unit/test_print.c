@@ -213,3 +213,19 @@ Test(print, monitor_events, .fini = teardown)
 	ev = (struct xb_event){ .type = XB_EV_AGED, .count = 3, .bridge = "br0" };
 	cr_assert_str_eq(event_text(&ev, false), "fdb 3 entries aged master br0\n");
 }
+
+Test(print, bridge_summary_vlan_filtering, .fini = teardown)
+{
+	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC,
+							    .flags = XB_CFG_VLAN_FILTERING,
+							    .vlan_proto = XB_VLAN_PROTO_8021AD,
+							    .default_pvid = 1 },
+				    .fdb_size = 16, .max_ports = 64 };
+
+	capture(false, false);
+	print_bridge(&b);
+	cr_assert_str_eq(captured(),
+			 "bridge br0 ageing 300 fdb_size 16 max_ports 64 learned 0 static 0 vlan_filtering on "
+			 "vlan_protocol 802.1ad default_pvid 1 control_pid none\n",
+			 "text shows VLAN filtering only when it is on");
+}

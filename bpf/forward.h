@@ -67,26 +67,26 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 		fdb_learn(cfg, cache, gen, &key, ifindex, now);
 
 	d->action = XB_ACT_FLOOD;
-	if (xb_mac_is_multicast(eth->h_dest)) {
-		d->kind = xb_mac_is_broadcast(eth->h_dest) ? XB_KIND_BCAST : XB_KIND_MCAST;
-	} else {
-		d->kind = XB_KIND_UNKNOWN;
-		fdb_key_set(&key, eth->h_dest, d->vlan.vid);
-		out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
-		if (out == ifindex) {
+	d->kind = xb_flood_kind(eth->h_dest);	/* what it is if flooded */
+	if (xb_mac_is_multicast(eth->h_dest))
+		goto policy;
+	fdb_key_set(&key, eth->h_dest, d->vlan.vid);
+	out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
+	if (out == ifindex) {
+		d->action = XB_ACT_DROP;
+		d->reason = XB_DROP_REFLECT;
+		return;
+	} else if (out) {
+		if (d->vlan.vid && (d->reason = xb_vlan_egress(&d->vlan, out_slot))) {
 			d->action = XB_ACT_DROP;
-			d->reason = XB_DROP_REFLECT;
 			return;
-		} else if (out) {
-			if (d->vlan.vid && (d->reason = xb_vlan_egress(&d->vlan, out_slot))) {
-				d->action = XB_ACT_DROP;
-				return;
-			}
-			d->action = XB_ACT_UNICAST;
-			d->ifindex = out;
-			d->slot = out_slot;
 		}
+		d->action = XB_ACT_UNICAST;
+		d->ifindex = out;
+		d->slot = out_slot;
 	}
+policy:
+	/* The ingress port's `port set` policy: isolation, storm control. */
 	if (in && (verdict = xb_policy_verdict(in, d->action == XB_ACT_UNICAST, out_slot, d->kind,
 					      now)) != XB_DROP_MAX) {
 		d->action = XB_ACT_DROP;

@@ -21,6 +21,14 @@ static __always_inline const struct xb_port_conf *xb_policy_in_conf(const struct
 	return bpf_map_lookup_elem(&port_conf, &slot);
 }
 
+/* The kind of a frame to dst, were it flooded: a unicast one is unknown. */
+static __always_inline __u32 xb_flood_kind(const __u8 *dst)
+{
+	if (!xb_mac_is_multicast(dst))
+		return XB_KIND_UNKNOWN;
+	return xb_mac_is_broadcast(dst) ? XB_KIND_BCAST : XB_KIND_MCAST;
+}
+
 /* Does the port with settings in (NULL: defaults) learn its sources? */
 static __always_inline int xb_policy_learns(const struct xb_port_conf *in)
 {
@@ -32,8 +40,8 @@ static __always_inline int xb_policy_learns(const struct xb_port_conf *in)
  * port with settings in leave through a port with settings out? The one
  * rule for every flooded copy: the devmap egress program (XDP) and the TC
  * flood walk both ask it. An isolated port reaches only non-isolated ones;
- * a flood switch turned off keeps its kind of frame off that port.
- * VLAN membership joins here.
+ * a flood switch turned off keeps its kind of frame off that port, but
+ * for the host's broadcast and multicast. VLAN membership joins here.
  */
 static __always_inline int xb_egress_allowed(const struct xb_port_conf *in,
 					     const struct xb_port_conf *out, __u32 kind)
@@ -42,6 +50,9 @@ static __always_inline int xb_egress_allowed(const struct xb_port_conf *in,
 
 	if (in->flags & out->flags & XB_PCONF_ISOLATED)
 		return 0;
+	/* The host's own broadcast and multicast reach every port (br_flood). */
+	if ((in->flags & XB_PCONF_HOST) && kind != XB_KIND_UNKNOWN)
+		return 1;
 	off = kind == XB_KIND_BCAST ? XB_PCONF_NO_BCAST_FLOOD :
 	      kind == XB_KIND_MCAST ? XB_PCONF_NO_MCAST_FLOOD : XB_PCONF_NO_FLOOD;
 	return !(out->flags & off);
@@ -65,6 +76,9 @@ static __always_inline __u32 xb_policy_verdict(const struct xb_port_conf *in, in
 		out = bpf_map_lookup_elem(&port_conf, &out_slot);
 		return out && (out->flags & XB_PCONF_ISOLATED) ? XB_DROP_ISOLATED : XB_DROP_MAX;
 	}
+	/* A frame the XDP program handed to the skb path was charged there. */
+	if (tc_after_xdp)
+		return XB_DROP_MAX;
 	return xb_storm_over(in, port_slot, kind, now) ? XB_DROP_STORM : XB_DROP_MAX;
 }
 

@@ -230,6 +230,10 @@ struct xb_port_conf {
 #define XB_PCONF_NO_BCAST_FLOOD	(1U << 4)	/* no broadcast out */
 #define XB_PCONF_BPDU_GUARD	(1U << 5)	/* a BPDU in disables the port */
 #define XB_PCONF_ROOT_BLOCK	(1U << 6)	/* never becomes the root port */
+/* Not a setting: port_add marks the host port, whose broadcast and multicast
+ * ignore the other ports' mcast_flood / bcast_flood switches, as frames the
+ * Linux bridge's own device sends do. */
+#define XB_PCONF_HOST		(1U << 16)
 
 /* Flags that filter floods per egress port (XB_CFG_EGRESS_FILTER). */
 #define XB_PCONF_EGRESS_MASK	(XB_PCONF_ISOLATED | XB_PCONF_NO_FLOOD | \

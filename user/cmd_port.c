@@ -139,8 +139,12 @@ static int port_settings_apply(const struct parsed_args *a, int first, struct xb
 		struct arg_value v;
 
 		if (!k) {
-			pr_err("unknown port setting '%s': one of isolated, learning, flood, mcast_flood, bcast_flood (on|off), storm-bcast, storm-mcast, storm-unknown, max-learned (N)",
-			       a->pos[i].str);
+			char names[256] = "";
+
+			for (k = port_settings; k->name; k++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s %s",
+					 k == port_settings ? "" : ", ", k->name, k->value.metavar);
+			pr_err("unknown port setting '%s': one of %s", a->pos[i].str, names);
 			return -EINVAL;
 		}
 		if (i + 1 >= a->npos) {

@@ -148,6 +148,8 @@ int policy_sync(const struct xb_bridge *br)
 		if (port_conf_needs_egress(&conf))
 			want |= XB_CFG_EGRESS_FILTER;
 	}
+	/* VLAN filtering (issue 11) will filter floods per egress port too: its
+	 * condition joins want here. */
 	/* On: programs first, then the flag (a copy without metadata passes);
 	 * off: the flag first, then the programs. Either order is safe. */
 	if (want & XB_CFG_EGRESS_FILTER) {

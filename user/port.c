@@ -256,7 +256,10 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
 	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
-	struct xb_port_conf conf = { .stp_state = XB_STP_FORWARDING };	/* as br0's defaults */
+	struct xb_port_conf conf = {	/* as br0's defaults */
+		.stp_state = XB_STP_FORWARDING,
+		.flags = flags & XB_PORT_HOST ? XB_PCONF_HOST : 0,
+	};
 	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];

@@ -6,11 +6,12 @@ def ratio($a; $b): if $a == null or $b == null or $b == 0 then null
 	else ($a / $b * 1000 | round) / 1000 end;
 def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood8", "flood8_nohost",
 	    "uc512", "uc1500", "uc1500_pkt", "uc9000_pkt", "tcp", "tcp_best", "tcp_tc", "tcp_tap", "tcp_tap_tc",
-	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8",
+	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8", "uc64_restore",
 	    "macflood_base", "macflood_neighbor", "macflood", "macflood_leak"];
 # Rows measuring one xdpbridge variant: their Linux bridge and floor come from this row.
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap",
-	    vlan_tag: "uc64", vlan_push: "uc64", vlan_pop: "uc64", vlan_flood8: "flood8" };
+	    vlan_tag: "uc64", vlan_push: "uc64", vlan_pop: "uc64", vlan_flood8: "flood8",
+	    uc64_restore: "uc64" };
 def tc_na: if $machine.xdpbridge_mode_tc then "" else " (n/a: needs --mode tc)" end;
 def about: {
 	uc64: "known unicast, 64 B, h1 -> h2 (xdpbridge: --mode native, XDP; every xdpbridge row but the *_tc ones loads --mode native)",
@@ -33,6 +34,7 @@ def about: {
 	lat_p50: "UDP ping-pong 64 B, round trip p50",
 	lat_p99: "UDP ping-pong 64 B, round trip p99",
 	load16: "`xdpbridge load` of 16 ports (Linux column: ip -batch creating a bridge with 16 ports)",
+	uc64_restore: "uc64 with the generator restoring each frame's header (--restore), as for vlan_push and vlan_pop: their fair reference; Linux and floor columns: the uc64 row",
 	vlan_tag: "VLAN filtering (--vlan-filtering): known unicast 64 B tagged VID 10, trunk to trunk (tag kept); Linux and floor columns: the uc64 row",
 	vlan_push: "VLAN filtering: known unicast 64 B untagged from an access port (PVID 10) to a trunk (tag pushed); Linux and floor columns: the uc64 row",
 	vlan_pop: "VLAN filtering: known unicast 64 B tagged VID 10 from a trunk to an access port (tag popped, 60 B out); Linux and floor columns: the uc64 row",
@@ -98,8 +100,12 @@ def about: {
 		elif .name == "uc64_tc" then [
 			{ text: ">= 1.5x Linux bridge (nf=0)\(tc_na)", met: (if .ratios.xdpbridge_vs_linux_nf0 == null then null else .ratios.xdpbridge_vs_linux_nf0 >= 1.5 end) } ]
 		elif .name == "uc64_vlan" then [ within10(xf("uc64_vlan"); xf("uc64"); "untagged uc64") ]
-		elif (.name == "vlan_tag" or .name == "vlan_push" or .name == "vlan_pop") then
+		elif .name == "vlan_tag" then [ within15(.ratios.xdpbridge_vs_floor; xf("uc64"); "untagged uc64") ]
+		elif (.name == "vlan_push" or .name == "vlan_pop") then
 			[ within15(.ratios.xdpbridge_vs_floor; xf("uc64"); "untagged uc64") ]
+			+ (if $by.uc64_restore.xdpbridge.median == null then [] else
+			   [ within15(.ratios.xdpbridge_vs_floor; ratio($by.uc64_restore.xdpbridge.median; $by.uc64.floor.median);
+				      "uc64_restore (the same generator)") ] end)
 		elif .name == "vlan_flood8" then [ within15(.ratios.xdpbridge_vs_floor; xf("flood8"); "flood8") ]
 		elif .name == "uc9000_pkt" then [ within10(xf("uc9000_pkt"); xf("uc1500_pkt"); "1500-byte uc1500_pkt")
 			| if $sc.modes.xdpbridge == null then .text += " (xdpbridge n/a: a port with its XDP program refused MTU 9000; needs xdp.frags)" else . end ]

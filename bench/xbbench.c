@@ -4,6 +4,7 @@
  *
  *   xbbench gen   --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]
  *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--churn-repeat K] [--batch N] [--vlan VID]
+ *                 [--restore] (rewrite each frame's header: for bridges that push/pop tags)
  *       (--churn-repeat K: K frames from each source MAC of the set before the next)
  *       Inject N frames with bpf_prog_test_run_opts(BPF_F_TEST_XDP_LIVE_FRAMES)
  *       out of DEV (they enter DEV's veth peer). Prints "sent=N ns=T pps=R".
@@ -196,6 +197,7 @@ static int cmd_gen(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "alt-dev", required_argument, NULL, 'a' },
 		{ "vlan", required_argument, NULL, 'V' },
+		{ "restore", no_argument, NULL, 'H' },
 		{ 0 },
 	};
 	uint8_t src[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
@@ -203,7 +205,7 @@ static int cmd_gen(int argc, char **argv)
 	unsigned long rounds = 1, r, sent = 0, vid = 0, churn_repeat = 1;
 	char *devs[16], *devlist = NULL, *save = NULL, *tok;
 	uint64_t busy = 0;
-	int ndev = 0, d, alt_ifindex = 0;
+	int ndev = 0, d, alt_ifindex = 0, restore = 0;
 	const char *alt_dev = NULL;
 	struct xdp_md ctx = {};
 	struct xbgen_bpf *skel = NULL;
@@ -223,6 +225,7 @@ static int cmd_gen(int argc, char **argv)
 		case 'R': churn_repeat = strtoul(optarg, NULL, 0); break;
 		case 'b': batch = strtoul(optarg, NULL, 0); break;
 		case 'V': vid = strtoul(optarg, NULL, 0); break;
+		case 'H': restore = 1; break;
 		case 'S':
 			if (parse_mac(optarg, src)) { pr_err("bad MAC %s\n", optarg); return 2; }
 			break;
@@ -259,14 +262,16 @@ static int cmd_gen(int argc, char **argv)
 	skel->rodata->churn = (uint32_t)churn;
 	skel->rodata->churn_base = (uint32_t)churn_base;
 	skel->rodata->churn_repeat = churn_repeat ? (uint32_t)churn_repeat : 1;
-	if (xbgen_bpf__load(skel)) {
-		pr_err("load xbgen: %s\n", strerror(errno));
-		goto cleanup;
-	}
 	frame = malloc(size);
 	if (!frame)
 		goto cleanup;
 	build_frame(frame, (unsigned int)size, dst, src, dst[0] & 1, (unsigned int)vid);
+	skel->rodata->restore = (uint32_t)restore;
+	memcpy((void *)skel->rodata->template_hdr, frame, sizeof(skel->rodata->template_hdr));
+	if (xbgen_bpf__load(skel)) {
+		pr_err("load xbgen: %s\n", strerror(errno));
+		goto cleanup;
+	}
 
 	/* Each test run injects @count frames; several devices take turns, the
 	 * time reported is the sum of the test runs (setup outside it excluded). */

@@ -8,6 +8,10 @@
  * With alt_ifindex set too, every other pass over the set leaves through that
  * device instead (XDP redirect), so every frame is a station moving between
  * two bridge ports: a learning write per frame, in one test run.
+ * With restore set, every frame first gets the template's first
+ * XBGEN_RESTORE_LEN bytes back: live frames recycle their pages without
+ * rewriting them, so a bridge that pushes or pops a VLAN tag in place would
+ * otherwise be sent its own output again.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -17,6 +21,9 @@ const volatile __u32 churn = 0;	/* size of the rotating source MAC set; 0 = off 
 const volatile __u32 churn_base = 0;	/* first index */
 const volatile __u32 alt_ifindex = 0;	/* odd passes leave through this device */
 const volatile __u32 churn_repeat = 1;	/* frames per source MAC before the next one */
+#define XBGEN_RESTORE_LEN 20	/* MACs, a tag and the EtherType, with room to spare */
+const volatile __u32 restore = 0;
+const volatile __u8 template_hdr[XBGEN_RESTORE_LEN] = {};
 
 __u32 next_idx;
 __u32 pass;
@@ -29,6 +36,15 @@ int xbgen(struct xdp_md *ctx)
 	struct ethhdr *eth = (void *)(long)ctx->data;
 	__u32 idx;
 
+	if (restore) {
+		if ((void *)eth + XBGEN_RESTORE_LEN > data_end)
+			return XDP_ABORTED;
+		/* Read as volatile: a plain copy of the zero-initialized
+		 * constant would be folded to zeros at compile time. */
+#pragma unroll
+		for (int i = 0; i < XBGEN_RESTORE_LEN; i++)
+			((__u8 *)eth)[i] = template_hdr[i];
+	}
 	if (churn) {
 		if ((void *)(eth + 1) > data_end)
 			return XDP_ABORTED;

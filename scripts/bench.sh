@@ -13,7 +13,7 @@
 #   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
 #   BENCH_SCENARIOS="…"  subset of: uc64 uc64_tc uc64_vlan fdb1m stations churn flood8
 #                        flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep
-#                        load16 vlan_tag vlan_push vlan_pop vlan_flood8 macflood
+#                        load16 vlan_tag vlan_push vlan_pop vlan_flood8 uc64_restore macflood
 #                        (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
@@ -58,7 +58,9 @@ RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
 # references come from the row they vary (uc64, flood8), measured in the same round.
 # The vlan_* rows: xdpbridge loaded --vlan-filtering (issue 11), h1 and h2 in
 # VLAN 10 (vlan_setup); references from uc64 and flood8.
-XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost vlan_tag vlan_push vlan_pop vlan_flood8 "
+# uc64_restore: uc64 with the generator's --restore, the reference cost of
+# the vlan_push and vlan_pop rows' generator (not in the default set).
+XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost vlan_tag vlan_push vlan_pop vlan_flood8 uc64_restore "
 TCP_MODES=(xdpbridge floor linux_nf1 linux_nf0 linux_nf1_best linux_nf0_best)
 LAT_MODES=(xdpbridge floor linux_nf1 linux_nf0)
 
@@ -283,8 +285,8 @@ learn() {
 	# the tagged frames' own FDB, if it has one
 	vlan_tagged "$scen" 1 && tag1=(--vlan "$VLAN_ID")
 	vlan_tagged "$scen" 2 && tag2=(--vlan "$VLAN_ID")
-	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag2[@]}" >/dev/null
-	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag1[@]}" >/dev/null
+	"$X" gen --dev "$(peer 2)" --count 4 --src "$(mac 2)" --dst "$(mac 1)" "${tag2[@]}" --restore >/dev/null
+	"$X" gen --dev "$(peer 1)" --count 4 --src "$(mac 1)" --dst "$(mac 2)" "${tag1[@]}" --restore >/dev/null
 	if [[ $mode == xdpbridge ]]; then
 		# grep -c reads all input: grep -q would SIGPIPE the writer (pipefail)
 		xbr fdb show "$BR" --port p2 | grep -ci "$(mac 2)" >/dev/null ||
@@ -332,7 +334,10 @@ measure_rate() {
 	case $scen in
 	uc512) size=512 ;;
 	uc1500) size=1500 ;;
-	uc64_vlan | vlan_tag | vlan_pop) gen_args+=(--vlan "$VLAN_ID") ;;
+	uc64_vlan | vlan_tag) gen_args+=(--vlan "$VLAN_ID") ;;
+	# the bridge rewrites the frame in place: the generator restores its header
+	vlan_pop) gen_args+=(--vlan "$VLAN_ID" --restore) ;;
+	vlan_push | uc64_restore) gen_args+=(--restore) ;;
 	stations)	# learned by the warm-up run; then lookups only, no writes
 		gen_args=(--dev "$(peer 1)" --count "$FRAMES" --churn "$STATIONS" --src 02:cd:00:00:00:00)
 		;;
@@ -705,7 +710,7 @@ sleep 0.3
 
 for ((round = 1; round <= ROUNDS; round++)); do
 	for scen in uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 \
-		    vlan_tag vlan_push vlan_pop vlan_flood8; do
+		    vlan_tag vlan_push vlan_pop vlan_flood8 uc64_restore; do
 		has $scen || continue
 		modes=("${RATE_MODES[@]}")
 		# Tagged frames: no Linux bridge column. It untags each frame in place

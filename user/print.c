@@ -40,6 +40,8 @@ void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 n
 
 void print_bridge(const struct bridge_summary *b)
 {
+	bool vlan_on;
+
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "name", "bridge %s", b->name);
 	print_uint(PRINT_ANY, "ageing", " ageing %" PRIu64, b->cfg.ageing_ns / 1000000000ULL);
@@ -54,6 +56,16 @@ void print_bridge(const struct bridge_summary *b)
 		print_uint(PRINT_ANY, "unindexed", " unindexed %" PRIu64, b->sync.age_untracked);
 	else
 		print_uint(PRINT_JSON, "unindexed", NULL, 0);
+	/* VLAN filtering: text only when on, so a VLAN-transparent bridge's line
+	 * reads as before; JSON always. */
+	vlan_on = b->cfg.flags & XB_CFG_VLAN_FILTERING;
+	print_bool(PRINT_JSON, "vlan_filtering", NULL, vlan_on);
+	if (vlan_on)
+		print_string(PRINT_TEXT, NULL, " vlan_filtering %s", "on");
+	print_string(vlan_on ? PRINT_ANY : PRINT_JSON, "vlan_protocol", " vlan_protocol %s",
+		     b->cfg.vlan_proto == XB_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
+	print_uint(vlan_on ? PRINT_ANY : PRINT_JSON, "default_pvid", " default_pvid %" PRIu64,
+		   b->cfg.default_pvid);
 	if (b->cfg.flags & XB_CFG_HOST_PORT)
 		print_string(PRINT_ANY, "host_iface", " host_iface %s", b->name);
 	else
@@ -147,6 +159,8 @@ static void print_event_station(const struct xb_event *ev)
 	format_mac(ev->key.mac, mac);
 	print_string(PRINT_ANY, "mac", "%s ", mac);
 	print_string(PRINT_ANY, "ifname", "dev %s ", ev->ifname);
+	if (ev->key.vlan)	/* VLAN filtering: as `bridge monitor fdb` */
+		print_uint(PRINT_ANY, "vlan", "vlan %" PRIu64 " ", ev->key.vlan);
 	print_string(PRINT_ANY, "master", "master %s", ev->bridge);
 	switch (ev->type) {
 	case XB_EV_LEARNED:

@@ -214,6 +214,22 @@ Test(print, monitor_events, .fini = teardown)
 	cr_assert_str_eq(event_text(&ev, false), "fdb 3 entries aged master br0\n");
 }
 
+Test(print, bridge_summary_vlan_filtering, .fini = teardown)
+{
+	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC,
+							    .flags = XB_CFG_VLAN_FILTERING,
+							    .vlan_proto = XB_VLAN_PROTO_8021AD,
+							    .default_pvid = 1 },
+				    .fdb_size = 16, .max_ports = 64 };
+
+	capture(false, false);
+	print_bridge(&b);
+	cr_assert_str_eq(captured(),
+			 "bridge br0 ageing 300 fdb_size 16 max_ports 64 learned 0 static 0 vlan_filtering on "
+			 "vlan_protocol 802.1ad default_pvid 1 control_pid none\n",
+			 "text shows VLAN filtering only when it is on");
+}
+
 static struct port_conf_row conf_rows[] = {
 	{ .ifindex = 5, .info = { .ifname = "veth1", .slot = 1, .xdp_mode = XB_MODE_NATIVE },
 	  .conf = { .flags = XB_PCONF_ISOLATED | XB_PCONF_NO_LEARNING | XB_PCONF_NO_BCAST_FLOOD,

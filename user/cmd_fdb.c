@@ -115,13 +115,15 @@ static int vlan_arg(const struct parsed_args *a, int first, __u16 *vid)
 
 /*
  * A static entry in VLAN vid; without one, as `bridge fdb add`: one without
- * a VLAN (the VLAN-unaware bridge's) and one in every VLAN of the port.
+ * a VLAN (the VLAN-unaware bridge's) and, with VLAN filtering on, one in
+ * every VLAN of the port.
  */
 static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
 	struct xb_fdb_key key = {};
 	struct xb_port_info info;
 	struct xb_port_vlans pv;
+	struct xb_config cfg;
 	__u32 ifindex;
 	__u16 vid, pvid;
 	int err;
@@ -134,7 +136,8 @@ static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 		return err;
 	key.vlan = vid;
 	err = fdb_static_add(br, &key, ifindex);
-	if (!err && !vid && !bpf_map_lookup_elem(br->info_fd, &ifindex, &info) &&
+	if (!err && !vid && !bridge_config_get(br, &cfg) && (cfg.flags & XB_CFG_VLAN_FILTERING) &&
+	    !bpf_map_lookup_elem(br->info_fd, &ifindex, &info) &&
 	    !vlan_port_get(br, info.slot, &pv, &pvid)) {
 		for (__u32 v = 1; v <= XB_VLAN_VID_MAX && !err; v++) {
 			if (!vlan_bit(pv.member, v))
@@ -154,13 +157,22 @@ static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 /* Without `vlan VID`: the MAC in every VLAN, as `bridge fdb del`. */
 static int fdb_del_every_vlan(struct xb_bridge *br, const __u8 *mac)
 {
+	struct xb_fdb_key key = { .vlan = XB_VLAN_NONE };
 	struct fdb_row *rows = NULL;
 	size_t n = 0;
 	int err, found = 0;
 
+	/* The entry without VLAN by its key, as before VLANs (the dump leaves
+	 * out learned entries that expired but are not swept yet). */
+	memcpy(key.mac, mac, XB_ETH_ALEN);
+	err = fdb_del(br, &key);
+	if (!err)
+		found++;
+	else if (err != -ENOENT)
+		return err;
 	err = fdb_dump(br, &rows, &n);
 	for (size_t i = 0; i < n && !err; i++) {
-		if (memcmp(rows[i].key.mac, mac, XB_ETH_ALEN))
+		if (memcmp(rows[i].key.mac, mac, XB_ETH_ALEN) || rows[i].key.vlan == XB_VLAN_NONE)
 			continue;
 		err = fdb_del(br, &rows[i].key);
 		if (err == -ENOENT)

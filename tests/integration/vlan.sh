@@ -215,6 +215,7 @@ test_vlan_cli() {
 	[ "$XB_BACKEND" = linux ] && skip "xdpbridge's CLI only"
 	TOPO_V6=0 topo_up 2
 	br_load $(ports 1 2)
+	must "$XDPBRIDGE" set "$BR" vlan-filtering on
 	vlan_do add "$(hv 1)" 10 pvid untagged
 	vlan_do add "$(hv 1)" 20-22
 	must "$XDPBRIDGE" vlan show "$BR" "$(hv 1)"

@@ -162,16 +162,8 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	const char **fresh = NULL;
 	struct xb_config cfg;
 	__u32 ifindex, cap;
-	pid_t pid;
 
-	pid = pidfile_running(name);
-	/* Our own pid: a control loop reloading itself (SIGHUP re-runs its
-	 * command line in place). */
-	if (pid && pid != getpid()) {
-		pr_err("bridge %s is already loaded and its control loop runs (pid %d): use 'xdpbridge port add %s PORT', or 'xdpbridge unload %s'",
-		       name, pid, name, name);
-		return -EBUSY;
-	}
+	/* No loop runs: do_load holds the bridge's lock. */
 	err = bridge_open(name, br);
 	if (err)
 		return err;
@@ -344,11 +336,27 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	return 0;
 }
 
+/* Why the bridge's lock could not be taken, and what to do. */
+static void bridge_lock_error(const char *name, int err)
+{
+	pid_t pid = pidfile_running(name);
+
+	if (err == -EWOULDBLOCK && bridge_exists(name))
+		pr_err("bridge %s is already loaded and its control loop runs (pid %d): use 'xdpbridge port add %s PORT', or 'xdpbridge unload %s'",
+		       name, (int)pid, name, name);
+	else if (err == -EWOULDBLOCK)
+		pr_err("bridge %s is being loaded by another xdpbridge (pid %d): wait for it, or run 'xdpbridge unload %s'",
+		       name, (int)pid, name);
+	else
+		pr_err("cannot lock %s/%s.lock: %s%s", XB_RUN_DIR, name, strerror(-err),
+		       err == -ELOOP ? " (a symlink: remove it)" : "");
+}
+
 int do_load(const struct parsed_args *a)
 {
 	struct load_request req;
 	struct xb_bridge br;
-	int lock_fd, err, ret = 1;
+	int lock_fd, bridge_lock_fd, err, ret = 1;
 	bool fresh;
 
 	err = load_request_make(a, &req);
@@ -361,17 +369,25 @@ int do_load(const struct parsed_args *a)
 	lock_fd = xb_lock_take();
 	if (lock_fd < 0)
 		goto cleanup;
+	/* Held from here to the end of the control loop: one loop per bridge. */
+	bridge_lock_fd = bridge_lock_take(req.name);
+	if (bridge_lock_fd < 0) {
+		bridge_lock_error(req.name, bridge_lock_fd);
+		xb_lock_release(lock_fd);
+		goto cleanup;
+	}
 	fresh = !bridge_exists(req.name);
 	if (fresh)
 		err = load_fresh(&req, &br);
 	else
 		err = load_adopt(&req, &br);
 	if (err) {
+		xb_lock_release(bridge_lock_fd);
 		xb_lock_release(lock_fd);
 		goto cleanup;
 	}
-	/* Ready: start the loop before releasing the lock, so a racing `load`
-	 * sees it running (the pid file) and does not start a second one. */
+	/* Ready: the loop takes over the bridge's lock (a detached loop
+	 * inherits it); the command lock goes once the pid file names it. */
 	pr_info("bridge %s forwarding; control loop %s", req.name,
 		req.detach ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
 	err = ctl_run(&br, &(struct ctl_opts){ .detach = req.detach, .textfile = req.textfile,
@@ -385,6 +401,7 @@ int do_load(const struct parsed_args *a)
 		bridge_destroy(req.name);
 		xb_lock_release(lock_fd);
 	}
+	xb_lock_release(bridge_lock_fd);
 	ret = err ? 1 : 0;
 cleanup:
 	free(req.ports);
@@ -392,20 +409,26 @@ cleanup:
 	return ret;
 }
 
-/* Stop the bridge's control loop, if one runs: SIGTERM, then SIGKILL. */
+/* Stop the process holding the bridge's lock (its control loop), if any:
+ * SIGTERM, then SIGKILL. Never a process that merely has the pid the pid
+ * file names: that pid may have been reused. */
 static void control_loop_stop(const char *name)
 {
 	pid_t pid = pidfile_running(name);
 	struct timespec tick = { .tv_nsec = 5 * 1000000L };
+	int i;
 
-	if (!pid)
+	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	/* pidfile_running() also treats an unreaped (zombie) loop as gone. */
-	for (int i = 0; i < 100 && pidfile_running(name) == pid; i++)
+	/* An exited loop (even unreaped) holds no lock. */
+	for (i = 0; i < 100 && pidfile_running(name) == pid; i++)
 		nanosleep(&tick, NULL);
-	if (pidfile_running(name) == pid)
-		kill(pid, SIGKILL);
+	if (pidfile_running(name) != pid)
+		return;
+	kill(pid, SIGKILL);
+	for (i = 0; i < 100 && pidfile_running(name) == pid; i++)
+		nanosleep(&tick, NULL);
 }
 
 int do_unload(const struct parsed_args *a)
@@ -426,6 +449,8 @@ int do_unload(const struct parsed_args *a)
 	control_loop_stop(name);
 	ctl_status_remove(name);	/* what a SIGKILLed loop left */
 	pidfile_remove(name, false);	/* stale after a SIGKILLed loop */
+	if (!pidfile_running(name))
+		bridge_lock_remove(name);
 	err = bridge_destroy(name);
 	xb_lock_release(lock_fd);
 	return err ? 1 : 0;

@@ -423,9 +423,11 @@ static void ctl_reexec(const char *name, char *const *argv)
 	ssize_t len;
 	int n = 0, k = 0;
 
-	/* The binary by its path, not /proc/self/exe: the process name (the
-	 * pid file check) is the file's. Replaced by an upgrade, the path now
-	 * names the new binary, as a restart would run. */
+	/* The binary by its path, not /proc/self/exe: replaced by an upgrade,
+	 * the path now names the new binary, as a restart would run. The
+	 * bridge's lock (close-on-exec) goes with the old image; the new one
+	 * takes it again in `load` (a `load` racing in between may win it and
+	 * this reload then fails with its one line). */
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len <= 0) {
 		pr_warn("bridge %s: reload failed: cannot find my binary: %s", name, strerror(errno));

@@ -67,3 +67,58 @@ test_fault_port_renamed() {
 	wait_for 5 eval '! "$XDPBRIDGE" show "$BR" | grep -q "port $new "' ||
 		fail "show still lists deleted port $new after 5 s"
 }
+
+# ---------------------------------------------------------------- item 11
+
+# Pid of the control loop of bridge $1 (the process holding its lock).
+loop_pid() {
+	"$XDPBRIDGE" -j show "$1" 2>/dev/null | jq -r '.[0].control_pid // 0'
+}
+
+# A stale pid file of bridge A naming bridge B's loop (a reused pid whose
+# name starts with xdpbridge): unload A must not stop B's loop. Running is
+# decided by A's lock, which nobody holds.
+test_fault_unload_spares_other_loop() {
+	local apid bpid
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 2
+	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --no-host-port --detach
+	must "$XDPBRIDGE" load "$BR2" "$(hv 2)" --no-host-port --detach
+	apid=$(loop_pid "$BR")
+	bpid=$(loop_pid "$BR2")
+	[ "$apid" -gt 0 ] && [ "$bpid" -gt 0 ] || fail "no control loops: $apid $bpid"
+	log "kill -KILL $apid (loop of $BR); its pid file now names $bpid, the loop of $BR2"
+	kill -KILL "$apid"
+	wait_for 3 eval '! kill -0 "$apid" 2>/dev/null' || fail "loop $apid survived SIGKILL"
+	echo "$bpid" >"/run/xdpbridge/$BR.pid"
+	assert_eq 0 "$(loop_pid "$BR")" "control loop show names for $BR, whose loop was killed"
+	must "$XDPBRIDGE" unload "$BR"
+	sleep 0.3
+	kill -0 "$bpid" 2>/dev/null || fail "unload $BR stopped the loop of $BR2 (pid $bpid)"
+	assert_eq "$bpid" "$(loop_pid "$BR2")" "control loop of $BR2 after unload $BR"
+	must "$XDPBRIDGE" unload "$BR2"
+	! kill -0 "$bpid" 2>/dev/null || wait_for 2 eval '! kill -0 "$bpid" 2>/dev/null' ||
+		fail "unload $BR2 left its loop $bpid"
+}
+
+# Run-time files: never written through a symlink, 0644 at most whatever
+# the umask.
+test_fault_run_files_safe() {
+	local target=$XB_TMP/target mode
+	need_xdpbridge
+	TOPO_V6=0 topo_up 1
+	mkdir -p /run/xdpbridge
+	echo keep >"$target"
+	ln -s "$target" "/run/xdpbridge/$BR.pid"
+	bad_input 1 "load with its pid file a symlink" "$XDPBRIDGE" load "$BR" "$(hv 1)" --no-host-port --detach
+	rm -f "/run/xdpbridge/$BR.pid"
+	assert_eq keep "$(cat "$target")" "the symlink's target after load"
+	assert_nothing_left "$BR" "load refused for a symlinked pid file" "$(hv 1)"
+	xrun bash -c "umask 0; exec \"$XDPBRIDGE\" load $BR $(hv 1) --no-host-port --detach"
+	assert_rc 0 "load with umask 0"
+	for f in "$BR.pid" "$BR.lock"; do
+		mode=$(stat -c %a "/run/xdpbridge/$f")
+		assert_eq 644 "$mode" "mode of /run/xdpbridge/$f under umask 0"
+	done
+}

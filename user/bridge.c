@@ -156,6 +156,8 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		goto cleanup;
 	}
 	err = bridge_open(name, out);
+	if (!err)
+		xb_fault_point("pin");
 cleanup:
 	xdpbridge_bpf__destroy(skel);
 	return err;

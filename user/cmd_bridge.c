@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,8 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 	if (copts->host_port) {
 		err = bridge_host_iface_create(name);
 		if (!err)
+			xb_fault_point("host");
+		if (!err)
 			err = port_validate(host_port_name, &host);
 		/* Native whatever the other ports' mode: the loader set its peer up
 		 * for XDP (GRO on, TX checksum and VLAN offload off), and a tc
@@ -139,6 +142,8 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 		err = port_add(br, &links[i], port_mode(req, links[i].ifname), 0);
 		if (err)
 			goto rollback;
+		if (i == 0)
+			xb_fault_point("attach");
 	}
 	err = load_finish(req, br);
 	if (err)
@@ -336,6 +341,84 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	return 0;
 }
 
+static sigset_t load_signals;
+
+/*
+ * A signal that stops a load (SIGINT, SIGTERM, SIGHUP) arriving while a
+ * fresh bridge is built is held back (sigprocmask) until it is whole, then
+ * the bridge is rolled back: Ctrl-C during load means "do not load it", and
+ * nothing is left. During an adopt the bridge was whole before: the adopt
+ * finishes, and the signal then reaches the control loop, which stops at
+ * once (the bridge keeps forwarding, as after any stopped loop).
+ */
+static bool load_interrupted(const char *name)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending))
+		return false;
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&load_signals, sig) && sigismember(&pending, sig)) {
+			pr_err("load of bridge %s interrupted (%s): rolled back, nothing left",
+			       name, strsignal(sig));
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A SIGKILLed load cannot roll back itself: a child process, the janitor,
+ * waits on a pipe while the fresh bridge is built. The load writes one byte
+ * once the bridge is whole (or rolled back); if the load dies first, the
+ * pipe closes empty and the janitor removes whatever was made (pins, XDP
+ * links, TC filters, host interface: each is recorded in the pins before it
+ * is made, so bridge_destroy finds them). It inherits both locks, so no
+ * other command sees the bridge half-made. Returns the pipe's write end or
+ * -1 (no janitor: a kill then leaves what 'xdpbridge unload' removes).
+ */
+static int janitor_start(const char *name)
+{
+	int pipefd[2];
+	char ok;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(pipefd[0]);
+		return pipefd[1];
+	}
+	/* Ctrl-C reaches the whole process group: the janitor outlives it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	close(pipefd[1]);
+	if (read(pipefd[0], &ok, 1) != 1 && bridge_exists(name)) {
+		bridge_destroy(name);
+		pr_err("load of bridge %s was killed before the bridge was whole: removed what it had made",
+		       name);
+	}
+	_exit(0);
+}
+
+static void janitor_release(int fd)
+{
+	char ok = 1;
+
+	if (fd < 0)
+		return;
+	if (write(fd, &ok, 1) != 1)
+		pr_debug("cannot release the load's janitor: %s", strerror(errno));
+	close(fd);
+}
+
 /* Why the bridge's lock could not be taken, and what to do. */
 static void bridge_lock_error(const char *name, int err)
 {
@@ -356,9 +439,13 @@ int do_load(const struct parsed_args *a)
 {
 	struct load_request req;
 	struct xb_bridge br;
-	int lock_fd, bridge_lock_fd, err, ret = 1;
+	int lock_fd, bridge_lock_fd, janitor_fd, err, ret = 1;
 	bool fresh;
 
+	sigemptyset(&load_signals);
+	sigaddset(&load_signals, SIGINT);
+	sigaddset(&load_signals, SIGTERM);
+	sigaddset(&load_signals, SIGHUP);
 	err = load_request_make(a, &req);
 	if (err) {
 		ret = err == -EINVAL ? EXIT_USAGE : 1;
@@ -377,15 +464,26 @@ int do_load(const struct parsed_args *a)
 		goto cleanup;
 	}
 	fresh = !bridge_exists(req.name);
+	/* Ctrl-C (SIGINT), SIGTERM, SIGHUP wait until the bridge is whole or
+	 * rolled back: see load_interrupted. ctl_run unblocks them. */
+	sigprocmask(SIG_BLOCK, &load_signals, NULL);
+	janitor_fd = fresh ? janitor_start(req.name) : -1;
 	if (fresh)
 		err = load_fresh(&req, &br);
 	else
 		err = load_adopt(&req, &br);
+	if (!err && fresh && load_interrupted(req.name)) {
+		bridge_close(&br);
+		bridge_destroy(req.name);
+		err = -EINTR;
+	}
+	janitor_release(janitor_fd);
 	if (err) {
 		xb_lock_release(bridge_lock_fd);
 		xb_lock_release(lock_fd);
 		goto cleanup;
 	}
+	xb_fault_point("loop");
 	/* Ready: the loop takes over the bridge's lock (a detached loop
 	 * inherits it); the command lock goes once the pid file names it. */
 	pr_info("bridge %s forwarding; control loop %s", req.name,

@@ -455,6 +455,7 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct xdpbridge_bpf *ager = NULL;
+	sigset_t mask;
 	struct ageing_schedule ageing = { 0 };
 	struct ctl_state *c = NULL;
 	uint32_t wait_ms;
@@ -491,6 +492,13 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	else
 		signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	/* load held these back while it built the bridge: now the handlers
+	 * take them (one that came meanwhile stops the loop at once). */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 
 	c = calloc(1, sizeof(*c));
 	if (!c) {

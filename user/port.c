@@ -300,6 +300,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	err = port_skb_path_attach(br, (int)ifindex, link->ifname, info.slot, mode != XB_MODE_TC);
 	if (err)
 		goto forget;
+	xb_fault_point("tc");
 	if (mode == XB_MODE_TC)
 		goto done;
 

@@ -349,3 +349,20 @@ void bridge_lock_remove(const char *bridge)
 	run_path(path, sizeof(path), bridge, "lock");
 	unlink(path);
 }
+
+void xb_fault_point(const char *step)
+{
+	const char *want = getenv("XB_FAULT_STEP");
+	const char *sig = getenv("XB_FAULT_SIGNAL");
+
+	if (!want || strcmp(want, step))
+		return;
+	if (sig && !strcmp(sig, "INT"))
+		raise(SIGINT);
+	else if (sig && !strcmp(sig, "TERM"))
+		raise(SIGTERM);
+	else if (sig && !strcmp(sig, "STOP"))
+		raise(SIGSTOP);
+	else
+		raise(SIGKILL);
+}

@@ -43,4 +43,15 @@ void pidfile_remove(const char *bridge, bool only_own);
  * when nobody holds it. A stale pid file never names a process. */
 pid_t pidfile_running(const char *bridge);
 
+/*
+ * Test hook, compiled in always, read from the environment only: when
+ * XB_FAULT_STEP names step, the process raises XB_FAULT_SIGNAL there (INT,
+ * TERM, STOP; SIGKILL when unset). Steps of `load`: "pin" (maps pinned),
+ * "tc" (a port's TC filter attached, its XDP not yet), "attach" (the
+ * first port attached), "host" (the host interface created, its port not
+ * yet), "loop" (the bridge whole, the control loop not started).
+ * tests/integration/faults.sh kills a load at each one.
+ */
+void xb_fault_point(const char *step);
+
 #endif

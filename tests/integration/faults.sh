@@ -122,3 +122,94 @@ test_fault_run_files_safe() {
 		assert_eq 644 "$mode" "mode of /run/xdpbridge/$f under umask 0"
 	done
 }
+
+# ---------------------------------------------------------------- item 12 and Faults: a killed load
+
+# Wait until no xdpbridge process holds the command lock (a janitor
+# rolling back a killed load holds it while it works).
+command_lock_free() {
+	flock -w 10 /run/xdpbridge/lock true
+}
+
+# load_killed_at STEP: SIGKILL a fresh load at STEP (the test hook
+# XB_FAULT_STEP); it leaves nothing: no pins, XDP or TC program, host
+# interface or loop, without any other command cleaning up.
+load_killed_at() {
+	local step=$1
+	xrun env XB_FAULT_STEP="$step" "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	assert_rc 137 "load killed at step $step"
+	command_lock_free || fail "the command lock is still held 10 s after the kill at $step"
+	assert_nothing_left "$BR" "load SIGKILLed at step $step" $(ports 1 2)
+	# And the next load builds it whole.
+	must "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
+	assert_ping 1 2
+	must "$XDPBRIDGE" unload "$BR"
+	assert_nothing_left "$BR" "unload after the load that followed the kill at $step" $(ports 1 2)
+}
+
+test_fault_load_killed_at_pin()    { need_xdpbridge; TOPO_V6=0 topo_up 2; load_killed_at pin; }
+test_fault_load_killed_at_tc()     { need_xdpbridge; TOPO_V6=0 topo_up 2; load_killed_at tc; }
+test_fault_load_killed_at_attach() { need_xdpbridge; TOPO_V6=0 topo_up 2; load_killed_at attach; }
+test_fault_load_killed_at_host()   { need_xdpbridge; TOPO_V6=0 topo_up 2; load_killed_at host; }
+
+# Killed once the bridge is whole but before its loop runs: a whole bridge
+# stays, forwarding, and the next load adopts it.
+test_fault_load_killed_at_loop() {
+	need_xdpbridge
+	TOPO_V6=0 topo_up 2
+	xrun env XB_FAULT_STEP=loop "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
+	assert_rc 137 "load killed at step loop"
+	assert_ping 1 2
+	must "$XDPBRIDGE" load "$BR" --detach
+	grep -q "adopted bridge $BR" <<<"$ERR" || fail "the next load did not adopt: $ERR"
+	[ "$(loop_pid "$BR")" -gt 0 ] || fail "no control loop after the adopting load"
+	assert_ping 1 2
+	must "$XDPBRIDGE" unload "$BR"
+	assert_nothing_left "$BR" "unload of the adopted bridge" $(ports 1 2)
+}
+
+# Ctrl-C (SIGINT) or SIGTERM in the middle of a load: held back until the
+# bridge is whole, then it is rolled back; one line, exit 1, nothing left
+# (by the load itself, not by the janitor).
+test_fault_load_interrupted() {
+	local sig step
+	need_xdpbridge
+	TOPO_V6=0 topo_up 2
+	for sig in INT TERM; do
+		for step in pin attach host; do
+			xrun env XB_FAULT_STEP=$step XB_FAULT_SIGNAL=$sig "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach
+			assert_rc 1 "load with SIG$sig at step $step"
+			grep -q "interrupted" <<<"$ERR" || fail "no 'interrupted' line: $ERR"
+			[ "$(grep -vc 'forwarding; control loop' "$XB_TMP/err")" = 1 ] ||
+				fail "SIG$sig at $step: want one line, got: $ERR"
+			assert_nothing_left "$BR" "load with SIG$sig at step $step" $(ports 1 2)
+		done
+	done
+}
+
+# Two loads of one bridge at once: the first (stopped in the middle) wins,
+# the second fails with one line once it can see the bridge.
+test_fault_two_loads_at_once() {
+	local first second
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 2
+	XB_FAULT_STEP=attach XB_FAULT_SIGNAL=STOP "$XDPBRIDGE" load "$BR" $(ports 1 2) --detach \
+		>"$XB_TMP/first.out" 2>"$XB_TMP/first.err" &
+	first=$!
+	BG_PIDS+=("$first")
+	wait_for 5 eval '[ "$(ps -o stat= -p "$first" | cut -c1)" = T ]' || fail "the first load did not stop at attach"
+	"$XDPBRIDGE" load "$BR" $(ports 1 2) --detach >"$XB_TMP/second.out" 2>"$XB_TMP/second.err" &
+	second=$!
+	BG_PIDS+=("$second")
+	sleep 0.5
+	kill -CONT "$first"
+	wait "$first" || fail "the first load failed: $(cat "$XB_TMP/first.err")"
+	wait "$second" && fail "the second load succeeded: $(cat "$XB_TMP/second.err")"
+	cat "$XB_TMP/second.err"
+	assert_eq 1 "$(nlines "$XB_TMP/second.err")" "lines the second load printed"
+	grep -q "already loaded and its control loop runs" "$XB_TMP/second.err" ||
+		fail "the second load does not say why: $(cat "$XB_TMP/second.err")"
+	assert_ping 1 2
+	[ "$(loop_pid "$BR")" -gt 0 ] || fail "no control loop"
+}

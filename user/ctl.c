@@ -163,6 +163,29 @@ static void forget_link(struct ctl_state *c, __u32 ifindex)
 			c->carrier[i--] = c->carrier[--c->ncarrier];
 }
 
+/* A port lost its carrier: its learned stations go (and are counted). */
+static void carrier_lost(struct ctl_state *c, const struct nl_link *link)
+{
+	struct xb_event ev = { .type = XB_EV_FLUSHED, .ifindex = (__u32)link->ifindex };
+	int lock_fd, removed;
+
+	lock_fd = xb_lock_take();
+	if (lock_fd < 0)
+		return;
+	removed = port_carrier_lost(c->br, (__u32)link->ifindex);
+	xb_lock_release(lock_fd);
+	if (removed < 0) {
+		pr_warn("bridge %s: port %s lost its carrier; cannot flush its FDB entries: %s",
+			c->br->name, link->ifname, strerror(-removed));
+		return;
+	}
+	pr_info("bridge %s: port %s lost its carrier: flushed %d learned entries", c->br->name,
+		link->ifname, removed);
+	ev.count = (__u32)removed;
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", link->ifname);
+	events_emit(&c->ev, c->br->name, &ev);
+}
+
 /* A port's carrier: an event when it changed since the last message. */
 static void carrier_update(struct ctl_state *c, const struct nl_link *link)
 {
@@ -180,6 +203,8 @@ static void carrier_update(struct ctl_state *c, const struct nl_link *link)
 		return;
 	} else if (!c->scanning) {
 		emit_port(c, up ? XB_EV_PORT_UP : XB_EV_PORT_DOWN, (__u32)link->ifindex, link->ifname, 0);
+		if (!up)
+			carrier_lost(c, link);
 	}
 	c->carrier[i].ifindex = (__u32)link->ifindex;
 	c->carrier[i].lower_up = up;

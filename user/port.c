@@ -387,6 +387,21 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 	return 0;
 }
 
+int port_carrier_lost(struct xb_bridge *br, __u32 ifindex)
+{
+	struct xb_port_info info;
+	int removed;
+
+	if (bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
+		return -errno;
+	/* Learned entries only, as the Linux bridge does: static ones stay. */
+	removed = fdb_flush(br, ifindex, false);
+	info.carrier_flushes++;
+	if (bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_EXIST))
+		return -errno;
+	return removed;
+}
+
 int port_rename(struct xb_bridge *br, __u32 ifindex, const char *ifname)
 {
 	struct xb_port_info info;

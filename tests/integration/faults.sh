@@ -213,3 +213,28 @@ test_fault_two_loads_at_once() {
 	assert_ping 1 2
 	[ "$(loop_pid "$BR")" -gt 0 ] || fail "no control loop"
 }
+
+# ---------------------------------------------------------------- item 13
+
+# A port whose link goes down loses what was learned on it (as the Linux
+# bridge does), counted per port in show and stats; static entries stay.
+test_fault_carrier_loss_flushes() {
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 2
+	br_load $(ports 1 2)
+	send_from 2 --dst "$UNUSED_MAC"
+	wait_for 2 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
+	must "$XDPBRIDGE" fdb add "$BR" 02:00:00:00:01:77 "$(hv 2)"
+	must ip -n "$(ns 2)" link set eth0 down
+	wait_for 5 eval '! fdb_has "$(mac 2)" "$(hv 2)"' ||
+		fail "h2 still learned on $(hv 2) 5 s after its link went down: $(br_fdb_show)"
+	fdb_has 02:00:00:00:01:77 "$(hv 2)" || fail "the static entry went with the carrier"
+	must "$XDPBRIDGE" -j stats "$BR"
+	assert_eq 1 "$(jq -r --arg p "$(hv 2)" '.[] | select(.ifname == $p) | .carrier_flushes' <<<"$OUT")" \
+		"stats -j: carrier_flushes of $(hv 2)"
+	must "$XDPBRIDGE" show "$BR"
+	grep -q "port $(hv 2) .*carrier_flushes 1" <<<"$OUT" || fail "show does not count the flush: $OUT"
+	must ip -n "$(ns 2)" link set eth0 up
+	assert_ping 1 2
+}

@@ -533,6 +533,12 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	}
 	ctl_state_open(c, br);
 	while (!ctl_stop) {
+		if (!bridge_exists(br->name) && !bridge_bpffs_mounted()) {
+			bridge_destroy_unpinned(br);
+			pr_err("bpffs was unmounted from %s under bridge %s: its pins and XDP links are gone; removed its TC filters and host interface, control loop exits (load it again)",
+			       XB_BPFFS, br->name);
+			break;
+		}
 		if (!bridge_exists(br->name)) {
 			pr_info("bridge %s was unloaded; control loop exits", br->name);
 			break;

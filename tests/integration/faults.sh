@@ -238,3 +238,52 @@ test_fault_carrier_loss_flushes() {
 	must ip -n "$(ns 2)" link set eth0 up
 	assert_ping 1 2
 }
+
+# ---------------------------------------------------------------- Faults: the system changes under a bridge
+
+# bpffs unmounted under a running bridge (in a private mount namespace with
+# its own bpffs, so the pins really go): the control loop notices, removes
+# what holds no pin (TC filters, host interface), says so in one line and
+# exits; nothing is left.
+test_fault_bpffs_unmounted_under_loop() {
+	local script
+	need_xdpbridge
+	need_cmd unshare mountpoint
+	TOPO_V6=0 topo_up 2
+	# shellcheck disable=SC2016
+	script='
+		while mountpoint -q /sys/fs/bpf; do umount /sys/fs/bpf || exit 3; done
+		"$0" load "$1" "$2" "$3" 2>"$4" & lpid=$!
+		for i in $(seq 50); do [ -e "/sys/fs/bpf/xdpbridge/$1/fdb" ] && grep -q forwarding "$4" && break; sleep 0.1; done
+		[ -e "/sys/fs/bpf/xdpbridge/$1/fdb" ] || { echo "no pins"; exit 4; }
+		umount /sys/fs/bpf || exit 5
+		for i in $(seq 50); do kill -0 $lpid 2>/dev/null || break; sleep 0.1; done
+		kill -0 $lpid 2>/dev/null && { echo "loop still runs"; kill -KILL $lpid; exit 6; }
+		wait $lpid; echo "loop_rc=$?"
+		exit 0'
+	xrun unshare -m --propagation private bash -c "$script" "$XDPBRIDGE" "$BR" "$(hv 1)" "$(hv 2)" "$XB_TMP/loop.err"
+	[ "$RC" -eq 0 ] || fail "bpffs unmount under a loop: rc $RC ($OUT)"
+	cat "$XB_TMP/loop.err"
+	grep -q "^loop_rc=0$" <<<"$OUT" || fail "the loop did not exit cleanly: $OUT"
+	assert_eq 1 "$(grep -c 'bpffs was unmounted' "$XB_TMP/loop.err")" "lines saying bpffs was unmounted"
+	assert_nothing_left "$BR" "bpffs unmounted under the loop" $(ports 1 2)
+}
+
+# `port del` of a port whose interface is being deleted (gone by the time
+# the command runs, the loop not yet past it): one line or success, and
+# the port is gone either way.
+test_fault_port_del_of_vanishing_iface() {
+	need_xdpbridge
+	TOPO_V6=0 topo_up 3
+	br_load $(ports 1 2 3)
+	ip link del dev "$(hv 3)" &
+	xrun "$XDPBRIDGE" port del "$BR" "$(hv 3)"
+	wait
+	if [ "$RC" != 0 ]; then
+		assert_rc 1 "port del of a vanishing interface"
+		assert_one_stderr_line "port del of a vanishing interface"
+	fi
+	wait_for 5 eval '! "$XDPBRIDGE" show "$BR" | grep -q "port $(hv 3) "' ||
+		fail "show still lists $(hv 3): $("$XDPBRIDGE" show "$BR")"
+	assert_ping 1 2
+}

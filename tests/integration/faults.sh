@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317,SC2046  # tests are called indirectly; port lists split on purpose
+# shellcheck disable=SC2317,SC2046,SC2016,SC2015  # indirect calls, split port lists, eval'd strings
 # Faults and operational hardening (issue 10, items 10-14 and "Faults"): a
 # killed or interrupted load, two loads at once, interfaces renamed or
 # deleted under the bridge, bpffs unmounted under it, a full FDB, and the

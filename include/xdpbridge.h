@@ -514,7 +514,7 @@ struct xb_port_info {
 	__u32 flags;		/* XB_PORT_* */
 	__u32 xdp_mode;		/* enum xb_xdp_mode */
 	__u32 slot;		/* index into "port_stats"; the port program's port_slot */
-	__u32 pad;
+	__u32 carrier_flushes;	/* times its link went down and its learned entries were flushed */
 };
 
 #define XB_PORT_HOST	(1U << 0)	/* the peer of the bridge's host interface */

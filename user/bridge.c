@@ -10,6 +10,8 @@
 #include <net/if.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
@@ -171,6 +173,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	err = bridge_open(name, out);
 	if (err)
 		goto cleanup;
+	xb_fault_point("pin");
 	err = bridge_config_set(out, &cfg);
 	if (err)
 		pr_err("cannot write the bridge configuration: %s", strerror(-err));
@@ -517,6 +520,28 @@ static void pins_unlink(const char *dir_path, const char *prefix, bool detach)
 		unlink(file);
 	}
 	closedir(dir);
+}
+
+void bridge_destroy_unpinned(struct xb_bridge *br)
+{
+	__u32 key, next, *prev = NULL;
+	struct xb_config cfg = {};
+
+	/* The XDP links went with their pins; TC filters hold no pin. */
+	while (!bpf_map_get_next_key(br->info_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		port_tc_detach((int)key);
+	}
+	if (!bridge_config_get(br, &cfg) && (cfg.flags & XB_CFG_HOST_PORT))
+		bridge_host_iface_delete(br->name);
+}
+
+bool bridge_bpffs_mounted(void)
+{
+	struct statfs st;
+
+	return !statfs(XB_BPFFS, &st) && st.f_type == BPF_FS_MAGIC;
 }
 
 /*

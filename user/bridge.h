@@ -74,6 +74,12 @@ void bridge_close(struct xb_bridge *br);
  * them exists. */
 int bridge_destroy(const char *name);
 
+/* bpffs was unmounted under a bridge (its pins, maps but those br holds,
+ * and XDP links are gone): remove what holds no pin, the TC filters and the
+ * host interface, through the fds br still has. */
+void bridge_destroy_unpinned(struct xb_bridge *br);
+bool bridge_bpffs_mounted(void);
+
 enum xb_prog {
 	XB_PROG_RX,	/* the data path, one instance per port */
 	XB_PROG_AGE,	/* the FDB ageing sweeps (index and full walk), run by the control loop */

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,8 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 	if (copts->host_port) {
 		err = bridge_host_iface_create(name);
 		if (!err)
+			xb_fault_point("host");
+		if (!err)
 			err = port_validate(host_port_name, &host);
 		/* Native whatever the other ports' mode: the loader set its peer up
 		 * for XDP (GRO on, TX checksum and VLAN offload off), and a tc
@@ -156,6 +159,8 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 		err = port_add(br, &links[i], port_mode(req, links[i].ifname), 0);
 		if (err)
 			goto rollback;
+		if (i == 0)
+			xb_fault_point("attach");
 	}
 	err = load_finish(req, br);
 	if (err)
@@ -179,16 +184,8 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	const char **fresh = NULL;
 	struct xb_config cfg;
 	__u32 ifindex, cap;
-	pid_t pid;
 
-	pid = pidfile_running(name);
-	/* Our own pid: a control loop reloading itself (SIGHUP re-runs its
-	 * command line in place). */
-	if (pid && pid != getpid()) {
-		pr_err("bridge %s is already loaded and its control loop runs (pid %d): use 'xdpbridge port add %s PORT', or 'xdpbridge unload %s'",
-		       name, pid, name, name);
-		return -EBUSY;
-	}
+	/* No loop runs: do_load holds the bridge's lock. */
 	err = bridge_open(name, br);
 	if (err)
 		return err;
@@ -391,13 +388,111 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	return 0;
 }
 
+static sigset_t load_signals;
+
+/*
+ * A signal that stops a load (SIGINT, SIGTERM, SIGHUP) arriving while a
+ * fresh bridge is built is held back (sigprocmask) until it is whole, then
+ * the bridge is rolled back: Ctrl-C during load means "do not load it", and
+ * nothing is left. During an adopt the bridge was whole before: the adopt
+ * finishes, and the signal then reaches the control loop, which stops at
+ * once (the bridge keeps forwarding, as after any stopped loop).
+ */
+static bool load_interrupted(const char *name)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending))
+		return false;
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&load_signals, sig) && sigismember(&pending, sig)) {
+			pr_err("load of bridge %s interrupted (%s): rolled back, nothing left",
+			       name, strsignal(sig));
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A SIGKILLed load cannot roll back itself: a child process, the janitor,
+ * waits on a pipe while the fresh bridge is built. The load writes one byte
+ * once the bridge is whole (or rolled back); if the load dies first, the
+ * pipe closes empty and the janitor removes whatever was made (pins, XDP
+ * links, TC filters, host interface: each is recorded in the pins before it
+ * is made, so bridge_destroy finds them). It inherits both locks, so no
+ * other command sees the bridge half-made. Returns the pipe's write end or
+ * -1 (no janitor: a kill then leaves what 'xdpbridge unload' removes).
+ */
+static int janitor_start(const char *name)
+{
+	int pipefd[2];
+	char ok;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(pipefd[0]);
+		return pipefd[1];
+	}
+	/* Ctrl-C reaches the whole process group: the janitor outlives it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	close(pipefd[1]);
+	if (read(pipefd[0], &ok, 1) != 1 && bridge_exists(name)) {
+		bridge_destroy(name);
+		pr_err("load of bridge %s was killed before the bridge was whole: removed what it had made",
+		       name);
+	}
+	_exit(0);
+}
+
+static void janitor_release(int fd)
+{
+	char ok = 1;
+
+	if (fd < 0)
+		return;
+	if (write(fd, &ok, 1) != 1)
+		pr_debug("cannot release the load's janitor: %s", strerror(errno));
+	close(fd);
+}
+
+/* Why the bridge's lock could not be taken, and what to do. */
+static void bridge_lock_error(const char *name, int err)
+{
+	pid_t pid = pidfile_running(name);
+
+	if (err == -EWOULDBLOCK && bridge_exists(name))
+		pr_err("bridge %s is already loaded and its control loop runs (pid %d): use 'xdpbridge port add %s PORT', or 'xdpbridge unload %s'",
+		       name, (int)pid, name, name);
+	else if (err == -EWOULDBLOCK)
+		pr_err("bridge %s is being loaded by another xdpbridge (pid %d): wait for it, or run 'xdpbridge unload %s'",
+		       name, (int)pid, name);
+	else
+		pr_err("cannot lock %s/%s.lock: %s%s", XB_RUN_DIR, name, strerror(-err),
+		       err == -ELOOP ? " (a symlink: remove it)" : "");
+}
+
 int do_load(const struct parsed_args *a)
 {
 	struct load_request req;
 	struct xb_bridge br;
-	int lock_fd, err, ret = 1;
+	int lock_fd, bridge_lock_fd, janitor_fd, err, ret = 1;
 	bool fresh;
 
+	sigemptyset(&load_signals);
+	sigaddset(&load_signals, SIGINT);
+	sigaddset(&load_signals, SIGTERM);
+	sigaddset(&load_signals, SIGHUP);
 	err = load_request_make(a, &req);
 	if (err) {
 		ret = err == -EINVAL ? EXIT_USAGE : 1;
@@ -408,17 +503,36 @@ int do_load(const struct parsed_args *a)
 	lock_fd = xb_lock_take();
 	if (lock_fd < 0)
 		goto cleanup;
+	/* Held from here to the end of the control loop: one loop per bridge. */
+	bridge_lock_fd = bridge_lock_take(req.name);
+	if (bridge_lock_fd < 0) {
+		bridge_lock_error(req.name, bridge_lock_fd);
+		xb_lock_release(lock_fd);
+		goto cleanup;
+	}
 	fresh = !bridge_exists(req.name);
+	/* Ctrl-C (SIGINT), SIGTERM, SIGHUP wait until the bridge is whole or
+	 * rolled back: see load_interrupted. ctl_run unblocks them. */
+	sigprocmask(SIG_BLOCK, &load_signals, NULL);
+	janitor_fd = fresh ? janitor_start(req.name) : -1;
 	if (fresh)
 		err = load_fresh(&req, &br);
 	else
 		err = load_adopt(&req, &br);
+	if (!err && fresh && load_interrupted(req.name)) {
+		bridge_close(&br);
+		bridge_destroy(req.name);
+		err = -EINTR;
+	}
+	janitor_release(janitor_fd);
 	if (err) {
+		xb_lock_release(bridge_lock_fd);
 		xb_lock_release(lock_fd);
 		goto cleanup;
 	}
-	/* Ready: start the loop before releasing the lock, so a racing `load`
-	 * sees it running (the pid file) and does not start a second one. */
+	xb_fault_point("loop");
+	/* Ready: the loop takes over the bridge's lock (a detached loop
+	 * inherits it); the command lock goes once the pid file names it. */
 	pr_info("bridge %s forwarding; control loop %s", req.name,
 		req.detach ? "detached" : "running (Ctrl-C stops it, forwarding continues)");
 	err = ctl_run(&br, &(struct ctl_opts){ .detach = req.detach, .textfile = req.textfile,
@@ -432,6 +546,7 @@ int do_load(const struct parsed_args *a)
 		bridge_destroy(req.name);
 		xb_lock_release(lock_fd);
 	}
+	xb_lock_release(bridge_lock_fd);
 	ret = err ? 1 : 0;
 cleanup:
 	free(req.ports);
@@ -439,20 +554,26 @@ cleanup:
 	return ret;
 }
 
-/* Stop the bridge's control loop, if one runs: SIGTERM, then SIGKILL. */
+/* Stop the process holding the bridge's lock (its control loop), if any:
+ * SIGTERM, then SIGKILL. Never a process that merely has the pid the pid
+ * file names: that pid may have been reused. */
 static void control_loop_stop(const char *name)
 {
 	pid_t pid = pidfile_running(name);
 	struct timespec tick = { .tv_nsec = 5 * 1000000L };
+	int i;
 
-	if (!pid)
+	if (pid <= 0)
 		return;
 	kill(pid, SIGTERM);
-	/* pidfile_running() also treats an unreaped (zombie) loop as gone. */
-	for (int i = 0; i < 100 && pidfile_running(name) == pid; i++)
+	/* An exited loop (even unreaped) holds no lock. */
+	for (i = 0; i < 100 && pidfile_running(name) == pid; i++)
 		nanosleep(&tick, NULL);
-	if (pidfile_running(name) == pid)
-		kill(pid, SIGKILL);
+	if (pidfile_running(name) != pid)
+		return;
+	kill(pid, SIGKILL);
+	for (i = 0; i < 100 && pidfile_running(name) == pid; i++)
+		nanosleep(&tick, NULL);
 }
 
 int do_unload(const struct parsed_args *a)
@@ -473,6 +594,8 @@ int do_unload(const struct parsed_args *a)
 	control_loop_stop(name);
 	ctl_status_remove(name);	/* what a SIGKILLed loop left */
 	pidfile_remove(name, false);	/* stale after a SIGKILLed loop */
+	if (!pidfile_running(name))
+		bridge_lock_remove(name);
 	err = bridge_destroy(name);
 	xb_lock_release(lock_fd);
 	return err ? 1 : 0;

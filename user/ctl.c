@@ -166,6 +166,29 @@ static void forget_link(struct ctl_state *c, __u32 ifindex)
 			c->carrier[i--] = c->carrier[--c->ncarrier];
 }
 
+/* A port lost its carrier: its learned stations go (and are counted). */
+static void carrier_lost(struct ctl_state *c, const struct nl_link *link)
+{
+	struct xb_event ev = { .type = XB_EV_FLUSHED, .ifindex = (__u32)link->ifindex };
+	int lock_fd, removed;
+
+	lock_fd = xb_lock_take();
+	if (lock_fd < 0)
+		return;
+	removed = port_carrier_lost(c->br, (__u32)link->ifindex);
+	xb_lock_release(lock_fd);
+	if (removed < 0) {
+		pr_warn("bridge %s: port %s lost its carrier; cannot flush its FDB entries: %s",
+			c->br->name, link->ifname, strerror(-removed));
+		return;
+	}
+	pr_info("bridge %s: port %s lost its carrier: flushed %d learned entries", c->br->name,
+		link->ifname, removed);
+	ev.count = (__u32)removed;
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", link->ifname);
+	events_emit(&c->ev, c->br->name, &ev);
+}
+
 /* A port's carrier: an event when it changed since the last message. */
 static void carrier_update(struct ctl_state *c, const struct nl_link *link)
 {
@@ -183,6 +206,8 @@ static void carrier_update(struct ctl_state *c, const struct nl_link *link)
 		return;
 	} else if (!c->scanning) {
 		emit_port(c, up ? XB_EV_PORT_UP : XB_EV_PORT_DOWN, (__u32)link->ifindex, link->ifname, 0);
+		if (!up)
+			carrier_lost(c, link);
 	}
 	c->carrier[i].ifindex = (__u32)link->ifindex;
 	c->carrier[i].lower_up = up;
@@ -480,9 +505,11 @@ static void ctl_reexec(const char *name, char *const *argv)
 	ssize_t len;
 	int n = 0, k = 0;
 
-	/* The binary by its path, not /proc/self/exe: the process name (the
-	 * pid file check) is the file's. Replaced by an upgrade, the path now
-	 * names the new binary, as a restart would run. */
+	/* The binary by its path, not /proc/self/exe: replaced by an upgrade,
+	 * the path now names the new binary, as a restart would run. The
+	 * bridge's lock (close-on-exec) goes with the old image; the new one
+	 * takes it again in `load` (a `load` racing in between may win it and
+	 * this reload then fails with its one line). */
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len <= 0) {
 		pr_warn("bridge %s: reload failed: cannot find my binary: %s", name, strerror(errno));
@@ -517,6 +544,7 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct xdpbridge_bpf *ager = NULL;
+	sigset_t mask;
 	struct ageing_schedule ageing = { 0 };
 	struct ctl_state *c = NULL;
 	uint32_t wait_ms, stp_ms;
@@ -555,6 +583,13 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	else
 		signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	/* load held these back while it built the bridge: now the handlers
+	 * take them (one that came meanwhile stops the loop at once). */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 
 	c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -564,6 +599,12 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	}
 	ctl_state_open(c, br);
 	while (!ctl_stop) {
+		if (!bridge_exists(br->name) && !bridge_bpffs_mounted()) {
+			bridge_destroy_unpinned(br);
+			pr_err("bpffs was unmounted from %s under bridge %s: its pins and XDP links are gone; removed its TC filters and host interface, control loop exits (load it again)",
+			       XB_BPFFS, br->name);
+			break;
+		}
 		if (!bridge_exists(br->name)) {
 			pr_info("bridge %s was unloaded; control loop exits", br->name);
 			break;

@@ -317,6 +317,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	err = port_skb_path_attach(br, (int)ifindex, link->ifname, info.slot, mode != XB_MODE_TC);
 	if (err)
 		goto forget;
+	xb_fault_point("tc");
 	if (mode == XB_MODE_TC)
 		goto done;
 
@@ -417,6 +418,21 @@ int port_remove(struct xb_bridge *br, __u32 ifindex)
 		port_forget(br, ifindex, info.slot);
 	fdb_mark_changed(br);	/* no CPU may keep forwarding to it from its cache */
 	return 0;
+}
+
+int port_carrier_lost(struct xb_bridge *br, __u32 ifindex)
+{
+	struct xb_port_info info;
+	int removed;
+
+	if (bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
+		return -errno;
+	/* Learned entries only, as the Linux bridge does: static ones stay. */
+	removed = fdb_flush(br, ifindex, false);
+	info.carrier_flushes++;
+	if (bpf_map_update_elem(br->info_fd, &ifindex, &info, BPF_EXIST))
+		return -errno;
+	return removed;
 }
 
 int port_rename(struct xb_bridge *br, __u32 ifindex, const char *ifname)

@@ -66,6 +66,11 @@ int port_add(struct xb_bridge *br, const struct nl_link *link, enum xb_xdp_mode 
  * already half gone. */
 int port_remove(struct xb_bridge *br, __u32 ifindex);
 
+/* The port's link went down (carrier lost): flush what was learned on it,
+ * as the Linux bridge does (the stations may be anywhere when it comes
+ * back), and count it (carrier_flushes). Callers hold the lock. Returns the
+ * entries removed or -errno. */
+int port_carrier_lost(struct xb_bridge *br, __u32 ifindex);
 /* The port's interface was renamed (same ifindex): keep its new name in
  * the registry, which show, stats and fdb print. Callers hold the lock. */
 int port_rename(struct xb_bridge *br, __u32 ifindex, const char *ifname);

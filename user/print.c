@@ -86,6 +86,9 @@ void print_bridge(const struct bridge_summary *b)
 			     xb_mode_name(p->info.xdp_mode));
 		print_bool(PRINT_ANY, "host", p->info.flags & XB_PORT_HOST ? " host" : "",
 			   p->info.flags & XB_PORT_HOST);
+		/* Text: once it happened (JSON: always). */
+		print_uint(p->info.carrier_flushes ? PRINT_ANY : PRINT_JSON, "carrier_flushes",
+			   " carrier_flushes %" PRIu64, p->info.carrier_flushes);
 		close_json_object();
 		print_nl();
 	}
@@ -127,6 +130,9 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 		print_uint(PRINT_ANY, "events_dropped", " events_dropped %" PRIu64, s->events_dropped);
 		/* Not a drop: sources not learned over max_learned, frames forwarded. */
 		print_uint(PRINT_ANY, "learn_limit", " learn_limit %" PRIu64, s->learn_limit);
+		/* Not a frame count: link losses that flushed the port's stations. */
+		print_uint(ports[i].info.carrier_flushes ? PRINT_ANY : PRINT_JSON, "carrier_flushes",
+			   " carrier_flushes %" PRIu64, ports[i].info.carrier_flushes);
 		close_json_object();
 		print_nl();
 	}

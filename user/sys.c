@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -143,23 +145,53 @@ static void run_path(char *buf, size_t len, const char *bridge, const char *suff
 	snprintf(buf, len, "%s/%s.%s", XB_RUN_DIR, bridge, suffix);
 }
 
+/* Open a file of XB_RUN_DIR: never through a symlink (O_NOFOLLOW), a
+ * regular file only, created 0644 whatever the umask (and an existing one
+ * made 0644 at most). Returns the fd or -errno (-ELOOP: a symlink). */
+static int run_file_open(const char *path, int flags)
+{
+	struct stat st;
+	int fd, err;
+
+	if ((flags & O_CREAT) && mkdir(XB_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -EINVAL;
+		goto fail;
+	}
+	if ((flags & O_CREAT) && (st.st_mode & 07777 & ~0644) && fchmod(fd, st.st_mode & 0644)) {
+		err = -errno;
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return err;
+}
+
 int xb_lock_take(void)
 {
 	const char *path = XB_RUN_DIR "/lock";
-	int fd;
+	int fd, err;
 
-	if (mkdir(XB_RUN_DIR, 0755) && errno != EEXIST) {
-		pr_err("cannot create %s: %s", XB_RUN_DIR, strerror(errno));
-		return -errno;
+	fd = run_file_open(path, O_RDWR | O_CREAT);
+	if (fd < 0) {
+		pr_err("cannot open %s: %s%s", path, strerror(-fd),
+		       fd == -ELOOP ? " (a symlink: remove it)" : "");
+		return fd;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX)) {
-		int err = errno;
-
-		pr_err("cannot lock %s: %s", path, strerror(err));
-		if (fd >= 0)
-			close(fd);
-		return -err;
+	if (flock(fd, LOCK_EX)) {
+		err = -errno;
+		pr_err("cannot lock %s: %s", path, strerror(-err));
+		close(fd);
+		return err;
 	}
 	return fd;
 }
@@ -170,19 +202,137 @@ void xb_lock_release(int lock_fd)
 		close(lock_fd);
 }
 
-int pidfile_write(const char *bridge)
+int bridge_lock_take(const char *bridge)
+{
+	struct timespec tick = { .tv_nsec = 5 * 1000000L };
+	char path[PATH_MAX];
+	int fd, i;
+
+	run_path(path, sizeof(path), bridge, "lock");
+	fd = run_file_open(path, O_RDWR | O_CREAT);
+	if (fd < 0)
+		return fd;
+	/* A `show` tests the lock with a shared lock for a moment: retry a
+	 * little before calling it held. */
+	for (i = 0; i < 40 && flock(fd, LOCK_EX | LOCK_NB); i++) {
+		if (errno != EWOULDBLOCK) {
+			i = -errno;
+			close(fd);
+			return i;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (i == 40) {
+		close(fd);
+		return -EWOULDBLOCK;
+	}
+	return fd;
+}
+
+/* Is the bridge's lock held? By someone else, or by this process through
+ * another open file (the loop asking about itself). */
+static bool bridge_lock_held(const char *bridge, struct stat *lock_st)
 {
 	char path[PATH_MAX];
-	FILE *f;
+	bool held;
+	int fd;
 
-	if (mkdir(XB_RUN_DIR, 0755) && errno != EEXIST)
-		return -errno;
+	run_path(path, sizeof(path), bridge, "lock");
+	fd = run_file_open(path, O_RDONLY);
+	if (fd < 0)
+		return false;	/* never created, or removed by unload: nobody holds it */
+	held = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+	if (lock_st && fstat(fd, lock_st))
+		held = false;
+	close(fd);
+	return held;
+}
+
+/* Has process pid the file st open? */
+static bool pid_has_file(pid_t pid, const struct stat *st)
+{
+	char dir_path[64], path[64 + 256];
+	struct dirent *de;
+	struct stat fst;
+	bool found = false;
+	DIR *dir;
+
+	snprintf(dir_path, sizeof(dir_path), "/proc/%d/fd", (int)pid);
+	dir = opendir(dir_path);
+	if (!dir)
+		return false;
+	while (!found && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name);
+		found = !stat(path, &fst) && fst.st_dev == st->st_dev && fst.st_ino == st->st_ino;
+	}
+	closedir(dir);
+	return found;
+}
+
+static pid_t pidfile_read(const char *bridge)
+{
+	char path[PATH_MAX], text[32];
+	ssize_t n;
+	int fd;
+
 	run_path(path, sizeof(path), bridge, "pid");
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", getpid());
-	return fclose(f) ? -errno : 0;
+	fd = run_file_open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	n = strtol(text, NULL, 10);
+	return n > 0 && n <= INT_MAX ? (pid_t)n : 0;
+}
+
+pid_t pidfile_running(const char *bridge)
+{
+	struct stat lock_st;
+	struct dirent *de;
+	pid_t pid, self = getpid();
+	DIR *dir;
+
+	if (!bridge_lock_held(bridge, &lock_st))
+		return 0;
+	/* The pid file names the holder, unless it is stale: then whoever has
+	 * the lock file open (the loop; a lock lives only while it is open). */
+	pid = pidfile_read(bridge);
+	if (pid > 0 && pid_has_file(pid, &lock_st))
+		return pid;
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	pid = 0;
+	while (!pid && (de = readdir(dir))) {
+		pid_t p = (pid_t)strtol(de->d_name, NULL, 10);
+
+		if (p > 0 && p != self && pid_has_file(p, &lock_st))
+			pid = p;
+	}
+	closedir(dir);
+	return pid;
+}
+
+int pidfile_write(const char *bridge)
+{
+	char path[PATH_MAX], text[32];
+	int fd, len, err = 0;
+
+	run_path(path, sizeof(path), bridge, "pid");
+	fd = run_file_open(path, O_WRONLY | O_CREAT | O_TRUNC);
+	if (fd < 0)
+		return fd;
+	len = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (write(fd, text, (size_t)len) != len)
+		err = errno ? -errno : -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
 }
 
 void pidfile_remove(const char *bridge, bool only_own)
@@ -191,39 +341,33 @@ void pidfile_remove(const char *bridge, bool only_own)
 
 	run_path(path, sizeof(path), bridge, "pid");
 	/* A loop removes only its own: a newer loop may have taken over. */
-	if (!only_own || pidfile_running(bridge) == getpid())
+	if (!only_own || pidfile_read(bridge) == getpid())
 		unlink(path);
 }
 
-pid_t pidfile_running(const char *bridge)
+void bridge_lock_remove(const char *bridge)
 {
-	char path[PATH_MAX], stat[256] = "", *comm, *state;
-	FILE *f;
-	int pid = 0;
+	char path[PATH_MAX];
 
-	run_path(path, sizeof(path), bridge, "pid");
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	if (pid <= 0 || kill(pid, 0))
-		return 0;
-	/* /proc/PID/stat is "PID (COMM) STATE ...": a recycled PID is not our
-	 * loop, and a zombie (an exited loop not yet reaped) no longer runs. */
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(stat, sizeof(stat), f))
-		stat[0] = 0;
-	fclose(f);
-	comm = strchr(stat, '(');
-	state = strrchr(stat, ')');
-	if (!comm || !state || strncmp(comm + 1, "xdpbridge", 9) || state[1] != ' ' || state[2] == 'Z')
-		return 0;
-	return pid;
+	run_path(path, sizeof(path), bridge, "lock");
+	unlink(path);
+}
+
+void xb_fault_point(const char *step)
+{
+	const char *want = getenv("XB_FAULT_STEP");
+	const char *sig = getenv("XB_FAULT_SIGNAL");
+
+	if (!want || strcmp(want, step))
+		return;
+	if (sig && !strcmp(sig, "INT"))
+		raise(SIGINT);
+	else if (sig && !strcmp(sig, "TERM"))
+		raise(SIGTERM);
+	else if (sig && !strcmp(sig, "STOP"))
+		raise(SIGSTOP);
+	else
+		raise(SIGKILL);
 }
 
 int iface_mac(const char *ifname, __u8 mac[XB_ETH_ALEN])

@@ -25,9 +25,36 @@ int sys_ensure_bpffs(void);
 int xb_lock_take(void);
 void xb_lock_release(int lock_fd);
 
+/*
+ * Per bridge: XB_RUN_DIR/BRIDGE.lock, an exclusive flock held by the process
+ * that runs the bridge's control loop for its whole life (by `load` from
+ * the moment it starts). "Running" means that lock is held, never a pid
+ * and a process name: a pid is reused, a lock dies with its holder.
+ * Run-time files are opened O_NOFOLLOW (a symlink is refused) and are 0644
+ * at most whatever the umask.
+ * bridge_lock_take: the fd holding it, -EWOULDBLOCK when another process
+ * holds it, or -errno (-ELOOP: a symlink). Callers hold the command lock.
+ */
+int bridge_lock_take(const char *bridge);
+/* After unload (under the command lock, once no loop holds it). */
+void bridge_lock_remove(const char *bridge);
+
+/* The pid file names the lock's holder, for messages and for unload. */
 int pidfile_write(const char *bridge);
 void pidfile_remove(const char *bridge, bool only_own);
-/* PID of the bridge's running control loop, or 0 when none runs. */
+/* PID of the process holding the bridge's lock (its control loop), or 0
+ * when nobody holds it. A stale pid file never names a process. */
 pid_t pidfile_running(const char *bridge);
+
+/*
+ * Test hook, compiled in always, read from the environment only: when
+ * XB_FAULT_STEP names step, the process raises XB_FAULT_SIGNAL there (INT,
+ * TERM, STOP; SIGKILL when unset). Steps of `load`: "pin" (maps pinned),
+ * "tc" (a port's TC filter attached, its XDP not yet), "attach" (the
+ * first port attached), "host" (the host interface created, its port not
+ * yet), "loop" (the bridge whole, the control loop not started).
+ * tests/integration/faults.sh kills a load at each one.
+ */
+void xb_fault_point(const char *step);
 
 #endif

@@ -117,7 +117,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 			 "\"to_host_bytes\":64,\"dropped_runt\":3,\"dropped_bad_src\":4,"
 			 "\"dropped_reflect\":5,\"dropped_mac_hijack\":0,\"dropped_isolated\":0,\"dropped_storm\":0,"
 			 "\"dropped_port_state\":0,\"dropped_vlan_ingress\":0,\"dropped_vlan_no_pvid\":0,"
-			 "\"dropped_vlan_egress\":0,\"dropped_pause\":0,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9,\"learn_limit\":11}]\n", "stats JSON: one key per counter");
+			 "\"dropped_vlan_egress\":0,\"dropped_pause\":0,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9,\"learn_limit\":11,\"carrier_flushes\":0}]\n", "stats JSON: one key per counter");
 }
 
 Test(print, top_text_and_json_bits_by_class, .fini = teardown)

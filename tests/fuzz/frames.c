@@ -110,6 +110,7 @@ struct fuzz_tally {
 	uint64_t frames, xdp, tc, to_skb, unrunnable, tc_refused;
 	uint64_t forwarded, flooded, to_host, dropped[XB_DROP_MAX];
 	uint64_t ops, port_moves, sweeps, statics, learn_absent, stale;
+	double ops_secs;		/* time spent in operations, not frames */
 };
 
 static struct fuzz {
@@ -852,7 +853,9 @@ static void fuzz_one(struct fport *p)
 		struct xb_fdb_static got;
 		struct xb_fdb_entry e;
 
-		if (s && fz.check_hijack && s->slot != p->slot && !xb_mac_is_link_local(dst))
+		/* (a port with learning off learns nothing: no hijack to stop) */
+		if (s && fz.check_hijack && s->slot != p->slot && !xb_mac_is_link_local(dst) &&
+		    !(in_conf.flags & XB_PCONF_NO_LEARNING))
 			FUZZ_CHECK(drops, "%s: a frame from %s, static on %s, was not dropped", p->name,
 				   xb_mac_str(src), fz.p[s->port].name);
 		if (s) {
@@ -1131,10 +1134,13 @@ static void op_port_settings(void)
 	static const __u32 flags[] = { XB_PCONF_ISOLATED, XB_PCONF_NO_LEARNING, XB_PCONF_NO_FLOOD,
 				       XB_PCONF_NO_MCAST_FLOOD, XB_PCONF_NO_BCAST_FLOOD };
 
-	c.flags = 0;
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (chance(fz.check_isolation && i == 0 ? 60 : 20))
-			c.flags |= flags[i];
+	/* One switch at a time, as an operator flips them: the loader's flood
+	 * filter (egress programs, loaded when the first port needs one) then
+	 * comes and goes now and then, not on every change. */
+	if (fz.check_isolation && chance(50))
+		c.flags ^= XB_PCONF_ISOLATED;
+	else
+		c.flags ^= flags[below(sizeof(flags) / sizeof(flags[0]))];
 	c.stp_state = XB_STP_FORWARDING;
 	conf_set(p->slot, &c);
 }
@@ -1168,27 +1174,42 @@ static void op_flush(void)
 	fdb_mark_changed(&test_br);
 }
 
+static double mono_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void fuzz_op(void)
 {
+	double t0 = mono_secs();
+	uint32_t k;
+
 	fz.t.ops++;
-	switch (below(16)) {
-	case 0: case 1: case 2:		op_static_add(); break;
-	case 3: case 4:			op_fdb_del(); break;
-	case 5: case 6: case 7:		op_learned_put(); break;
-	case 8:
-		/* a port's programs load and verify: costly, so rarer */
-		if (chance(30))
-			op_port_move();
-		else if (fz.with_stale)
-			op_stale_entry();
-		else
-			op_port_settings();
-		break;
-	case 9: case 10: case 11:	op_port_settings(); break;
-	case 12: case 13:		op_sweep(); break;
-	case 14:			op_ageing(); break;
-	default:			op_flush(); break;
-	}
+	/* weights out of 64: what costs a program load (port add, a setting
+	 * that turns the flood filter on or off) is rare */
+	k = below(64);
+	if (k < 12)
+		op_static_add();
+	else if (k < 20)
+		op_fdb_del();
+	else if (k < 38)
+		op_learned_put();
+	else if (k < 40 && chance(50))
+		op_port_move();
+	else if (k < 40 && fz.with_stale)
+		op_stale_entry();
+	else if (k < 42)
+		op_port_settings();
+	else if (k < 52)
+		op_sweep();
+	else if (k < 56)
+		op_ageing();
+	else
+		op_flush();
+	fz.t.ops_secs += mono_secs() - t0;
 }
 
 /* ---- the runs ------------------------------------------------------------------------------- */
@@ -1212,11 +1233,12 @@ static void fuzz_run(uint64_t frames)
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 
 	fprintf(stderr, "fuzz: %s: %" PRIu64 " frames (%" PRIu64 " XDP, %" PRIu64 " TC alone; %"
-		PRIu64 " frames the kernel's test run refused, %" PRIu64 " of them after XDP) in %.1f s, %.0f frames/s: forwarded %" PRIu64
+		PRIu64 " frames the kernel's test run refused, %" PRIu64 " of them after XDP) in %.1f s"
+		" (%.1f s of it operations), %.0f frames/s: forwarded %" PRIu64
 		", flooded %" PRIu64 ", to host %" PRIu64 ", to skb %" PRIu64 ", dropped runt %" PRIu64
 		" bad_src %" PRIu64 " reflect %" PRIu64 " other %" PRIu64 "; %" PRIu64 " operations (%"
 		PRIu64 " port del/add, %" PRIu64 " sweeps, %" PRIu64 " static adds, %" PRIu64
-		" stale entries); %" PRIu64 " sources not learned\n", fz.test, fz.t.frames, fz.t.xdp, fz.t.tc, fz.t.unrunnable + fz.t.tc_refused, fz.t.tc_refused, secs,
+		" stale entries); %" PRIu64 " sources not learned\n", fz.test, fz.t.frames, fz.t.xdp, fz.t.tc, fz.t.unrunnable + fz.t.tc_refused, fz.t.tc_refused, secs, fz.t.ops_secs,
 		secs > 0 ? (double)fz.t.frames / secs : 0.0, fz.t.forwarded, fz.t.flooded, fz.t.to_host,
 		fz.t.to_skb, fz.t.dropped[XB_DROP_RUNT], fz.t.dropped[XB_DROP_BAD_SRC],
 		fz.t.dropped[XB_DROP_REFLECT],

@@ -3,7 +3,8 @@
 # seconds from its seed corpus (tests/fuzz/corpus/TARGET; what it finds new
 # goes to $BUILD/fuzz-corpus/TARGET, crashes to $BUILD/fuzz-artifacts/), then
 # the frame fuzzer (build/test_fuzz) for each of FUZZ_SEEDS random seeds,
-# FUZZ_FRAMES frames in frames_native and a share of that in the others. Closes with "N passed, N failed, N skipped".
+# FUZZ_FRAMES frames in frames_native and a share of that in the others.
+# Closes with "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}

@@ -37,6 +37,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <sched.h>
@@ -50,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/pkt_cls.h>
 
 #include <bpf/bpf.h>
@@ -87,6 +89,7 @@ struct fport {
 	__u32 old_slot;			/* detached: the slot it had (for stale entries) */
 	__u8 mac[ETH_ALEN];		/* the interface's own address */
 	struct xb_port_stats seen;	/* counters after the last check */
+	int sniff_fd;			/* frames_isolation: packet socket on its peer */
 	__u64 unfinished;		/* XDP handed to the skb path, TC could not run */
 };
 
@@ -111,6 +114,7 @@ struct fuzz_tally {
 	uint64_t frames, xdp, tc, to_skb, unrunnable, tc_refused;
 	uint64_t forwarded, flooded, to_host, dropped[XB_DROP_MAX];
 	uint64_t ops, port_moves, sweeps, statics, learn_absent, stale;
+	uint64_t iso_floods, iso_copies;	/* isolated floods sniffed, copies seen */
 	double ops_secs;		/* time spent in operations, not frames */
 };
 
@@ -337,7 +341,7 @@ static void fuzz_setup(const char *test, int salt)
 	fz.cache_pcpu = calloc(fz.ncpu, sizeof(*fz.cache_pcpu));
 	cr_assert(fz.pcpu && fz.cache_pcpu, "calloc");
 	for (int i = 0; i < NFP; i++)
-		fz.p[i].xdp_fd = fz.p[i].tc_fd = -1;
+		fz.p[i].xdp_fd = fz.p[i].tc_fd = fz.p[i].sniff_fd = -1;
 
 	/* One CPU: the test run executes here, and its fdb_cache is ours to read. */
 	{
@@ -391,6 +395,8 @@ static void fuzz_setup(const char *test, int salt)
 static void fuzz_teardown(void)
 {
 	for (int i = 0; i < NFP; i++) {
+		if (fz.p[i].sniff_fd >= 0)
+			close(fz.p[i].sniff_fd);
 		if (fz.p[i].xdp_fd >= 0)
 			close(fz.p[i].xdp_fd);
 		if (fz.p[i].tc_fd >= 0)
@@ -697,6 +703,61 @@ static struct xb_port_stats stats_delta(const struct xb_port_stats *now,
 	return d;
 }
 
+/*
+ * Floods from an isolated port, seen where they arrive. The TC program's
+ * flood walk clones the frame into every member but the last (bpf_clone_redirect
+ * transmits at once: the copy reaches the port's veth peer, where a packet
+ * socket reads it); in frames_isolation a mode-tc port makes every XDP flood
+ * take that path too (XB_CFG_SKB_PORTS). A copy of the frame at an isolated
+ * port's peer is a violation; a copy that has not arrived yet proves nothing,
+ * so only what is seen counts (iso_copies says how much that was).
+ */
+static void sniffers_open(void)
+{
+	for (int i = 0; i < NFP; i++) {
+		char peer_if[IF_NAMESIZE];
+		struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+		size_t n = strlen(fz.p[i].name);
+
+		snprintf(peer_if, sizeof(peer_if), "%.*s1", (int)(n - 1), fz.p[i].name);
+		sll.sll_ifindex = (int)if_nametoindex(peer_if);
+		cr_assert_gt(sll.sll_ifindex, 0, "peer %s of %s must exist", peer_if, fz.p[i].name);
+		fz.p[i].sniff_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+					  htons(ETH_P_ALL));
+		cr_assert_geq(fz.p[i].sniff_fd, 0, "AF_PACKET socket: %s", strerror(errno));
+		cr_assert_eq(bind(fz.p[i].sniff_fd, (struct sockaddr *)&sll, sizeof(sll)), 0,
+			     "bind to %s: %s", peer_if, strerror(errno));
+	}
+}
+
+/* Read what each peer got; count copies of the current frame (match: all its
+ * bytes, padding aside) at ports for which want_violation says so. */
+static void sniff_drain(struct fport *ingress, bool check)
+{
+	__u8 buf[MAX_FRAME + 64];
+
+	for (int i = 0; i < NFP; i++) {
+		struct fport *q = &fz.p[i];
+		struct sockaddr_ll from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n;
+
+		if (q->sniff_fd < 0)
+			continue;
+		while ((n = recvfrom(q->sniff_fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+				     &fromlen)) >= 0) {
+			fromlen = sizeof(from);
+			if (!check || from.sll_pkttype == PACKET_OUTGOING || (size_t)n < fz.len ||
+			    memcmp(buf, fz.frame, fz.len))
+				continue;
+			fz.t.iso_copies++;
+			FUZZ_CHECK(!q->attached || q == ingress ||
+				   !(conf_of(q->slot).flags & XB_PCONF_ISOLATED),
+				   "isolated %s flooded a copy to isolated %s", ingress->name, q->name);
+		}
+	}
+}
+
 /* Run the frame into port p as the kernel would, and check it. */
 static void fuzz_one(struct fport *p)
 {
@@ -708,6 +769,8 @@ static void fuzz_one(struct fport *p)
 	__u64 out_bytes, drops = 0;
 	int tc_verdict = -1, err;
 
+	if (fz.check_isolation && fz.p[0].sniff_fd >= 0)
+		sniff_drain(p, false);		/* only this frame's copies count */
 	if (p->mode != XB_MODE_TC) {
 		err = run_xdp(p, &xdp_verdict, &bytes);
 		if (err == -EINVAL && runt) {
@@ -838,6 +901,10 @@ static void fuzz_one(struct fport *p)
 		struct static_ent *s = static_find(dst);
 
 		fz.t.flooded++;
+		if (fz.check_isolation && fz.p[0].sniff_fd >= 0 && (in_conf.flags & XB_PCONF_ISOLATED)) {
+			fz.t.iso_floods++;
+			sniff_drain(p, true);
+		}
 		FUZZ_CHECK(!s || xb_mac_is_multicast(dst), "%s: frame to static %s (on %s) flooded",
 			   p->name, xb_mac_str(dst), fz.p[s->port].name);
 	} else if (d.to_host) {
@@ -1396,5 +1463,9 @@ Test(fuzz, frames_isolation, .init = fixture_setup, .fini = fuzz_teardown)
 		cr_skip_test("the data path does not isolate ports yet (an isolated port "
 			     "reached another): isolation invariant not checked");
 	fz.check_isolation = true;
+	sniffers_open();
 	fuzz_run(fuzz_frames(50));
+	fprintf(stderr, "fuzz: frames_isolation: %" PRIu64 " floods from isolated ports, %" PRIu64
+		" of their copies seen at the peers (none at an isolated port)\n", fz.t.iso_floods,
+		fz.t.iso_copies);
 }

@@ -18,9 +18,12 @@
  *   - never learn an invalid source: a group or zero source is dropped and
  *     never in the FDB; a learned source points at the ingress port and slot;
  *   - a static (or local) entry never moves, and a frame to one goes to its
- *     port or is dropped, never flooded;
- *   - an isolated port never reaches another isolated port (unicast; where
- *     the data path knows isolation at all, see isolation_supported).
+ *     port or is dropped, never flooded; where the data path drops hijacks
+ *     (hijack_dropped), a frame from elsewhere with its MAC as source is
+ *     dropped;
+ *   - an isolated port never reaches another isolated port: unicast by its
+ *     target, floods by the copies seen at the ports' veth peers (where the
+ *     data path knows isolation at all, see isolation_supported).
  * Every 1024 frames it also checks every port's counters (nothing counted
  * on a port that did not receive the frame, rx == sum of outcomes) and the
  * whole FDB (every key a station, every entry on a live port and its slot).

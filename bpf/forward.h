@@ -8,6 +8,7 @@
 
 #include <linux/if_ether.h>
 #include "fdb.h"
+#include "policy.h"
 
 enum xb_action {
 	XB_ACT_DROP,		/* reason in xb_decision.reason */
@@ -21,6 +22,8 @@ struct xb_decision {
 	__u32 reason;		/* enum xb_drop_reason, for XB_ACT_DROP */
 	__u32 ifindex;		/* egress, for XB_ACT_UNICAST */
 	__u32 slot;
+	__u32 kind;		/* enum xb_frame_kind, for XB_ACT_FLOOD */
+	__u32 pad;
 };
 
 /*
@@ -32,8 +35,9 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 				      const struct ethhdr *eth, __u32 ifindex,
 				      struct xb_decision *d)
 {
+	const struct xb_port_conf *in;
 	struct xb_fdb_key key;
-	__u32 gen, out, out_slot = 0;
+	__u32 gen, out, out_slot = 0, verdict;
 	__u64 now;
 
 	d->action = XB_ACT_DROP;
@@ -51,23 +55,34 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 	}
 
 	now = bpf_ktime_get_coarse_ns();
+	in = xb_policy_in_conf(cfg);	/* NULL unless some port has a `port set` */
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = cfg->fdb_generation;
 	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
-	fdb_learn(cfg, cache, gen, &key, ifindex, now);
+	if (xb_policy_learns(in))
+		fdb_learn(cfg, cache, gen, &key, ifindex, now);
 
 	d->action = XB_ACT_FLOOD;
+	d->kind = xb_flood_kind(eth->h_dest);	/* what it is if flooded */
 	if (xb_mac_is_multicast(eth->h_dest))
-		return;
+		goto policy;
 	fdb_key_set(&key, eth->h_dest, XB_VLAN_NONE);
 	out = fdb_lookup(cfg, cache, gen, &key, now, &out_slot);
 	if (out == ifindex) {
 		d->action = XB_ACT_DROP;
 		d->reason = XB_DROP_REFLECT;
+		return;
 	} else if (out) {
 		d->action = XB_ACT_UNICAST;
 		d->ifindex = out;
 		d->slot = out_slot;
+	}
+policy:
+	/* The ingress port's `port set` policy: isolation, storm control. */
+	if (in && (verdict = xb_policy_verdict(in, d->action == XB_ACT_UNICAST, out_slot, d->kind,
+					      now)) != XB_DROP_MAX) {
+		d->action = XB_ACT_DROP;
+		d->reason = verdict;
 	}
 }
 

@@ -46,12 +46,14 @@ struct {
 } ports SEC(".maps");
 
 /* The flood domain, keyed by slot; user space owns its membership (e.g. STP
- * blocking). A broadcast redirect walks every slot: keep it small. */
+ * blocking). A broadcast redirect walks every slot: keep it small. Values
+ * are struct bpf_devmap_val: while XB_CFG_EGRESS_FILTER is set, each entry
+ * carries its port's egress program (xdpbridge_egress), else none. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
 	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct bpf_devmap_val);
 } flood_ports SEC(".maps");
 
 /* Every port again, keyed by slot, for the TC program (struct xb_port_slot):
@@ -78,6 +80,26 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xb_port_vlans);
 } port_vlans SEC(".maps");
+
+/* Storm control: per port slot, each CPU's token buckets (struct xb_storm_bucket). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XB_DEFAULT_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct xb_storm_bucket);
+} storm_buckets SEC(".maps");
+
+/*
+ * Flood copies this CPU's egress programs filtered out since the kernel last
+ * reported a devmap transmit: the xdp_devmap_xmit tracepoint counts them as
+ * drops, and the kdrop program takes them back out of kernel_dropped.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} egress_filtered SEC(".maps");
 
 /* Counters per port slot: an array lookup is inlined, a hash one is not. */
 struct {

@@ -26,6 +26,7 @@
 #include "ageing.h"
 #include "fdb.h"
 #include "forward.h"
+#include "egress.h"
 #include "csum.h"
 
 /* The frame's length, fragments included (xdp.frags). */
@@ -117,6 +118,9 @@ int xdpbridge_rx(struct xdp_md *ctx)
 			goto to_skb;
 		if (cfg->flags & XB_CFG_SKB_PORTS)
 			goto to_skb;	/* a broadcast redirect would skip those ports */
+		/* The egress programs filter copies by what the frame is. */
+		if ((cfg->flags & XB_CFG_EGRESS_FILTER) && xb_meta_put(ctx, slot, d.kind, 0))
+			goto to_skb;
 		st->flooded++;
 		st->flooded_bytes += len;
 		return bpf_redirect_map(&flood_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
@@ -135,13 +139,16 @@ to_skb:
 struct tc_flood_walk {
 	struct __sk_buff *skb;
 	struct xb_port_stats *st;
+	const struct xb_port_conf *in;	/* XB_CFG_EGRESS_FILTER: the ingress port's settings */
 	__u32 ingress;
 	__u32 last;	/* the member found last: gets the skb itself */
+	__u32 kind;	/* enum xb_frame_kind */
 };
 
 /* One slot of the walk; 1 stops it (past the bridge's --max-ports). */
 static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 {
+	const struct xb_port_conf *out;
 	struct xb_port_slot *p;
 
 	p = bpf_map_lookup_elem(&port_slots, &i);
@@ -149,6 +156,12 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 		return 1;
 	if (!(p->flags & XB_SLOT_FLOOD) || !p->ifindex || p->ifindex == w->ingress)
 		return 0;
+	if (w->in) {
+		/* The XDP flood's egress programs decide the same way. */
+		out = bpf_map_lookup_elem(&port_conf, &i);
+		if (out && !xb_egress_allowed(w->in, out, w->kind))
+			return 0;
+	}
 	if (w->last && bpf_clone_redirect(w->skb, w->last, 0))
 		w->st->kernel_dropped++;
 	w->last = p->ifindex;
@@ -156,10 +169,14 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 }
 
 static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
-				    struct xb_port_stats *st)
+				    struct xb_port_stats *st, const struct xb_config *cfg,
+				    __u32 kind)
 {
-	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress };
-	__u32 i;
+	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress, .kind = kind };
+	__u32 i, slot = port_slot;
+
+	if (cfg->flags & XB_CFG_EGRESS_FILTER)
+		w.in = bpf_map_lookup_elem(&port_conf, &slot);
 
 	/* bpf_loop (5.17) has the verifier check the body once; the unrolled
 	 * walk costs it XB_MAX_PORTS passes (~140 ms per port at load). */
@@ -260,7 +277,7 @@ int xdpbridge_tc(struct __sk_buff *skb)
 	case XB_ACT_FLOOD:
 		st->flooded++;
 		st->flooded_bytes += len;
-		return tc_flood(skb, ifindex, st);
+		return tc_flood(skb, ifindex, st, cfg, d.kind);
 	default:
 		xb_count_outcome(st, &d, len);
 		return TC_ACT_SHOT;
@@ -319,9 +336,23 @@ int xdpbridge_kdrop_redirect(struct xdp_redirect_err_args *a)
 SEC("tracepoint/xdp/xdp_devmap_xmit")
 int xdpbridge_kdrop_xmit(struct xdp_devmap_xmit_args *a)
 {
-	if (a->drops > 0)
-		kernel_dropped_add(a->from_ifindex, a->drops);
+	int drops = xb_egress_unfiltered(a->drops);
+
+	if (drops > 0)
+		kernel_dropped_add(a->from_ifindex, drops);
 	return 0;
+}
+
+/*
+ * A port's egress program (one instance per port, its slot in port_slot),
+ * in the port's "flood_ports" entry while XB_CFG_EGRESS_FILTER is set: runs
+ * on each flooded copy leaving through the port (egress.h). xdp.frags, as
+ * xdpbridge_rx: a devmap takes programs of one kind only.
+ */
+SEC("xdp.frags/devmap")
+int xdpbridge_egress(struct xdp_md *ctx)
+{
+	return xb_egress(ctx, port_slot);
 }
 
 SEC("xdp")

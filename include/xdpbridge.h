@@ -36,6 +36,11 @@ static inline int xb_mac_is_multicast(const __u8 *mac)
 	return mac[0] & 1;
 }
 
+static inline int xb_mac_is_broadcast(const __u8 *mac)
+{
+	return (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff;
+}
+
 static inline int xb_mac_is_zero(const __u8 *mac)
 {
 	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
@@ -189,6 +194,16 @@ struct xb_fdb_cache {
 #define XB_CFG_SKB_PORTS	(1U << 1)
 #define XB_CFG_VLAN_FILTERING	(1U << 2)	/* 802.1Q bridge: "port_vlans" and PVIDs apply */
 #define XB_CFG_STP		(1U << 3)	/* the control loop runs STP: BPDUs go up, port states apply */
+/* Some port has a `port set` setting the ingress must look at (learning off,
+ * isolated, storm control): only then does a frame pay for its port's
+ * "port_conf" record. The loader keeps it in step with "port_conf". */
+#define XB_CFG_PORT_POLICY	(1U << 4)
+/* Floods are filtered per egress port (isolation, flood switches; VLAN
+ * membership later): the XDP program writes a struct xb_xdp_meta in front
+ * of a flooded frame and every "flood_ports" entry runs the egress program
+ * (xdpbridge_egress), the TC flood walk asks xb_egress_allowed. Set only
+ * while some port needs it: a default bridge's floods pay nothing. */
+#define XB_CFG_EGRESS_FILTER	(1U << 5)
 
 /*
  * Per-port settings the data path obeys (array "port_conf", key: slot).
@@ -215,6 +230,62 @@ struct xb_port_conf {
 #define XB_PCONF_NO_BCAST_FLOOD	(1U << 4)	/* no broadcast out */
 #define XB_PCONF_BPDU_GUARD	(1U << 5)	/* a BPDU in disables the port */
 #define XB_PCONF_ROOT_BLOCK	(1U << 6)	/* never becomes the root port */
+/* Not a setting: port_add marks the host port, whose broadcast and multicast
+ * ignore the other ports' mcast_flood / bcast_flood switches, as frames the
+ * Linux bridge's own device sends do. */
+#define XB_PCONF_HOST		(1U << 16)
+
+/* Flags that filter floods per egress port (XB_CFG_EGRESS_FILTER). */
+#define XB_PCONF_EGRESS_MASK	(XB_PCONF_ISOLATED | XB_PCONF_NO_FLOOD | \
+				 XB_PCONF_NO_MCAST_FLOOD | XB_PCONF_NO_BCAST_FLOOD)
+/* Flags the ingress looks at (XB_CFG_PORT_POLICY; storm limits too). */
+#define XB_PCONF_INGRESS_MASK	(XB_PCONF_ISOLATED | XB_PCONF_NO_LEARNING)
+
+/* What kind of flooded frame: the class the flood switches and storm
+ * control name (broadcast, other multicast, unknown unicast). */
+enum xb_frame_kind {
+	XB_KIND_BCAST = 0,
+	XB_KIND_MCAST = 1,
+	XB_KIND_UNKNOWN = 2,
+	XB_KIND_MAX,
+};
+
+/*
+ * What the XDP program tells the devmap egress program about a flooded
+ * frame, written in front of it with bpf_xdp_adjust_meta (4-byte aligned,
+ * a multiple of 4 bytes long). magic tells it from metadata nobody wrote.
+ */
+#define XB_META_MAGIC		0xb1d9
+struct xb_xdp_meta {
+	__u16 magic;		/* XB_META_MAGIC */
+	__u16 vid;		/* VLAN of the frame; 0 until VLAN filtering */
+	__u16 in_slot;		/* the ingress port's slot */
+	__u8 kind;		/* enum xb_frame_kind */
+	__u8 pad;
+};
+
+/*
+ * Storm control (struct xb_port_conf storm_*): per port and frame kind, a
+ * per-CPU token bucket (per-CPU array "storm_buckets", key: slot) whose
+ * credit is kept in nanoseconds, as the events bucket: a frame costs
+ * 1e9 / rate ns, computed when the rate changes (no division per frame),
+ * credit accrues with time up to XB_STORM_BURST_NS (a burst of rate / 10
+ * frames, at least one). Each CPU has its own bucket: a port whose frames
+ * arrive on k CPUs (RSS queues) may pass up to k times its limit.
+ */
+#define XB_STORM_BURST_NS	(100 * 1000000ULL)
+
+struct xb_storm_class {
+	__u64 credit_ns;
+	__u64 last_ns;		/* when credit was last topped up */
+	__u64 cost_ns;		/* 1e9 / rate, for rate */
+	__u32 rate;		/* the limit cost_ns was computed for */
+	__u32 pad;
+};
+
+struct xb_storm_bucket {
+	struct xb_storm_class kind[XB_KIND_MAX];
+};
 
 /* A port's 802.1D state: the Linux bridge's BR_STATE_* values. */
 enum xb_stp_state {

@@ -33,7 +33,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "fdb", MAP_FD(fdb_fd), sizeof(struct xb_fdb_entry) },
 	{ "fdb_static", MAP_FD(fdb_static_fd), sizeof(struct xb_fdb_static) },
 	{ "ports", MAP_FD(ports_fd), 0 },
-	{ "flood_ports", MAP_FD(flood_fd), 0 },
+	{ "flood_ports", MAP_FD(flood_fd), sizeof(struct bpf_devmap_val) },
 	{ "port_stats", MAP_FD(stats_fd), sizeof(struct xb_port_stats) },
 	{ "port_info", MAP_FD(info_fd), sizeof(struct xb_port_info) },
 	{ "config", MAP_FD(config_fd), sizeof(struct xb_config) },
@@ -44,6 +44,8 @@ static const struct pinned_map pinned_maps[] = {
 	{ "event_bucket", MAP_FD(event_bucket_fd), sizeof(struct xb_event_bucket) },
 	{ "port_conf", MAP_FD(conf_fd), sizeof(struct xb_port_conf) },
 	{ "port_vlans", MAP_FD(vlans_fd), sizeof(struct xb_port_vlans) },
+	{ "storm_buckets", MAP_FD(storm_fd), sizeof(struct xb_storm_bucket) },
+	{ "egress_filtered", MAP_FD(egress_filtered_fd), sizeof(__u64) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -117,6 +119,8 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 		err = bpf_map__set_max_entries(skel->maps.port_conf, opts->max_ports);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.port_vlans, opts->max_ports);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.storm_buckets, opts->max_ports);
 	if (err)
 		goto cleanup;
 	/* Maps only: each port loads its own program instance (port_add). */
@@ -266,9 +270,13 @@ static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which,
 				  which == XB_PROG_TC || which == XB_PROG_TC_AFTER_XDP);
 	bpf_program__set_autoload(skel->progs.xdpbridge_kdrop_redirect, which == XB_PROG_KDROP);
 	bpf_program__set_autoload(skel->progs.xdpbridge_kdrop_xmit, which == XB_PROG_KDROP);
+	bpf_program__set_autoload(skel->progs.xdpbridge_egress, which == XB_PROG_EGRESS);
 	flags = bpf_program__flags(skel->progs.xdpbridge_rx);
 	if (!frags)
 		bpf_program__set_flags(skel->progs.xdpbridge_rx, flags & ~BPF_F_XDP_HAS_FRAGS);
+	flags = bpf_program__flags(skel->progs.xdpbridge_egress);
+	if (!frags)
+		bpf_program__set_flags(skel->progs.xdpbridge_egress, flags & ~BPF_F_XDP_HAS_FRAGS);
 	bpf_object__for_each_map(map, skel->obj) {
 		const struct pinned_map *m = NULL;
 
@@ -297,7 +305,7 @@ int bridge_prog_load_opts(const struct xb_bridge *br, enum xb_prog which,
 	int err;
 
 	err = bridge_prog_load_once(br, which, opts, true, out);
-	if (err && which == XB_PROG_RX) {
+	if (err && (which == XB_PROG_RX || which == XB_PROG_EGRESS)) {
 		/* Before 5.18 there are no XDP fragments: no jumbo frames either. */
 		pr_debug("XDP program with fragments refused (%s); loading it without", strerror(-err));
 		err = bridge_prog_load_once(br, which, opts, false, out);

@@ -37,6 +37,8 @@ struct xb_bridge {
 	int event_bucket_fd;
 	int conf_fd;		/* "port_conf": per-port settings and STP state */
 	int vlans_fd;		/* "port_vlans": VLAN membership per port */
+	int storm_fd;		/* "storm_buckets": storm control's per-CPU token buckets */
+	int egress_filtered_fd;	/* "egress_filtered": see bpf/maps.h */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 
@@ -67,6 +69,7 @@ enum xb_prog {
 	XB_PROG_TC,	/* the skb path alone on a port (mode tc) */
 	XB_PROG_TC_AFTER_XDP,	/* the skb path behind XDP (modes native, generic) */
 	XB_PROG_KDROP,	/* tracepoint programs counting drops after the decision */
+	XB_PROG_EGRESS,	/* a port's devmap egress program (policy.h), one instance per port */
 };
 
 /* Load one instance of a program sharing the bridge's maps; for XB_PROG_RX,

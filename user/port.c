@@ -14,6 +14,7 @@
 #include "bridge.h"
 #include "fdb.h"
 #include "log.h"
+#include "policy.h"
 #include "port.h"
 #include "sys.h"
 #include "tc.h"
@@ -148,6 +149,7 @@ static void port_forget(struct xb_bridge *br, __u32 ifindex, __u32 port_slot)
 	port_stats_zero(br, port_slot);	/* the next port in this slot starts at 0 */
 	bpf_map_delete_elem(br->info_fd, &ifindex);
 	bridge_skb_ports_update(br);	/* floods back on XDP when none is left */
+	policy_sync(br);	/* its settings no longer count */
 }
 
 static int mark_slot(__u32 ifindex, const struct xb_port_info *info, void *ctx)
@@ -253,7 +255,10 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
 	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
-	struct xb_port_conf conf = { .stp_state = XB_STP_FORWARDING };	/* as br0's defaults */
+	struct xb_port_conf conf = {	/* as br0's defaults */
+		.stp_state = XB_STP_FORWARDING,
+		.flags = flags & XB_PORT_HOST ? XB_PCONF_HOST : 0,
+	};
 	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;
 	char path[PATH_MAX * 2];
@@ -280,12 +285,13 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->ports_fd, &info.slot, &ifindex, BPF_ANY))
 		err = -errno;
-	if (!err && bpf_map_update_elem(br->flood_fd, &info.slot, &ifindex, BPF_ANY))
-		err = -errno;
 	if (!err && bpf_map_update_elem(br->slots_fd, &info.slot, &rec, BPF_ANY))
 		err = -errno;
 	if (!err && bpf_map_update_elem(br->conf_fd, &info.slot, &conf, BPF_ANY))
 		err = -errno;
+	/* With its egress program while the bridge filters floods. */
+	if (!err)
+		err = policy_flood_add(br, info.slot, ifindex);
 	if (!err && mode != XB_MODE_NATIVE)
 		err = bridge_skb_ports_update(br);
 	if (err) {

@@ -249,3 +249,41 @@ void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r
 	close_json_array();
 	close_json_object();
 }
+
+/* A switch: on|off in text, a boolean in JSON (iproute2's `bridge -j link`). */
+static void print_onoff(const char *key, const char *text_fmt, bool on)
+{
+	print_bool(PRINT_JSON, key, NULL, on);
+	print_string(PRINT_TEXT, key, text_fmt, on ? "on" : "off");
+}
+
+void print_port_conf(const char *bridge, const struct port_conf_row *rows, size_t n)
+{
+	open_json_array(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct xb_port_conf *c = &rows[i].conf;
+
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "ifname", "port %s", rows[i].info.ifname);
+		print_string(PRINT_JSON, "master", NULL, bridge);
+		print_uint(PRINT_ANY, "slot", " slot %" PRIu64, rows[i].info.slot);
+		print_string(PRINT_ANY, "mode", " mode %s", xb_mode_name(rows[i].info.xdp_mode));
+		print_bool(PRINT_ANY, "host", rows[i].info.flags & XB_PORT_HOST ? " host" : "",
+			   rows[i].info.flags & XB_PORT_HOST);
+		print_string(PRINT_ANY, "state", " state %s", xb_stp_state_name(c->stp_state));
+		print_onoff("isolated", " isolated %s", c->flags & XB_PCONF_ISOLATED);
+		print_onoff("learning", " learning %s", !(c->flags & XB_PCONF_NO_LEARNING));
+		print_onoff("flood", " flood %s", !(c->flags & XB_PCONF_NO_FLOOD));
+		print_onoff("mcast_flood", " mcast_flood %s", !(c->flags & XB_PCONF_NO_MCAST_FLOOD));
+		print_onoff("bcast_flood", " bcast_flood %s", !(c->flags & XB_PCONF_NO_BCAST_FLOOD));
+		print_onoff("bpdu_guard", " bpdu_guard %s", c->flags & XB_PCONF_BPDU_GUARD);
+		print_onoff("root_block", " root_block %s", c->flags & XB_PCONF_ROOT_BLOCK);
+		print_uint(PRINT_ANY, "storm_bcast", " storm_bcast %" PRIu64, c->storm_bcast);
+		print_uint(PRINT_ANY, "storm_mcast", " storm_mcast %" PRIu64, c->storm_mcast);
+		print_uint(PRINT_ANY, "storm_unknown", " storm_unknown %" PRIu64, c->storm_unknown);
+		print_uint(PRINT_ANY, "max_learned", " max_learned %" PRIu64, c->max_learned);
+		close_json_object();
+		print_nl();
+	}
+	close_json_array();
+}

@@ -29,6 +29,17 @@ struct bridge_summary {
 void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns);
 void print_bridge(const struct bridge_summary *b);
 void print_stats(const char *bridge, const struct port_row *ports, size_t n);
+/* One port's settings as `port show` prints them. */
+struct port_conf_row {
+	__u32 ifindex;
+	struct xb_port_info info;
+	struct xb_port_conf conf;
+};
+
+/* `port show`: "port IFNAME slot N mode M state S isolated on|off learning
+ * on|off flood ... max_learned N", iproute2's words (`bridge -d link`);
+ * JSON booleans for the switches. */
+void print_port_conf(const char *bridge, const struct port_conf_row *rows, size_t n);
 /* `monitor`: one event, one line (text like `bridge monitor fdb`, or one JSON
  * object). ev->bridge names the bridge, ifname fields are filled. */
 void print_event(const struct xb_event *ev);

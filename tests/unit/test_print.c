@@ -213,3 +213,31 @@ Test(print, monitor_events, .fini = teardown)
 	ev = (struct xb_event){ .type = XB_EV_AGED, .count = 3, .bridge = "br0" };
 	cr_assert_str_eq(event_text(&ev, false), "fdb 3 entries aged master br0\n");
 }
+
+static struct port_conf_row conf_rows[] = {
+	{ .ifindex = 5, .info = { .ifname = "veth1", .slot = 1, .xdp_mode = XB_MODE_NATIVE },
+	  .conf = { .flags = XB_PCONF_ISOLATED | XB_PCONF_NO_LEARNING | XB_PCONF_NO_BCAST_FLOOD,
+		    .stp_state = XB_STP_FORWARDING, .storm_bcast = 1000, .max_learned = 7 } },
+};
+
+Test(print, port_conf_text_uses_bridge_link_words, .fini = teardown)
+{
+	capture(false, false);
+	print_port_conf("br0", conf_rows, 1);
+	cr_assert_str_eq(captured(),
+			 "port veth1 slot 1 mode native state forwarding isolated on learning off flood on "
+			 "mcast_flood on bcast_flood off bpdu_guard off root_block off storm_bcast 1000 "
+			 "storm_mcast 0 storm_unknown 0 max_learned 7\n", "port show text");
+}
+
+Test(print, port_conf_json_switches_are_booleans, .fini = teardown)
+{
+	capture(true, false);
+	print_port_conf("br0", conf_rows, 1);
+	cr_assert_str_eq(captured(),
+			 "[{\"ifname\":\"veth1\",\"master\":\"br0\",\"slot\":1,\"mode\":\"native\",\"host\":false,"
+			 "\"state\":\"forwarding\",\"isolated\":true,\"learning\":false,\"flood\":true,"
+			 "\"mcast_flood\":true,\"bcast_flood\":false,\"bpdu_guard\":false,\"root_block\":false,"
+			 "\"storm_bcast\":1000,\"storm_mcast\":0,\"storm_unknown\":0,\"max_learned\":7}]\n",
+			 "port show JSON");
+}

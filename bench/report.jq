@@ -6,7 +6,7 @@ def ratio($a; $b): if $a == null or $b == null or $b == 0 then null
 	else ($a / $b * 1000 | round) / 1000 end;
 def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood8", "flood8_nohost",
 	    "uc512", "uc1500", "uc1500_pkt", "uc9000_pkt", "tcp", "tcp_best", "tcp_tc", "tcp_tap", "tcp_tap_tc",
-	    "lat_p50", "lat_p99", "load16"];
+	    "lat_p50", "lat_p99", "load16", "macflood_base", "macflood_neighbor", "macflood", "macflood_leak"];
 # Rows measuring one xdpbridge variant: their Linux bridge and floor come from this row.
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap" };
 def tc_na: if $machine.xdpbridge_mode_tc then "" else " (n/a: needs --mode tc)" end;
@@ -16,7 +16,7 @@ def about: {
 	uc64_vlan: "known unicast, 64 B with an 802.1Q tag (VID 10) in the data, h1 -> h2 (no Linux bridge column: it untags frames in place, which corrupts the generator's recycled live frames)",
 	fdb1m: "known unicast, 64 B, \($machine.fdb_entries) other MACs in the FDB (xdpbridge: bpf_map_update_batch, --fdb-size the smallest power of two above it; Linux bridge: learned from frames)",
 	stations: "known unicast, 64 B, \($machine.stations) learned source MACs on h1's port in rotation (many flows, no learning writes)",
-	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame)",
+	churn: "64 B, \($machine.churn_macs) rotating source MACs moving between 2 ports on every pass (a learning write per frame; xdpbridge --fdb-size 4x that, so a port's default learning limit, a quarter, holds them all)",
 	flood8: "broadcast 64 B from h1 flooded to 8 ports, \($machine.flood_frames_per_run) frames per run (frames injected/s; every port must receive all); xdpbridge also delivers each frame to its host port (9 copies, the floor 8)",
 	flood8_nohost: "flood8 with xdpbridge loaded --no-host-port (8 copies, like the floor); Linux and floor columns: the flood8 row",
 	uc512: "known unicast, 512 B",
@@ -30,7 +30,11 @@ def about: {
 	tcp_tc: "iperf3 TCP MTU 1500, xdpbridge --mode tc with veth default offloads (GSO/TSO, TX checksum on); Linux columns: the tcp_best row\(tc_na)",
 	lat_p50: "UDP ping-pong 64 B, round trip p50",
 	lat_p99: "UDP ping-pong 64 B, round trip p99",
-	load16: "`xdpbridge load` of 16 ports (Linux column: ip -batch creating a bridge with 16 ports)"
+	load16: "`xdpbridge load` of 16 ports (Linux column: ip -batch creating a bridge with 16 ports)",
+	macflood_base: "known unicast, 64 B, h1 -> h2, xdpbridge with its default learning limits: the reference of macflood",
+	macflood_neighbor: "macflood_base while h4 sends from its own (learned) MAC to itself as fast as it can on the other CPU: what a busy neighbour costs on this machine",
+	macflood: "macflood_base while h4 sends 1,000,000 distinct source MACs pass after pass on the other CPU (to its own MAC: reflect-dropped)",
+	macflood_leak: "frames of h1 -> h2 that reached the attacker's port during macflood (flooded after an eviction): must be 0"
 };
 
 [inputs | select(length > 0) | split("\t")
@@ -47,7 +51,7 @@ def about: {
     | [ $all[] | select(.scen == $n) ] as $s
     | { name: $n,
 	unit: $s[0].unit,
-	better: (if ($s[0].unit == "us" or $s[0].unit == "ms") then "lower" else "higher" end),
+	better: (if ($s[0].unit == "us" or $s[0].unit == "ms" or $s[0].unit == "frames") then "lower" else "higher" end),
 	description: (about[$n] // (if ($n | startswith("sweep_expire_")) then
 		"the loader's ageing sweep (xdpbridge_age: the ageing index, in the kernel) over \($n | ltrimstr("sweep_expire_")) learned entries that all expire (every one deleted)"
 		elif ($n | startswith("sweep_full_")) then
@@ -109,6 +113,13 @@ def about: {
 				| if $x == null or $l == null then null else $x >= $l end) } ]
 		elif .name == "sweep_1000000" then [
 			{ text: "<= 100 ms", met: (if $x == null then null else $x <= 100 end) } ]
+		elif .name == "macflood" then [
+			(rel($x; $by.macflood_base.xdpbridge.median) as $r
+			 | { text: ">= 80% of macflood_base (here \($r // "n/a"))", met: (if $r == null then null else $r >= 0.8 end) }),
+			(rel($x; $by.macflood_neighbor.xdpbridge.median) as $r
+			 | { text: "(beside a busy neighbour instead: \($r // "n/a"), no target)", met: null }),
+			{ text: "no frame of h1 -> h2 at the attacker's port",
+			  met: (if $by.macflood_leak.xdpbridge == null then null else $by.macflood_leak.xdpbridge.max == 0 end) } ]
 		elif .name == "load16" then [
 			{ text: "<= 500 ms", met: (if $x == null then null else $x <= 500 end) } ]
 		else [] end))

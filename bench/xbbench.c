@@ -3,7 +3,8 @@
  * xbbench: the benchmark's own tools, one binary.
  *
  *   xbbench gen   --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]
- *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N] [--vlan VID]
+ *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--churn-repeat K] [--batch N] [--vlan VID]
+ *       (--churn-repeat K: K frames from each source MAC of the set before the next)
  *       Inject N frames with bpf_prog_test_run_opts(BPF_F_TEST_XDP_LIVE_FRAMES)
  *       out of DEV (they enter DEV's veth peer). Prints "sent=N ns=T pps=R".
  *   xbbench pgen  --dev DEV --count N [--size B] [--src MAC] [--dst MAC] [--batch N]
@@ -190,6 +191,7 @@ static int cmd_gen(int argc, char **argv)
 		{ "dst", required_argument, NULL, 'D' },
 		{ "churn", required_argument, NULL, 'C' },
 		{ "churn-base", required_argument, NULL, 'B' },
+		{ "churn-repeat", required_argument, NULL, 'R' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "alt-dev", required_argument, NULL, 'a' },
@@ -198,7 +200,7 @@ static int cmd_gen(int argc, char **argv)
 	};
 	uint8_t src[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
 	unsigned long count = 1000000, size = 64, churn = 0, churn_base = 0, batch = 64;
-	unsigned long rounds = 1, r, sent = 0, vid = 0;
+	unsigned long rounds = 1, r, sent = 0, vid = 0, churn_repeat = 1;
 	char *devs[16], *devlist = NULL, *save = NULL, *tok;
 	uint64_t busy = 0;
 	int ndev = 0, d, alt_ifindex = 0;
@@ -218,6 +220,7 @@ static int cmd_gen(int argc, char **argv)
 		case 's': size = strtoul(optarg, NULL, 0); break;
 		case 'C': churn = strtoul(optarg, NULL, 0); break;
 		case 'B': churn_base = strtoul(optarg, NULL, 0); break;
+		case 'R': churn_repeat = strtoul(optarg, NULL, 0); break;
 		case 'b': batch = strtoul(optarg, NULL, 0); break;
 		case 'V': vid = strtoul(optarg, NULL, 0); break;
 		case 'S':
@@ -255,6 +258,7 @@ static int cmd_gen(int argc, char **argv)
 	skel->rodata->alt_ifindex = (uint32_t)alt_ifindex;
 	skel->rodata->churn = (uint32_t)churn;
 	skel->rodata->churn_base = (uint32_t)churn_base;
+	skel->rodata->churn_repeat = churn_repeat ? (uint32_t)churn_repeat : 1;
 	if (xbgen_bpf__load(skel)) {
 		pr_err("load xbgen: %s\n", strerror(errno));
 		goto cleanup;
@@ -1024,7 +1028,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: xbbench gen --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]\n"
-		"                   [--churn N [--alt-dev IFNAME]] [--churn-base N] [--batch N]\n"
+		"                   [--churn N [--alt-dev IFNAME]] [--churn-base N] [--churn-repeat K] [--batch N]\n"
 		"       xbbench pgen --dev DEV --count N [--size B] [--src MAC] [--dst MAC] [--batch N]\n"
 		"       xbbench tapgen --in NS/TAP --out NS/TAP --count N [--size B] [--mss M]\n"
 		"       xbbench sink { attach | attach-frags | attach-tc | detach | detach-tc | read | reset } DEV...\n"

@@ -16,9 +16,11 @@
 const volatile __u32 churn = 0;	/* size of the rotating source MAC set; 0 = off */
 const volatile __u32 churn_base = 0;	/* first index */
 const volatile __u32 alt_ifindex = 0;	/* odd passes leave through this device */
+const volatile __u32 churn_repeat = 1;	/* frames per source MAC before the next one */
 
 __u32 next_idx;
 __u32 pass;
+__u32 repeated;
 
 SEC("xdp")
 int xbgen(struct xdp_md *ctx)
@@ -31,10 +33,14 @@ int xbgen(struct xdp_md *ctx)
 		if ((void *)(eth + 1) > data_end)
 			return XDP_ABORTED;
 		idx = churn_base + next_idx;
+		if (++repeated < churn_repeat)
+			goto set;
+		repeated = 0;
 		if (++next_idx >= churn) {
 			next_idx = 0;
 			pass ^= 1;
 		}
+set:
 		eth->h_source[2] = idx >> 24;
 		eth->h_source[3] = idx >> 16;
 		eth->h_source[4] = idx >> 8;

@@ -59,8 +59,10 @@ static __always_inline void xb_decide(struct xb_config *cfg, struct xb_fdb_cache
 	/* Read before any lookup: a change after it makes the caches miss. */
 	gen = cfg->fdb_generation;
 	fdb_key_set(&key, eth->h_source, XB_VLAN_NONE);
-	if (xb_policy_learns(in))
-		fdb_learn(cfg, cache, gen, &key, ifindex, now);
+	if (xb_policy_learns(in) && fdb_learn(cfg, cache, gen, &key, ifindex, now)) {
+		d->reason = XB_DROP_MAC_HIJACK;	/* a static or local MAC of another port */
+		return;
+	}
 
 	d->action = XB_ACT_FLOOD;
 	d->kind = xb_flood_kind(eth->h_dest);	/* what it is if flooded */

@@ -100,6 +100,15 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } egress_filtered SEC(".maps");
+/* Learned stations per port slot and in all (XB_LEARN_TOTAL), for the
+ * learning limits; mmapable so the loader's re-sync adds atomically. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, XB_LEARN_SLOTS);
+	__type(key, __u32);
+	__type(value, __s64);
+} learn_count SEC(".maps");
 
 /* Counters per port slot: an array lookup is inlined, a hash one is not. */
 struct {

@@ -146,16 +146,52 @@ static inline __u32 xb_age_block_of(const struct xb_fdb_key *key, __u32 mask, in
 	return b1 == b0 ? b0 ^ (mask & 1) : b1;	/* distinct whenever there are two */
 }
 
-/* Static entry (plain hash "fdb_static"): never evicted, never moved. */
+/*
+ * Static entry (plain hash "fdb_static"): never evicted, never moved. A frame
+ * from another port with its MAC as source is dropped (XB_DROP_MAC_HIJACK).
+ * XB_FDB_LOCAL marks the bridge's own address (its host interface's MAC, on
+ * the host port), which the loader installs and keeps in step with the
+ * interface, as the Linux bridge's local entries; `fdb add ... static` adds
+ * the others.
+ */
 struct xb_fdb_static {
 	__u32 ifindex;
 	__u32 slot;
+	__u32 flags;		/* XB_FDB_* */
+	__u32 pad;
 };
+
+#define XB_FDB_LOCAL	(1U << 0)	/* the host interface's own address */
+
+/*
+ * Learned stations per port (array "learn_count", BPF_F_MMAPABLE, key: port
+ * slot; XB_LEARN_TOTAL: the whole bridge), for the learning limits
+ * (xb_port_conf.max_learned, xb_config.max_learned). The data path adds on
+ * every learn and move in, subtracts on every move out; an LRU eviction, an
+ * ageing sweep or a user-space delete is not counted, so the loader re-syncs
+ * the counts from a walk of the FDB after every sweep, with atomic adds of the
+ * difference (no increment of the data path is lost). Between two re-syncs a
+ * count is too high by the entries of that port evicted or removed since, and
+ * off by at most the learns and moves on that port during the walk itself.
+ */
+#define XB_LEARN_TOTAL	XB_MAX_PORTS
+#define XB_LEARN_SLOTS	(XB_MAX_PORTS + 1)
+
+/* The per-port learning limit a port gets when it joins: a quarter of the
+ * FDB. One port (an uplink to a bigger LAN) may hold a quarter of the
+ * stations; a MAC flood on one port leaves three quarters to the others, and
+ * it takes four flooding ports to fill the table. 0 (no limit) only for an FDB
+ * too small to share. */
+static inline __u32 xb_default_port_max_learned(__u32 fdb_size)
+{
+	return fdb_size / 4;
+}
 
 /* Bridge-wide settings (array "config", one element), read on every frame. */
 struct xb_config {
 	__u64 ageing_ns;	/* a learned entry older than this is unknown */
-	__u32 static_count;	/* 0 lets the data path skip "fdb_static" */
+	__u32 static_count;	/* static entries but local ones; 0 lets the data */
+				/* path look up a destination in "fdb" first */
 	__u32 flags;		/* XB_CFG_* */
 	__u32 fdb_generation;	/* bumped on every FDB change but a refresh: */
 				/* invalidates every CPU's xb_fdb_cache */
@@ -204,6 +240,10 @@ struct xb_fdb_cache {
  * (xdpbridge_egress), the TC flood walk asks xb_egress_allowed. Set only
  * while some port needs it: a default bridge's floods pay nothing. */
 #define XB_CFG_EGRESS_FILTER	(1U << 5)
+/* "fdb_static" holds a local entry (XB_FDB_LOCAL): a new or moving source is
+ * checked there even while static_count is 0. A local MAC is never in "fdb",
+ * so a destination found there needs no second lookup. */
+#define XB_CFG_LOCAL		(1U << 6)
 
 /*
  * Per-port settings the data path obeys (array "port_conf", key: slot).
@@ -410,6 +450,10 @@ struct xb_port_stats {
 	__u64 flooded_bytes;
 	__u64 to_host_bytes;
 	__u64 dropped_bytes;
+	/* Not a drop: frames whose new source was not learned because the
+	 * port or the bridge was at its learning limit (max_learned); the frame
+	 * itself was forwarded or flooded. */
+	__u64 learn_limit;
 };
 
 /*

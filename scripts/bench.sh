@@ -13,7 +13,7 @@
 #   BENCH_FRAMES=N       frames per rate measurement (default 5000000)
 #   BENCH_SCENARIOS="…"  subset of: uc64 uc64_tc uc64_vlan fdb1m stations churn flood8
 #                        flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep
-#                        load16 (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
+#                        load16 macflood (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
 #   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
@@ -45,11 +45,13 @@ FLOOD_FRAMES=$((FRAMES / 5))	# each one is delivered 8 times
 PKT_FRAMES=$((FRAMES / 10))	# AF_PACKET frames per run (slower than live XDP frames)
 TAP_FRAMES=$((FRAMES / 250))	# 65,000-byte GSO frames per tap run (20,000: 1.3 GB)
 TAP_SIZE=65000
-SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16"}
+SCENARIOS=${BENCH_SCENARIOS:-"uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep load16 macflood"}
 VLAN_ID=10		# uc64_vlan: 802.1Q tag in the data
 CHURN_SET=32768		# rotating source MACs, moved between p1 and p3 on every pass
 STATIONS=4096		# rotating source MACs, all staying on p1 (many flows, no moves)
 NPORTS=9		# h1 sends, h2 receives unicast, h2..h9 receive the flood
+ATTACK_MACS=1000000	# macflood: distinct source MACs h4 sends, round after round
+ATTACKER=4		# macflood: the attacking host (port p4)
 RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
 # Rows that measure one xdpbridge variant only; their Linux bridge and floor
 # references come from the row they vary (uc64, flood8), measured in the same round.
@@ -195,6 +197,9 @@ mode_on() {	# MODE SCENARIO
 		# Sized for them: the smallest power of two that holds FDB_BIG (the
 		# hash has that many buckets either way, and a full walk visits them all).
 		[[ $scen == fdb1m || $scen == sweep ]] && extra=(--fdb-size "$(pow2_at_least $((FDB_BIG + 2048)))")
+		# Every rotating MAC learned (a write per frame): a port's default
+		# learning limit, a quarter of the FDB, must hold CHURN_SET and h1.
+		[[ $scen == churn ]] && extra=(--fdb-size "$(pow2_at_least $((CHURN_SET * 4 + 4)))")
 		# Every xdpbridge row names its mode (a veth's default is tc): the
 		# *_tc rows the skb path, all others XDP (native).
 		if [[ $scen == *_tc ]]; then extra+=(--mode tc); else extra+=(--mode native); fi
@@ -563,6 +568,81 @@ measure_load16() {
 	log "load of 16 ports round $round: xdpbridge $ms ms"
 }
 
+# --- MAC flood (issue 10) -------------------------------------------------------------
+# h1 -> h2 known unicast (the uc64 path) three ways in one load, each with a
+# BENCH_CPU generator while a second generator runs on the other CPU or not:
+#   macflood_base      alone;
+#   macflood_neighbor  while h4 sends from its one (learned) MAC as fast as it
+#                      can: the share of the machine a busy neighbour takes;
+#   macflood           while h4 sends ATTACK_MACS distinct source MACs, each
+#                      twice, pass after pass: the attack; h1 and h2 idle for
+#                      its first 3 s.
+# h4 sends to its own MAC (learned on p4): its frames are reflect-dropped, so
+# only h1's frames can reach a sink. macflood_leak: h1's frames that reached
+# the attacker's port (flooded after the flood evicted h2): must be 0. The
+# bridge has its default learning limits (a quarter of --fdb-size per port).
+# macflood / macflood_base is the issue's figure; macflood / macflood_neighbor
+# leaves out what any busy neighbour costs on a machine of few CPUs.
+h4_busy() {	# STOPFILE LOG GEN_ARGS...: h4 sends until STOPFILE exists
+	local stop=$1 glog=$2 acpu
+	shift 2
+	acpu=$(((BENCH_CPU + 1) % $(nproc)))
+	rm -f "$stop"
+	(
+		while [[ ! -e $stop ]]; do
+			taskset -c "$acpu" "$X" gen --dev "$(peer $ATTACKER)" --dst "$(mac $ATTACKER)" "$@" || break
+		done
+	) >"$glog" 2>&1 &
+	BUSY_PID=$!
+	BGPIDS+=("$BUSY_PID")
+	sleep 1	# well under way: the attacker's port at its limit, or (unlimited) the FDB churning
+}
+
+h4_rate() {	# LOG: "N runs, X Mpps"
+	awk -F'pps=' '/pps=/ { n++; s += $2 } END { if (n) printf "%d runs, %.2f Mpps", n, s / n / 1e6; else print "no complete run" }' "$1"
+}
+
+raw_value() {	# SCEN ROUND
+	awk -F'\t' -v s="$1" -v r="$2" '$1 == s && $3 == r { v = $4 } END { print v + 0 }' "$RAW"
+}
+
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", a * 100 / b; else print "n/a" }'; }
+
+measure_macflood() {	# ROUND
+	local round=$1 stop=$OUT/h4.stop nlog=$OUT/neighbor.$1.log alog=$OUT/attack.$1.log leak base nb att
+	mode_on xdpbridge macflood
+	learn xdpbridge
+	"$X" gen --dev "$(peer $ATTACKER)" --count 4 --src "$(mac $ATTACKER)" --dst "$(mac 1)" >/dev/null
+	measure_rate macflood_base xdpbridge "$round"
+
+	h4_busy "$stop" "$nlog" --count "$ATTACK_MACS" --src "$(mac $ATTACKER)"
+	measure_rate macflood_neighbor xdpbridge "$round"
+	touch "$stop"
+	wait "$BUSY_PID" 2>/dev/null || true
+
+	# Each MAC twice in a row: the second frame hits the entry the first made,
+	# which makes it "recently used" for the kernel's LRU (one-shot sources
+	# alone are evicted first and spare the active stations).
+	h4_busy "$stop" "$alog" --count $((2 * ATTACK_MACS)) --churn "$ATTACK_MACS" --churn-repeat 2 \
+		--src 02:ac:00:00:00:00
+	sleep 2	# h1 and h2 idle meanwhile, as stations between conversations
+	"$X" sink reset "$(peer $ATTACKER)"
+	measure_rate macflood xdpbridge "$round"
+	leak=$("$X" sink read "$(peer $ATTACKER)" | awk '{ s += $2 } END { print s + 0 }')
+	touch "$stop"
+	wait "$BUSY_PID" 2>/dev/null || true
+	record macflood_leak xdpbridge "$round" "$leak" 0 0 1 frames
+
+	base=$(raw_value macflood_base "$round"); nb=$(raw_value macflood_neighbor "$round")
+	att=$(raw_value macflood "$round")
+	log "$(printf 'macflood round %d: known hosts %.2f Mpps under a %d-MAC flood (h4: %s), %.2f Mpps beside a busy neighbour (h4: %s), %.2f Mpps alone: %s of alone, %s of beside the neighbour; h1 frames at the attacker port: %s' \
+		"$round" "$(awk -v p="$att" 'BEGIN { print p / 1e6 }')" "$ATTACK_MACS" "$(h4_rate "$alog")" \
+		"$(awk -v p="$nb" 'BEGIN { print p / 1e6 }')" "$(h4_rate "$nlog")" \
+		"$(awk -v p="$base" 'BEGIN { print p / 1e6 }')" "$(pct "$att" "$base")" "$(pct "$att" "$nb")" "$leak")"
+	xbr stats "$BR" | grep -E "^port p$ATTACKER:" | grep -oE "learn_limit [0-9]+" | sed "s/^/[bench] attacker port p$ATTACKER: /" >&2 || true
+	mode_off xdpbridge
+}
+
 # --- main -----------------------------------------------------------------------
 log "results in $OUT; rounds=$ROUNDS frames=$FRAMES quick=$QUICK"
 topo_up
@@ -674,6 +754,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	if [[ $HAVE_XB == 1 ]]; then
 		has sweep && measure_sweep $round
 		has load16 && measure_load16 $round
+		has macflood && measure_macflood $round
 	fi
 done
 

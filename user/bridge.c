@@ -46,6 +46,7 @@ static const struct pinned_map pinned_maps[] = {
 	{ "port_vlans", MAP_FD(vlans_fd), sizeof(struct xb_port_vlans) },
 	{ "storm_buckets", MAP_FD(storm_fd), sizeof(struct xb_storm_bucket) },
 	{ "egress_filtered", MAP_FD(egress_filtered_fd), sizeof(__u64) },
+	{ "learn_count", MAP_FD(learn_fd), sizeof(__s64) },
 };
 #define NR_PINNED_MAPS (sizeof(pinned_maps) / sizeof(pinned_maps[0]))
 
@@ -87,6 +88,7 @@ int bridge_create(const char *name, const struct xb_create_opts *opts, struct xb
 	struct xb_config cfg = {
 		.ageing_ns = (__u64)opts->ageing_sec * 1000000000ULL,
 		.flags = opts->host_port ? XB_CFG_HOST_PORT : 0,
+		.max_learned = opts->max_learned,
 	};
 	char dir[PATH_MAX], path[PATH_MAX * 2];
 	struct xdpbridge_bpf *skel;

@@ -39,6 +39,7 @@ struct xb_bridge {
 	int vlans_fd;		/* "port_vlans": VLAN membership per port */
 	int storm_fd;		/* "storm_buckets": storm control's per-CPU token buckets */
 	int egress_filtered_fd;	/* "egress_filtered": see bpf/maps.h */
+	int learn_fd;		/* "learn_count": learned stations per port (mmapable) */
 	__u32 age_block_mask;	/* "fdb_ages" blocks - 1 */
 };
 
@@ -48,6 +49,7 @@ struct xb_create_opts {
 	__u32 ageing_sec;
 	__u32 fdb_size;
 	__u32 max_ports;	/* sizes ports, flood_ports, port_stats, port_info */
+	__u32 max_learned;	/* learned stations the bridge may hold; 0: no limit */
 	bool host_port;
 };
 

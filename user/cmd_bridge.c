@@ -39,7 +39,7 @@ struct load_request {
 	bool detach;
 	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
 	char textfile_dir[PATH_MAX];
-	bool ageing_given, fdb_size_given, max_ports_given;
+	bool ageing_given, fdb_size_given, max_ports_given, max_learned_given;
 	const char *config_path;	/* NULL: no --config */
 	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
 };
@@ -57,7 +57,16 @@ static enum xb_xdp_mode port_mode(const struct load_request *req, const char *if
 static int load_finish(const struct load_request *req, struct xb_bridge *br)
 {
 	const struct bridge_file *f = &req->file;
-	int err = 0;
+	bool changed;
+	int err;
+
+	/* The host interface's MAC as a local entry (or where it moved to
+	 * while no loop ran) before the file's static entries, which must not
+	 * take it. */
+	err = fdb_local_sync(br, &changed);
+	if (err)
+		pr_err("cannot install the local FDB entry of host interface %s: %s", br->name,
+		       strerror(-err));
 
 	for (int i = 0; i < f->nfdb && !err; i++) {
 		struct xb_fdb_key key = {};
@@ -206,12 +215,18 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	err = load_finish(req, br);
 	if (err)
 		goto fail;
-	if (req->ageing_given) {
-		cfg.ageing_ns = (__u64)req->create.ageing_sec * 1000000000ULL;
-		err = bridge_config_set(br, &cfg);
+	if (req->ageing_given || req->max_learned_given) {
+		err = bridge_config_get(br, &cfg);	/* port_add and load_finish wrote it */
+		if (req->ageing_given)
+			cfg.ageing_ns = (__u64)req->create.ageing_sec * 1000000000ULL;
+		if (req->max_learned_given)
+			cfg.max_learned = req->create.max_learned;
+		if (!err)
+			err = bridge_config_set(br, &cfg);
 		if (err)
 			goto fail;
 	}
+	fdb_learn_count_sync(br);	/* whatever changed while no loop ran */
 	ports_warn_peers(links, nfresh, req->mode);
 	pr_info("adopted bridge %s: pinned FDB and ports kept", name);
 	goto cleanup;
@@ -229,7 +244,7 @@ cleanup:
 
 enum load_opt {
 	OPT_AGEING, OPT_FDB_SIZE, OPT_MODE, OPT_MAX_PORTS, OPT_NO_HOST_PORT, OPT_DETACH,
-	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE,
+	OPT_CONFIG, OPT_AUTO_PORT, OPT_TEXTFILE, OPT_MAX_LEARNED,
 };
 
 const struct arg_spec load_opts[] = {
@@ -242,13 +257,12 @@ const struct arg_spec load_opts[] = {
 	[OPT_CONFIG] = ARG_SPEC("--config", ARG_PATH, "FILE"),
 	[OPT_AUTO_PORT] = { .name = "--auto-port", .type = ARG_GLOB, .metavar = "GLOB", .repeat = true },
 	[OPT_TEXTFILE] = ARG_SPEC("--textfile", ARG_PATH, "DIR"),
+	[OPT_MAX_LEARNED] = ARG_SPEC_U32("--max-learned", "N", 0, UINT32_MAX,
+					 "a number of stations (0: no limit)"),	/* spec_max_learned's */
 	ARG_SPEC_END,
 };
 const struct arg_spec *const load_pos[] = { &arg_bridge, &arg_port, NULL };
 const struct arg_spec *const bridge_pos[] = { &arg_bridge, NULL };
-static const struct arg_spec arg_ageing = ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds");
-static const struct arg_spec arg_ageing_word = ARG_SPEC("ageing", ARG_KEYWORD, "ageing");
-const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_ageing_word, &arg_ageing, NULL };
 
 static int usage_err(const char *why)
 {
@@ -295,6 +309,9 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
 	req->fdb_size_given = a->given[OPT_FDB_SIZE] || f->fdb_size_line;
 	req->max_ports_given = a->given[OPT_MAX_PORTS] || f->max_ports_line;
+	req->max_learned_given = a->given[OPT_MAX_LEARNED] || f->max_learned_line;
+	req->create.max_learned = a->given[OPT_MAX_LEARNED] ? a->opt[OPT_MAX_LEARNED].u32 :
+				  f->max_learned_line ? f->max_learned : 0;
 	for (int i = 0; i < a->nrep[OPT_AUTO_PORT]; i++) {
 		const char *g = a->rep[OPT_AUTO_PORT][i].str;
 		bool dup = false;
@@ -539,7 +556,17 @@ int do_stats(const struct parsed_args *a)
 	return ret;
 }
 
-static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
+/*
+ * `set BRIDGE KEY VALUE`: one row per key, its value parsed by its own spec
+ * (set_key_names[] lists the keys in the same order, for usage and
+ * completion). A row writes what it owns and nothing else.
+ */
+struct set_key {
+	struct arg_spec value;	/* .name: the key */
+	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
+};
+
+static int set_ageing(struct xb_bridge *br, const struct arg_value *v)
 {
 	struct xb_config cfg;
 	int err;
@@ -547,7 +574,7 @@ static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 	err = bridge_config_get(br, &cfg);
 	if (!err) {
 		/* Read by the data path on the next frame and by the loop's next tick. */
-		cfg.ageing_ns = (__u64)a->pos[2].u32 * 1000000000ULL;
+		cfg.ageing_ns = (__u64)v->u32 * 1000000000ULL;
 		err = bridge_config_set(br, &cfg);
 	}
 	if (err)
@@ -555,7 +582,44 @@ static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
 	return err;
 }
 
+static int set_max_learned(struct xb_bridge *br, const struct arg_value *v)
+{
+	struct xb_config cfg;
+	int err;
+
+	err = bridge_config_get(br, &cfg);
+	if (!err) {
+		cfg.max_learned = v->u32;
+		err = bridge_config_set(br, &cfg);
+	}
+	/* Exact counts before the limit bites (the loop re-syncs after sweeps). */
+	if (!err)
+		err = fdb_learn_count_sync(br);
+	if (err)
+		pr_err("cannot change the learning limit of bridge %s: %s", br->name, strerror(-err));
+	return err;
+}
+
+static const char *const set_key_names[] = { "ageing", "max-learned", NULL };
+static const struct set_key set_keys[] = {
+	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing },
+	{ ARG_SPEC_U32("max-learned", "N", 0, UINT32_MAX, "a number of stations (0: no limit)"),
+	  set_max_learned },
+};
+static const struct arg_spec arg_set_key = ARG_SPEC_ENUM("KEY", "ageing|max-learned", set_key_names);
+static const struct arg_spec arg_set_value = ARG_SPEC("VALUE", ARG_PATH, "VALUE");
+const struct arg_spec *const set_pos[] = { &arg_bridge, &arg_set_key, &arg_set_value, NULL };
+
+static struct arg_value set_value;	/* parsed by do_set before the lock */
+
+static int set_locked(struct xb_bridge *br, const struct parsed_args *a)
+{
+	return set_keys[a->pos[1].u32].apply(br, &set_value);
+}
+
 int do_set(const struct parsed_args *a)
 {
+	if (arg_parse(&set_keys[a->pos[1].u32].value, a->pos[2].str, &set_value))
+		return EXIT_USAGE;
 	return cmd_with_bridge(a, true, set_locked);
 }

@@ -109,7 +109,10 @@ static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 	if (err)
 		return err;
 	err = fdb_static_add(br, &key, ifindex);
-	if (err)
+	if (err == -EADDRINUSE)
+		pr_err("%s is the address of host interface %s (a local entry, never moved): change it with 'ip link set dev %s address MAC'",
+		       a->pos[1].str, br->name, br->name);
+	else if (err)
 		pr_err("cannot add the static entry: %s", strerror(-err));
 	return err;
 }
@@ -124,6 +127,9 @@ static int fdb_del_locked(struct xb_bridge *br, const struct parsed_args *a)
 	if (err == -ENOENT)
 		pr_err("bridge %s has no FDB entry for %s: see 'xdpbridge fdb show %s'",
 		       br->name, a->pos[1].str, br->name);
+	else if (err == -EADDRINUSE)
+		pr_err("%s is the address of host interface %s: its local entry goes with the interface ('xdpbridge unload %s')",
+		       a->pos[1].str, br->name, br->name);
 	else if (err)
 		pr_err("cannot delete the entry: %s", strerror(-err));
 	return err;

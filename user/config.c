@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 const struct arg_spec spec_ageing = ARG_SPEC_U32("ageing", "SEC", 1, XB_MAX_AGEING_SEC, "seconds");
 const struct arg_spec spec_fdb_size = ARG_SPEC_U32("fdb-size", "N", 1, XB_MAX_FDB_SIZE, "a number of entries");
 const struct arg_spec spec_max_ports = ARG_SPEC_U32("max-ports", "N", 2, XB_MAX_PORTS, "a number of ports");
+const struct arg_spec spec_max_learned = ARG_SPEC_U32("max-learned", "N", 0, UINT32_MAX,
+						      "a number of stations (0: no limit)");
 const struct arg_spec spec_mode = ARG_SPEC("mode", ARG_MODE, "native|generic|tc");
 const struct arg_spec spec_auto_port = ARG_SPEC("auto-port", ARG_GLOB, "GLOB");
 static const struct arg_spec spec_host_port = ARG_SPEC("host-port", ARG_ONOFF, "on|off");
@@ -233,6 +236,15 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 		f->max_ports = v.u32;
 		return err;
 	}
+	if (!strcmp(key, "max-learned")) {
+		err = nargs(c, key, ntok, 1, "max-learned N");
+		if (!err)
+			err = value(c, &spec_max_learned, tok[1], &v);
+		if (!err)
+			err = once(c, key, &f->max_learned_line);
+		f->max_learned = v.u32;
+		return err;
+	}
 	if (!strcmp(key, "mode")) {
 		err = nargs(c, key, ntok, 1, "mode native|generic|tc");
 		if (!err)
@@ -250,7 +262,7 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 		f->host_port = v.on;
 		return err;
 	}
-	return line_err(c, "unknown key '%s' (keys: ports, ageing, fdb-size, max-ports, mode, host-port, auto-port, fdb, port)",
+	return line_err(c, "unknown key '%s' (keys: ports, ageing, fdb-size, max-ports, max-learned, mode, host-port, auto-port, fdb, port)",
 			key);
 }
 

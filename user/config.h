@@ -7,6 +7,7 @@
  *
  *   ports IF...            (repeatable)        auto-port GLOB   (repeatable)
  *   ageing SEC             fdb-size N          max-ports N
+ *   max-learned N          (the bridge-wide learning limit)
  *   mode native|generic|tc host-port on|off
  *   fdb MAC PORT           (a static entry)    port IF mode MODE
  */
@@ -27,7 +28,8 @@
 #define CONFIG_WHY_LEN		512
 
 /* The value specs load's options and the file's keys share. */
-extern const struct arg_spec spec_ageing, spec_fdb_size, spec_max_ports, spec_mode, spec_auto_port;
+extern const struct arg_spec spec_ageing, spec_fdb_size, spec_max_ports, spec_mode, spec_auto_port,
+	spec_max_learned;
 
 struct config_port_mode {	/* `port IF mode MODE` */
 	char ifname[XB_IFNAMSIZ];
@@ -45,11 +47,11 @@ struct bridge_file {
 	char (*ports)[XB_IFNAMSIZ];
 	int *port_lines;
 	int nports;
-	__u32 ageing_sec, fdb_size, max_ports;
+	__u32 ageing_sec, fdb_size, max_ports, max_learned;
 	enum xb_xdp_mode mode;
 	bool host_port;
 	/* which keys the file sets: the line that set it, 0 if none */
-	int ageing_line, fdb_size_line, max_ports_line, mode_line, host_port_line;
+	int ageing_line, fdb_size_line, max_ports_line, mode_line, host_port_line, max_learned_line;
 	char globs[XB_MAX_AUTO_PORTS][ARG_GLOB_MAX];
 	int nglobs;
 	struct config_port_mode *port_modes;

@@ -19,6 +19,7 @@
 #include "bridge.h"
 #include "ctl.h"
 #include "events.h"
+#include "fdb.h"
 #include "log.h"
 #include "netlink.h"
 #include "metrics.h"
@@ -297,6 +298,55 @@ static void ctl_wait(struct ctl_state *c, uint32_t timeout_ms)
 	events_service(&c->ev, fds + first, n - first);
 }
 
+/* The host interface's MAC changed (ip link set dev BR address ...): move
+ * the bridge's local entry with it. One ioctl a tick; the lock only for a
+ * change. */
+static void local_watch(struct xb_bridge *br, __u8 *last)
+{
+	__u8 mac[XB_ETH_ALEN] = { 0 };
+	bool changed;
+	int lock_fd, err;
+
+	iface_mac(br->name, mac);	/* none (--no-host-port): all zero */
+	if (!memcmp(mac, last, XB_ETH_ALEN))
+		return;
+	lock_fd = xb_lock_take();
+	if (lock_fd < 0)
+		return;		/* next tick */
+	err = fdb_local_sync(br, &changed);
+	xb_lock_release(lock_fd);
+	if (err) {
+		pr_warn("bridge %s: cannot update the local FDB entry of %s: %s", br->name, br->name,
+			strerror(-err));
+		return;
+	}
+	if (changed)
+		pr_info("bridge %s: local FDB entry follows host interface %s", br->name, br->name);
+	memcpy(last, mac, XB_ETH_ALEN);
+}
+
+/* After a sweep, at most once a second: the learning limits' counts from a
+ * walk of the FDB (entries evicted or swept are in no count otherwise). */
+struct learn_sync {
+	uint64_t sweeps_synced;
+	uint64_t last_ns;
+};
+
+static void learn_count_resync(struct xb_bridge *br, const struct ageing_schedule *ageing,
+			       struct learn_sync *ls)
+{
+	uint64_t now = monotonic_ns();
+	int err;
+
+	if (ageing->sweeps == ls->sweeps_synced || now - ls->last_ns < 1000000000ULL)
+		return;
+	ls->sweeps_synced = ageing->sweeps;
+	ls->last_ns = now;
+	err = fdb_learn_count_sync(br);
+	if (err)
+		pr_debug("bridge %s: cannot re-sync the learned counts: %s", br->name, strerror(-err));
+}
+
 /* Fork; the child detaches and reports readiness through a pipe. Returns 1 in
  * the parent (after the child is ready), 0 in the child, -errno on failure. */
 static int daemonize(const char *bridge, int lock_fd)
@@ -429,6 +479,8 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 	struct ctl_state *c = NULL;
 	uint32_t wait_ms;
 	struct publisher pub = { .textfile = opts->textfile };
+	struct learn_sync learn_sync = { 0 };
+	__u8 local_mac[XB_ETH_ALEN] = { 0 };
 	bool detach = opts->detach;
 	int err;
 
@@ -479,7 +531,9 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 			ctl_reexec(br->name, opts->argv);
 		}
 		watch_ports(br, c);
+		local_watch(br, local_mac);
 		wait_ms = ageing_tick(br, ager, &ageing);
+		learn_count_resync(br, &ageing, &learn_sync);
 		ctl_publish(br, &ageing, &pub);
 		if (ageing.removed) {
 			struct xb_event ev = { .type = XB_EV_AGED, .count = ageing.removed };

@@ -3,6 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -154,6 +160,7 @@ static int dump_visit(const struct xb_fdb_key *key, const void *value, void *ctx
 	row->is_static = d->is_static;
 	if (d->is_static) {
 		row->ifindex = ((const struct xb_fdb_static *)value)->ifindex;
+		row->is_local = ((const struct xb_fdb_static *)value)->flags & XB_FDB_LOCAL;
 	} else {
 		row->ifindex = e->ifindex;
 		row->last_seen_ns = e->last_seen_ns;
@@ -244,6 +251,7 @@ int fdb_flush(const struct xb_bridge *br, __u32 ifindex, bool include_static)
 		removed = more < 0 ? more : removed + more;
 	}
 	fdb_mark_changed(br);
+	fdb_learn_count_sync(br);	/* the learning limits see the room at once */
 	return removed;
 }
 
@@ -327,20 +335,31 @@ int fdb_learned_put(const struct xb_bridge *br, const struct xb_fdb_key *keys,
 int fdb_mark_changed(const struct xb_bridge *br)
 {
 	struct xb_fdb_key key, next;
+	struct xb_fdb_static st;
 	struct xb_config cfg;
 	__u32 count = 0;
+	bool local = false;
 	void *prev = NULL;
 	int err;
 
 	while (!bpf_map_get_next_key(br->fdb_static_fd, prev, &next)) {
-		count++;
 		key = next;
 		prev = &key;
+		if (bpf_map_lookup_elem(br->fdb_static_fd, &key, &st))
+			continue;	/* deleted meanwhile */
+		if (st.flags & XB_FDB_LOCAL)
+			local = true;
+		else
+			count++;
 	}
 	err = bridge_config_get(br, &cfg);
 	if (err)
 		return err;
 	cfg.static_count = count;
+	if (local)
+		cfg.flags |= XB_CFG_LOCAL;
+	else
+		cfg.flags &= ~XB_CFG_LOCAL;
 	cfg.fdb_generation++;
 	return bridge_config_set(br, &cfg);
 }
@@ -372,31 +391,269 @@ int fdb_count_learned(const struct xb_bridge *br, __u32 *count)
 	return err;
 }
 
+/* The static or local entry of key: 0 and *st, or -ENOENT. */
+static int fdb_static_get(const struct xb_bridge *br, const struct xb_fdb_key *key,
+			  struct xb_fdb_static *st)
+{
+	return bpf_map_lookup_elem(br->fdb_static_fd, key, st) ? -errno : 0;
+}
+
+/*
+ * A learned copy of key, now static or local, must go. Twice: the data path
+ * may have read the static table just before the insert and write its entry
+ * just after the first delete; it runs each frame in microseconds without
+ * sleeping, so a millisecond later such a write has landed.
+ */
+static void fdb_learned_purge(const struct xb_bridge *br, const struct xb_fdb_key *key)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 };
+
+	fdb_learned_del(br, key);
+	nanosleep(&ms, NULL);
+	fdb_learned_del(br, key);
+}
+
 int fdb_static_add(const struct xb_bridge *br, const struct xb_fdb_key *key, __u32 ifindex)
 {
-	struct xb_fdb_static st = { .ifindex = ifindex };
+	struct xb_fdb_static st = { .ifindex = ifindex }, old;
 	struct xb_port_info info;
 	int err;
 
 	if (bpf_map_lookup_elem(br->info_fd, &ifindex, &info))
 		return -ENOENT;		/* not a port */
+	if (!fdb_static_get(br, key, &old) && (old.flags & XB_FDB_LOCAL))
+		return -EADDRINUSE;	/* the host interface's own address */
 	st.slot = info.slot;
 
 	if (bpf_map_update_elem(br->fdb_static_fd, key, &st, BPF_ANY))
 		return -errno;
-	/* The static entry now decides; a learned copy would only show twice. */
-	bpf_map_delete_elem(br->fdb_fd, key);
+	/* The static entry now decides; a learned copy would only show twice
+	 * (and, beside a local entry, be found first). */
+	fdb_learned_purge(br, key);
 	err = fdb_mark_changed(br);
 	return err;
 }
 
 int fdb_del(const struct xb_bridge *br, const struct xb_fdb_key *key)
 {
+	struct xb_fdb_static old;
+	int err;
+
+	if (!fdb_static_get(br, key, &old) && (old.flags & XB_FDB_LOCAL))
+		return -EADDRINUSE;
 	if (!bpf_map_delete_elem(br->fdb_static_fd, key))
 		return fdb_mark_changed(br);
 	if (errno != ENOENT)
 		return -errno;
-	if (bpf_map_delete_elem(br->fdb_fd, key))
-		return -errno;
+	err = fdb_learned_del(br, key);
+	if (err)
+		return err;
 	return fdb_mark_changed(br);
+}
+
+/* ---- the bridge's local entry ------------------------------------------------- */
+
+struct host_port_search {
+	__u32 ifindex;
+	__u32 slot;
+	bool found;
+};
+
+static int find_host_port(const struct xb_bridge *br, struct host_port_search *h)
+{
+	__u32 key, next, *prev = NULL;
+	struct xb_port_info info;
+
+	h->found = false;
+	while (!bpf_map_get_next_key(br->info_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(br->info_fd, &key, &info) || !(info.flags & XB_PORT_HOST))
+			continue;
+		h->ifindex = key;
+		h->slot = info.slot;
+		h->found = true;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int iface_mac(const char *ifname, __u8 mac[XB_ETH_ALEN])
+{
+	struct ifreq ifr = { 0 };
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, XB_ETH_ALEN);
+	close(fd);
+	return err;
+}
+
+struct local_list {
+	struct key_list stale;
+	struct xb_fdb_key want;
+	bool have;		/* want is there already, on the host port */
+	__u32 host_ifindex;
+};
+
+static int select_local(const struct xb_fdb_key *key, const void *value, void *ctx)
+{
+	const struct xb_fdb_static *st = value;
+	struct local_list *l = ctx;
+
+	if (!(st->flags & XB_FDB_LOCAL))
+		return 0;
+	if (!memcmp(key, &l->want, sizeof(*key)) && st->ifindex == l->host_ifindex) {
+		l->have = true;
+		return 0;
+	}
+	return key_list_push(&l->stale, key);
+}
+
+int fdb_local_sync(const struct xb_bridge *br, bool *changed)
+{
+	struct local_list l = { .stale = { NULL, 0, 0 } };
+	struct host_port_search h = { 0 };
+	struct xb_fdb_static st;
+	struct xb_config cfg;
+	int err;
+
+	*changed = false;
+	memset(&l.want, 0, sizeof(l.want));
+	err = bridge_config_get(br, &cfg);
+	if (err)
+		return err;
+	/* No host interface (--no-host-port), or its port is gone: no local
+	 * entry; one left behind is removed. */
+	if ((cfg.flags & XB_CFG_HOST_PORT) && !find_host_port(br, &h) &&
+	    !iface_mac(br->name, l.want.mac) && xb_mac_is_station(l.want.mac))
+		l.host_ifindex = h.ifindex;
+	err = fdb_walk(br->fdb_static_fd, sizeof(struct xb_fdb_static), select_local, &l);
+	if (err)
+		goto cleanup;
+	if (l.stale.n && key_list_delete(br->fdb_static_fd, &l.stale) < 0)
+		err = -EIO;
+	*changed = l.stale.n > 0;
+	if (!err && l.host_ifindex && !l.have) {
+		st = (struct xb_fdb_static){ .ifindex = h.ifindex, .slot = h.slot, .flags = XB_FDB_LOCAL };
+		/* Over a static entry the user made for that MAC: it is the
+		 * bridge's own address now, and follows the host interface. */
+		if (bpf_map_update_elem(br->fdb_static_fd, &l.want, &st, BPF_ANY))
+			err = -errno;
+		else
+			fdb_learned_purge(br, &l.want);
+		*changed = true;
+	}
+	if (*changed) {
+		int e = fdb_mark_changed(br);
+
+		err = err ? err : e;
+	}
+cleanup:
+	free(l.stale.keys);
+	return err;
+}
+
+/* ---- learning limits ------------------------------------------------------------ */
+
+/* "learn_count" mapped into this process: atomic adds beside the data path's. */
+static __s64 *learn_count_map(const struct xb_bridge *br, size_t *len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	*len = (XB_LEARN_SLOTS * sizeof(__s64) + (size_t)page - 1) / (size_t)page * (size_t)page;
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, br->learn_fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int fdb_learned_del(const struct xb_bridge *br, const struct xb_fdb_key *key)
+{
+	struct xb_fdb_entry e;
+	__s64 *cnt;
+	size_t len;
+
+	if (bpf_map_lookup_and_delete_elem(br->fdb_fd, key, &e)) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		/* kernels before 5.14 cannot look up and delete in a hash */
+		if (bpf_map_lookup_elem(br->fdb_fd, key, &e) || bpf_map_delete_elem(br->fdb_fd, key))
+			return -errno;
+	}
+	cnt = learn_count_map(br, &len);
+	if (!cnt)
+		return 0;	/* the next re-sync corrects the counts */
+	if (e.slot < XB_MAX_PORTS)
+		__atomic_fetch_sub(&cnt[e.slot], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&cnt[XB_LEARN_TOTAL], 1, __ATOMIC_RELAXED);
+	munmap(cnt, len);
+	return 0;
+}
+
+struct learn_walk {
+	__s64 n[XB_LEARN_SLOTS];
+};
+
+static int learn_visit(const struct xb_fdb_key *key, const void *value, void *ctx)
+{
+	const struct xb_fdb_entry *e = value;
+	struct learn_walk *w = ctx;
+
+	if (e->slot < XB_MAX_PORTS)
+		w->n[e->slot]++;
+	w->n[XB_LEARN_TOTAL]++;
+	return 0;
+}
+
+int fdb_learn_count_sync(const struct xb_bridge *br)
+{
+	struct learn_walk *w;
+	__s64 *cnt = NULL;
+	size_t len = 0;
+	int err;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	cnt = learn_count_map(br, &len);
+	if (!cnt) {
+		err = -errno;
+		goto cleanup;
+	}
+	err = fdb_walk(br->fdb_fd, sizeof(struct xb_fdb_entry), learn_visit, w);
+	if (err)
+		goto cleanup;
+	/* Add the difference, never store: a learn the data path counts after
+	 * this load stays counted (and the walk did not see it). */
+	for (__u32 i = 0; i < XB_LEARN_SLOTS; i++) {
+		__s64 cur = __atomic_load_n(&cnt[i], __ATOMIC_RELAXED);
+
+		if (cur != w->n[i])
+			__atomic_fetch_add(&cnt[i], w->n[i] - cur, __ATOMIC_RELAXED);
+	}
+cleanup:
+	if (cnt)
+		munmap(cnt, len);
+	free(w);
+	return err;
+}
+
+int fdb_learn_counts(const struct xb_bridge *br, __s64 *counts)
+{
+	__s64 *cnt;
+	size_t len;
+
+	cnt = learn_count_map(br, &len);
+	if (!cnt)
+		return -errno;
+	for (__u32 i = 0; i < XB_LEARN_SLOTS; i++)
+		counts[i] = __atomic_load_n(&cnt[i], __ATOMIC_RELAXED);
+	munmap(cnt, len);
+	return 0;
 }

@@ -145,6 +145,9 @@ void metrics_write_prometheus(FILE *f, const struct bridge_metrics *m)
 	port_counter(f, m, "xdpbridge_port_kernel_dropped_packets_total",
 		     "Copies of frames received on the port that the kernel dropped after the forwarding decision.",
 		     offsetof(struct xb_port_stats, kernel_dropped));
+	port_counter(f, m, "xdpbridge_port_learn_limit_total",
+		     "Frames received on the port whose new source was not learned: the port or the bridge was at its max_learned.",
+		     offsetof(struct xb_port_stats, learn_limit));
 	family(f, dropped, "counter", "Frames received on the port and dropped, by reason.");
 	for (size_t i = 0; i < m->nports; i++) {
 		for (int r = 0; r < XB_DROP_MAX; r++) {

@@ -255,9 +255,10 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	struct xb_port_info info = { .flags = flags, .xdp_mode = mode };
 	struct xb_port_slot rec = { .ifindex = (__u32)link->ifindex, .flags = XB_SLOT_FLOOD };
 	__u32 ifindex = (__u32)link->ifindex;
-	struct xb_port_conf conf = {	/* as br0's defaults */
+	struct xb_port_conf conf = {	/* as br0's defaults, but for a learning limit */
 		.stp_state = XB_STP_FORWARDING,
 		.flags = flags & XB_PORT_HOST ? XB_PCONF_HOST : 0,
+		.max_learned = xb_default_port_max_learned(bridge_map_capacity(br->fdb_fd)),
 	};
 	struct xb_prog_opts rx_opts = {};	/* tun hides NEEDS_CSUM from native XDP */
 	struct xdpbridge_bpf *skel = NULL;

@@ -24,7 +24,9 @@ void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 n
 		else
 			print_null(PRINT_JSON, "vlan", NULL);
 		print_string(PRINT_ANY, "master", "master %s ", bridge);
-		print_string(PRINT_ANY, "state", "%s", r->is_static ? "static" : "learned");
+		/* As `bridge fdb`: the bridge's own address is "permanent". */
+		print_string(PRINT_ANY, "state", "%s",
+			     r->is_local ? "permanent" : r->is_static ? "static" : "learned");
 		if (r->is_static)
 			print_null(PRINT_JSON, "age", NULL);
 		else
@@ -111,6 +113,8 @@ void print_stats(const char *bridge, const struct port_row *ports, size_t n)
 		print_uint(PRINT_ANY, "to_skb", " to_skb %" PRIu64, s->to_skb);
 		print_uint(PRINT_ANY, "kernel_dropped", " kernel_dropped %" PRIu64, s->kernel_dropped);
 		print_uint(PRINT_ANY, "events_dropped", " events_dropped %" PRIu64, s->events_dropped);
+		/* Not a drop: sources not learned over max_learned, frames forwarded. */
+		print_uint(PRINT_ANY, "learn_limit", " learn_limit %" PRIu64, s->learn_limit);
 		close_json_object();
 		print_nl();
 	}
@@ -229,10 +233,10 @@ void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r
 	print_nl();
 	print_string(PRINT_TEXT, NULL, "%s\n",
 		     "                  RECEIVED          FORWARDED         FLOODE"
-		     "D           TO HOST           DROPPED");
+		     "D           TO HOST           DROPPED  NOT LEARNED");
 	print_string(PRINT_TEXT, NULL, "%s\n",
 		     "PORT                  fr/s   bit/s      fr/s   bit/s      fr"
-		     "/s   bit/s      fr/s   bit/s      fr/s   bit/s");
+		     "/s   bit/s      fr/s   bit/s      fr/s   bit/s         fr/s");
 	open_json_array("ports");
 	for (size_t i = 0; i < n; i++) {
 		open_json_object(NULL);
@@ -243,6 +247,8 @@ void print_top(const char *bridge, __u64 interval_ns, const struct port_rates *r
 		print_top_class("flooded", r[i].flooded_pps, r[i].flooded_bps);
 		print_top_class("to_host", r[i].to_host_pps, r[i].to_host_bps);
 		print_top_class("dropped", r[i].dropped_pps, r[i].dropped_bps);
+		/* Over max_learned: forwarded, but their sources not learned. */
+		print_uint(PRINT_ANY, "learn_limit_pps", "    %9" PRIu64, whole(r[i].learn_limit_pps));
 		close_json_object();
 		print_nl();
 	}

@@ -25,7 +25,7 @@ struct bridge_summary {
 	size_t nports;
 };
 
-/* `fdb show`: "MAC dev PORT [vlan VID] master BRIDGE static|learned [age SEC]". */
+/* `fdb show`: "MAC dev PORT [vlan VID] master BRIDGE permanent|static|learned [age SEC]". */
 void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns);
 void print_bridge(const struct bridge_summary *b);
 void print_stats(const char *bridge, const struct port_row *ports, size_t n);

@@ -57,5 +57,6 @@ void rates_compute(const struct port_row *prev, size_t nprev, const struct port_
 		r->flooded_bps = 8 * per_sec(a->flooded_bytes, b->flooded_bytes, interval_ns);
 		r->to_host_bps = 8 * per_sec(a->to_host_bytes, b->to_host_bytes, interval_ns);
 		r->dropped_bps = 8 * per_sec(a->dropped_bytes, b->dropped_bytes, interval_ns);
+		r->learn_limit_pps = per_sec(a->learn_limit, b->learn_limit, interval_ns);
 	}
 }

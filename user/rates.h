@@ -33,6 +33,7 @@ struct port_rates {
 	double flooded_bps;
 	double to_host_bps;
 	double dropped_bps;
+	double learn_limit_pps;	/* frames whose source was not learned (max_learned): no class */
 };
 
 /* Rates of each port of cur (in its order) against prev over interval_ns

@@ -148,6 +148,7 @@ struct xb_port_stats port_stats(int ifindex)
 		sum.flooded_bytes += pc[i].flooded_bytes;
 		sum.to_host_bytes += pc[i].to_host_bytes;
 		sum.dropped_bytes += pc[i].dropped_bytes;
+		sum.learn_limit += pc[i].learn_limit;
 		for (j = 0; j < XB_DROP_MAX; j++)
 			sum.dropped[j] += pc[i].dropped[j];
 	}
@@ -173,6 +174,8 @@ void assert_stats_eq(int ifindex, struct xb_port_stats want, const char *what)
 	CHECK_FIELD(dropped[XB_DROP_RUNT]);
 	CHECK_FIELD(dropped[XB_DROP_BAD_SRC]);
 	CHECK_FIELD(dropped[XB_DROP_REFLECT]);
+	CHECK_FIELD(dropped[XB_DROP_MAC_HIJACK]);
+	CHECK_FIELD(learn_limit);
 	CHECK_FIELD(forwarded_bytes);
 	CHECK_FIELD(flooded_bytes);
 	CHECK_FIELD(to_host_bytes);

@@ -35,8 +35,8 @@ Test(cache, cache_serves_a_destination_for_its_ttl)
 	pin_to_cpu0();
 	for (attempt = 0; attempt < CACHE_ATTEMPTS; attempt++) {
 		fdb_put(MAC_D, port[B], now_coarse());
-		/* The first frame learns S, which bumps the generation: the
-		 * second one fills the cache under the current generation. */
+		/* The first frame learns S (a new station: no generation
+		 * bump) and fills the cache; the second one finds it there. */
 		for (int i = 0; i < 2; i++) {
 			v = send_frame(port[A], MAC_D, MAC_S);
 			assert_verdict(v, XDP_REDIRECT, "D on B: forwarded (fills the cache)");

@@ -144,6 +144,13 @@ Test(events, flood_is_rate_limited)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0, "pin to one CPU: %s", strerror(errno));
+	{	/* every source learned: no per-port learning limit (test_learn_limit.c) */
+		struct xb_port_conf conf = { .stp_state = XB_STP_FORWARDING };
+		__u32 slot = slot_of(port[A]);
+
+		cr_assert_eq(bpf_map_update_elem(test_br.conf_fd, &slot, &conf, BPF_ANY), 0,
+			     "port_conf[A] without max_learned: %s", strerror(errno));
+	}
 	t0 = now_coarse();
 	for (unsigned int i = 0; i < flood; i++) {
 		src[4] = (uint8_t)(i >> 8);

@@ -41,8 +41,14 @@ Test(static, static_source_is_not_learned_or_moved)
 	set_config(AGEING_NS, 1);
 	static_put(MAC_D, port[B]);
 
+	/* From its own port: forwarded, and not learned. */
+	v = send_frame(port[B], MAC_BCAST, MAC_D);
+	assert_verdict(v, XDP_REDIRECT, "broadcast from a static MAC on its own port");
+	assert_not_learned(MAC_D, "static MAC seen on its own port");
+
+	/* From another port: a hijack attempt, dropped (test_hijack.c). */
 	v = send_frame(port[C], MAC_BCAST, MAC_D);
-	assert_verdict(v, XDP_REDIRECT, "broadcast from a static MAC on another port");
+	assert_verdict(v, XDP_DROP, "broadcast from a static MAC on another port");
 	assert_not_learned(MAC_D, "static MAC seen on another port");
 
 	seen = ago(2 * NS_PER_SEC);
@@ -52,9 +58,9 @@ Test(static, static_source_is_not_learned_or_moved)
 	cr_assert_eq(e.ifindex, (__u32)port[A],
 		     "learned entry of a static MAC moved to %u, want it left on A", e.ifindex);
 	cr_assert_eq(e.last_seen_ns, seen, "learned entry of a static MAC must not be refreshed");
-	assert_stats(port[C], "two broadcasts from a static MAC",
-		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN, .flooded = 2,
-		     .flooded_bytes = 2 * XB_FRAME_LEN);
+	assert_stats(port[C], "two broadcasts from a static MAC of another port",
+		     .rx_packets = 2, .rx_bytes = 2 * XB_FRAME_LEN,
+		     .dropped[XB_DROP_MAC_HIJACK] = 2, .dropped_bytes = 2 * XB_FRAME_LEN);
 }
 
 /* The loader's contract: static_count == 0 means fdb_static is not consulted. */

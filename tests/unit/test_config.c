@@ -27,6 +27,7 @@ Test(config, every_key)
 		"ageing 120\n"
 		"fdb-size 4096\n"
 		"max-ports 32\n"
+		"max-learned 5000\n"
 		"mode generic\n"
 		"host-port off\n"
 		"auto-port vnet-br0-*\n"
@@ -43,6 +44,8 @@ Test(config, every_key)
 	cr_assert_eq(f.ageing_line, 5);
 	cr_assert_eq(f.fdb_size, 4096);
 	cr_assert_eq(f.max_ports, 32);
+	cr_assert_eq(f.max_learned, 5000);
+	cr_assert(f.max_learned_line, "max-learned marked as set");
 	cr_assert_eq(f.mode, XB_MODE_GENERIC);
 	cr_assert(!f.host_port, "host-port off");
 	cr_assert(f.host_port_line);
@@ -92,6 +95,7 @@ Test(config, bad_lines)
 	bad("ageing 10\nageing 20\n", 2, "already set on line 1");
 	bad("fdb-size 0\n", 1, "fdb-size takes a number of entries");
 	bad("max-ports 1\n", 1, "max-ports takes a number of ports between 2 and");
+	bad("max-learned many\n", 1, "max-learned takes a number of stations");
 	bad("mode turbo\n", 1, "mode is native, generic or tc, not 'turbo'");
 	bad("host-port maybe\n", 1, "host-port is on or off");
 	bad("ports\n", 1, "ports takes one or more interfaces");

@@ -94,7 +94,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 			      .stats = { .rx_packets = 10, .rx_bytes = 640, .forwarded = 7, .flooded = 2,
 					 .to_host = 1, .dropped = { 3, 4, 5 },
 					 .to_skb = 6, .kernel_dropped = 8, .events_dropped = 9,
-					 .forwarded_bytes = 448, .flooded_bytes = 128, .to_host_bytes = 64,
+					 .learn_limit = 11, .forwarded_bytes = 448, .flooded_bytes = 128, .to_host_bytes = 64,
 					 .dropped_bytes = 768 } };
 	char *text;
 
@@ -106,7 +106,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 			       "flooded 2 packets 128 bytes to_host 1 packets 64 bytes "
 			       "dropped runt 3 bad_src 4 reflect 5 mac_hijack 0 isolated 0 storm 0 "
 			       "port_state 0 vlan_ingress 0 vlan_no_pvid 0 vlan_egress 0 pause 0 total 768 bytes "
-			       "to_skb 6 kernel_dropped 8 events_dropped 9\n", "stats text");
+			       "to_skb 6 kernel_dropped 8 events_dropped 9 learn_limit 11\n", "stats text");
 	free(text);
 
 	capture(true, false);
@@ -117,7 +117,7 @@ Test(print, stats_text_and_json, .fini = teardown)
 			 "\"to_host_bytes\":64,\"dropped_runt\":3,\"dropped_bad_src\":4,"
 			 "\"dropped_reflect\":5,\"dropped_mac_hijack\":0,\"dropped_isolated\":0,\"dropped_storm\":0,"
 			 "\"dropped_port_state\":0,\"dropped_vlan_ingress\":0,\"dropped_vlan_no_pvid\":0,"
-			 "\"dropped_vlan_egress\":0,\"dropped_pause\":0,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9}]\n", "stats JSON: one key per counter");
+			 "\"dropped_vlan_egress\":0,\"dropped_pause\":0,\"dropped_bytes\":768,\"to_skb\":6,\"kernel_dropped\":8,\"events_dropped\":9,\"learn_limit\":11}]\n", "stats JSON: one key per counter");
 }
 
 Test(print, top_text_and_json_bits_by_class, .fini = teardown)
@@ -125,7 +125,7 @@ Test(print, top_text_and_json_bits_by_class, .fini = teardown)
 	struct port_rates r = { .ifindex = 3, .ifname = "veth1", .rx_pps = 1000, .rx_bps = 1.5e6,
 				.forwarded_pps = 600, .forwarded_bps = 1.2e6, .flooded_pps = 200,
 				.flooded_bps = 12345, .to_host_pps = 100, .to_host_bps = 950,
-				.dropped_pps = 100, .dropped_bps = 51200.4 };
+				.dropped_pps = 100, .dropped_bps = 51200.4, .learn_limit_pps = 42 };
 	char *text;
 
 	capture(false, false);
@@ -134,9 +134,9 @@ Test(print, top_text_and_json_bits_by_class, .fini = teardown)
 	teardown();
 	cr_assert_str_eq(text,
 			 "bridge br0: per second over 1000 ms\n"
-			 "                  RECEIVED          FORWARDED         FLOODED           TO HOST           DROPPED\n"
-			 "PORT                  fr/s   bit/s      fr/s   bit/s      fr/s   bit/s      fr/s   bit/s      fr/s   bit/s\n"
-			 "veth1                 1000   1.50M       600   1.20M       200   12.3k       100     950       100   51.2k\n",
+			 "                  RECEIVED          FORWARDED         FLOODED           TO HOST           DROPPED  NOT LEARNED\n"
+			 "PORT                  fr/s   bit/s      fr/s   bit/s      fr/s   bit/s      fr/s   bit/s      fr/s   bit/s         fr/s\n"
+			 "veth1                 1000   1.50M       600   1.20M       200   12.3k       100     950       100   51.2k           42\n",
 			 "top text: a frames/s and a bits/s column per class");
 	free(text);
 
@@ -146,7 +146,7 @@ Test(print, top_text_and_json_bits_by_class, .fini = teardown)
 			 "{\"bridge\":\"br0\",\"interval_ms\":1000,\"ports\":[{\"ifname\":\"veth1\",\"host\":false,"
 			 "\"rx_pps\":1000,\"rx_bps\":1500000,\"forwarded_pps\":600,\"forwarded_bps\":1200000,"
 			 "\"flooded_pps\":200,\"flooded_bps\":12345,\"to_host_pps\":100,\"to_host_bps\":950,"
-			 "\"dropped_pps\":100,\"dropped_bps\":51200}]}\n", "top JSON: _pps and _bps per class");
+			 "\"dropped_pps\":100,\"dropped_bps\":51200,\"learn_limit_pps\":42}]}\n", "top JSON: _pps and _bps per class");
 }
 
 Test(print, bridge_summary, .fini = teardown)

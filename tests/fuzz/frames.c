@@ -927,8 +927,12 @@ static void fuzz_one(struct fport *p)
 		/* (a port with learning off learns nothing: no hijack to stop) */
 		if (s && fz.check_hijack && s->slot != p->slot && !xb_mac_is_link_local(dst) &&
 		    !(in_conf.flags & XB_PCONF_NO_LEARNING))
-			FUZZ_CHECK(drops, "%s: a frame from %s, static on %s, was not dropped", p->name,
-				   xb_mac_str(src), fz.p[s->port].name);
+			FUZZ_CHECK(drops, "%s (slot %u): a frame from %s, %s entry on %s (ifindex %u "
+				   "slot %u, %s), was not dropped but %s (port flags 0x%x)", p->name, p->slot,
+				   xb_mac_str(src), s->local ? "local" : "static", fz.p[s->port].name,
+				   s->ifindex, s->slot, fz.p[s->port].attached ? "attached" : "removed",
+				   d.forwarded ? "forwarded" : d.flooded ? "flooded" : "passed up",
+				   in_conf.flags);
 		if (s) {
 			FUZZ_CHECK(!static_lookup_mac(src, &got) && got.ifindex == s->ifindex &&
 				   got.slot == s->slot, "static %s moved: ifindex %u slot %u, want %u %u",
@@ -1139,6 +1143,12 @@ static void op_learned_put(void)
 	int port = random_attached(true), err;
 
 	key = fdb_key(fz.stations[below(NSTATIONS)]);
+	/* Never a learned copy of a static MAC: no path of the loader writes
+	 * one, and the data path then checks the static table only when the
+	 * copy is refreshed (hsec1's fdb_learn), so its port could send as the
+	 * static MAC for up to XB_REFRESH_NS. */
+	if (static_find(key.mac))
+		return;
 	e.ifindex = (__u32)fz.p[port].ifindex;
 	e.slot = fz.p[port].slot;
 	e.last_seen_ns = ago((__u64)below(600) * NS_PER_SEC);	/* fresh or long expired */

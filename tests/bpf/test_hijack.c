@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
 
 #include "fixture.h"
 #include "netlink.h"
@@ -232,4 +233,21 @@ Test(hijack, local_entry_follows_the_host_mac)
 	assert_learned(old, port[A], 0, now_coarse(), "the old host MAC, free now");
 	assert_verdict(send_frame(port[A], MAC_BCAST, h.mac), XDP_DROP, "new host MAC from A");
 	close(h.prog_fd);
+}
+
+/* The skb path (mode tc) takes the same decision. */
+TestSuite(hijack_tc, .init = fixture_setup_tc, .fini = fixture_teardown, .timeout = 30);
+
+Test(hijack_tc, static_mac_from_another_port_is_shot)
+{
+	uint8_t buf[XB_FRAME_LEN];
+
+	set_config(AGEING_NS, 1);
+	static_put(MAC_D, port[B]);
+	cr_assert_eq(tc_run(port[C], buf, xb_frame(buf, MAC_BCAST, MAC_D)), TC_ACT_SHOT,
+		     "B's static source from C, on the skb path: shot");
+	assert_not_learned(MAC_D, "a static MAC seen elsewhere on the skb path");
+	assert_stats(port[C], "one hijack attempt on the skb path", .rx_packets = 1,
+		     .rx_bytes = XB_FRAME_LEN, .dropped[XB_DROP_MAC_HIJACK] = 1,
+		     .dropped_bytes = XB_FRAME_LEN);
 }

@@ -105,10 +105,11 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRCS) $(wildcard user/*.h) includ
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIBSRCS) -lbpf -o $@
 
 # The long fuzzing run: each parser target for FUZZ_TIME seconds, then the
-# frame fuzzer with FUZZ_FRAMES frames for each of FUZZ_SEEDS random seeds.
+# frame fuzzer for each of FUZZ_SEEDS random seeds, FUZZ_FRAMES frames in its
+# main test (frames_native) and a share of that in each other one.
 FUZZ_TIME   ?= 60
 FUZZ_FRAMES ?= 1000000
-FUZZ_SEEDS  ?= 3
+FUZZ_SEEDS  ?= 2
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/test_fuzz $(addprefix $(BUILD)/fuzz_,$(FUZZ_TARGETS))
 	$(Q)BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_FRAMES=$(FUZZ_FRAMES) FUZZ_SEEDS=$(FUZZ_SEEDS) \

@@ -60,7 +60,8 @@ static void fdb_rows_name(const struct xb_bridge *br, struct fdb_row *rows, size
 	struct port_names names = { NULL, 0 };
 
 	port_for_each(br, port_name_add, &names);	/* unnamed on failure: "ifN" */
-	qsort(names.v, names.n, sizeof(*names.v), port_name_cmp);
+	if (names.n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(names.v, names.n, sizeof(*names.v), port_name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct port_name want = { .ifindex = rows[i].ifindex };
 		const struct port_name *p = names.n ? bsearch(&want, names.v, names.n, sizeof(*names.v),

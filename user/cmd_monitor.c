@@ -201,7 +201,8 @@ static int fdb_diff(struct watched *w, bool report)
 	bridge_config_get(&w->br, &cfg);
 	now = monotonic_ns();
 	port_for_each(&w->br, name_rows, &(struct name_ctx){ rows, n });
-	qsort(rows, n, sizeof(*rows), row_cmp);
+	if (n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(rows, n, sizeof(*rows), row_cmp);
 	while (report && (i < w->n || j < n)) {
 		int d = i == w->n ? 1 : j == n ? -1 : key_cmp(&w->rows[i].key, &rows[j].key);
 		const struct fdb_row *old = &w->rows[i];

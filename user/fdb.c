@@ -197,7 +197,8 @@ int fdb_dump(const struct xb_bridge *br, struct fdb_row **rows, size_t *n)
 		free(d.rows);
 		return err;
 	}
-	qsort(d.rows, d.n, sizeof(*d.rows), row_cmp);
+	if (d.n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(d.rows, d.n, sizeof(*d.rows), row_cmp);
 	*rows = d.rows;
 	*n = d.n;
 	return 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,9 +85,30 @@ int validate_bridge_name(const char *name)
 	return strlen(name) > XB_BRIDGE_NAME_MAX ? -ENAMETOOLONG : 0;
 }
 
+/* A decimal in [0, INT_MAX] at s, digits only (sscanf's %d also took a sign
+ * and wrapped what int cannot hold); *end: the first byte after it. */
+static int parse_release_number(const char *s, const char **end, int *out)
+{
+	unsigned long v;
+	char *e;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &e, 10);
+	if (errno || v > INT_MAX)
+		return -EINVAL;
+	*out = (int)v;
+	*end = e;
+	return 0;
+}
+
 int parse_kernel_release(const char *release, int *major, int *minor)
 {
-	if (!release || sscanf(release, "%d.%d", major, minor) != 2)
+	const char *p;
+
+	if (!release || parse_release_number(release, &p, major) || *p != '.' ||
+	    parse_release_number(p + 1, &p, minor))
 		return -EINVAL;
 	return 0;
 }

@@ -584,7 +584,8 @@ int port_rows_read(const struct xb_bridge *br, struct port_row **rows, size_t *n
 	for (size_t i = 0; i < l.n; i++)
 		if (!bpf_map_lookup_elem(br->stats_fd, &l.rows[i].info.slot, percpu))
 			port_stats_sum(percpu, ncpus, &l.rows[i].stats);
-	qsort(l.rows, l.n, sizeof(*l.rows), port_row_cmp);
+	if (l.n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(l.rows, l.n, sizeof(*l.rows), port_row_cmp);
 	*rows = l.rows;
 	*n = l.n;
 	l.rows = NULL;

@@ -18,9 +18,12 @@
  *   - never learn an invalid source: a group or zero source is dropped and
  *     never in the FDB; a learned source points at the ingress port and slot;
  *   - a static (or local) entry never moves, and a frame to one goes to its
- *     port or is dropped, never flooded;
- *   - an isolated port never reaches another isolated port (unicast; where
- *     the data path knows isolation at all, see isolation_supported).
+ *     port or is dropped, never flooded; where the data path drops hijacks
+ *     (hijack_dropped), a frame from elsewhere with its MAC as source is
+ *     dropped;
+ *   - an isolated port never reaches another isolated port: unicast by its
+ *     target, floods by the copies seen at the ports' veth peers (where the
+ *     data path knows isolation at all, see isolation_supported).
  * Every 1024 frames it also checks every port's counters (nothing counted
  * on a port that did not receive the frame, rx == sum of outcomes) and the
  * whole FDB (every key a station, every entry on a live port and its slot).
@@ -31,11 +34,13 @@
  * replays the same frames and operations. (The data path also reads the
  * clock: its caches and refreshes may differ from run to run.) A failure
  * prints the seed, the iteration and the frame in hex. XB_FUZZ_FRAMES sets
- * how many frames all tests together run (default 200,000: `make test`;
- * `make fuzz` runs 1,000,000 per seed).
+ * how many frames frames_native runs (default 80,000, `make test`: with the
+ * others' shares about 200,000 in all; `make fuzz` 1,000,000 per seed), the
+ * others half of that (frames_stale 40 %).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <sched.h>
@@ -49,6 +54,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/pkt_cls.h>
 
 #include <bpf/bpf.h>
@@ -66,7 +72,7 @@
 #define HAVE_PORT_POLICY 1
 #endif
 
-#define DEFAULT_FRAMES	200000
+#define DEFAULT_FRAMES	80000	/* frames_native's; the others run a share */
 #define MAX_FRAME	1600
 #define NSTATIONS	24
 #define MAX_STATICS	12
@@ -86,6 +92,7 @@ struct fport {
 	__u32 old_slot;			/* detached: the slot it had (for stale entries) */
 	__u8 mac[ETH_ALEN];		/* the interface's own address */
 	struct xb_port_stats seen;	/* counters after the last check */
+	int sniff_fd;			/* frames_isolation: packet socket on its peer */
 	__u64 unfinished;		/* XDP handed to the skb path, TC could not run */
 };
 
@@ -110,6 +117,8 @@ struct fuzz_tally {
 	uint64_t frames, xdp, tc, to_skb, unrunnable, tc_refused;
 	uint64_t forwarded, flooded, to_host, dropped[XB_DROP_MAX];
 	uint64_t ops, port_moves, sweeps, statics, learn_absent, stale;
+	uint64_t iso_floods, iso_copies;	/* isolated floods sniffed, copies seen */
+	double ops_secs;		/* time spent in operations, not frames */
 };
 
 static struct fuzz {
@@ -335,7 +344,7 @@ static void fuzz_setup(const char *test, int salt)
 	fz.cache_pcpu = calloc(fz.ncpu, sizeof(*fz.cache_pcpu));
 	cr_assert(fz.pcpu && fz.cache_pcpu, "calloc");
 	for (int i = 0; i < NFP; i++)
-		fz.p[i].xdp_fd = fz.p[i].tc_fd = -1;
+		fz.p[i].xdp_fd = fz.p[i].tc_fd = fz.p[i].sniff_fd = -1;
 
 	/* One CPU: the test run executes here, and its fdb_cache is ours to read. */
 	{
@@ -389,6 +398,8 @@ static void fuzz_setup(const char *test, int salt)
 static void fuzz_teardown(void)
 {
 	for (int i = 0; i < NFP; i++) {
+		if (fz.p[i].sniff_fd >= 0)
+			close(fz.p[i].sniff_fd);
 		if (fz.p[i].xdp_fd >= 0)
 			close(fz.p[i].xdp_fd);
 		if (fz.p[i].tc_fd >= 0)
@@ -695,6 +706,61 @@ static struct xb_port_stats stats_delta(const struct xb_port_stats *now,
 	return d;
 }
 
+/*
+ * Floods from an isolated port, seen where they arrive. The TC program's
+ * flood walk clones the frame into every member but the last (bpf_clone_redirect
+ * transmits at once: the copy reaches the port's veth peer, where a packet
+ * socket reads it); in frames_isolation a mode-tc port makes every XDP flood
+ * take that path too (XB_CFG_SKB_PORTS). A copy of the frame at an isolated
+ * port's peer is a violation; a copy that has not arrived yet proves nothing,
+ * so only what is seen counts (iso_copies says how much that was).
+ */
+static void sniffers_open(void)
+{
+	for (int i = 0; i < NFP; i++) {
+		char peer_if[IF_NAMESIZE];
+		struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+		size_t n = strlen(fz.p[i].name);
+
+		snprintf(peer_if, sizeof(peer_if), "%.*s1", (int)(n - 1), fz.p[i].name);
+		sll.sll_ifindex = (int)if_nametoindex(peer_if);
+		cr_assert_gt(sll.sll_ifindex, 0, "peer %s of %s must exist", peer_if, fz.p[i].name);
+		fz.p[i].sniff_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+					  htons(ETH_P_ALL));
+		cr_assert_geq(fz.p[i].sniff_fd, 0, "AF_PACKET socket: %s", strerror(errno));
+		cr_assert_eq(bind(fz.p[i].sniff_fd, (struct sockaddr *)&sll, sizeof(sll)), 0,
+			     "bind to %s: %s", peer_if, strerror(errno));
+	}
+}
+
+/* Read what each peer got; count copies of the current frame (match: all its
+ * bytes, padding aside) at ports for which want_violation says so. */
+static void sniff_drain(struct fport *ingress, bool check)
+{
+	__u8 buf[MAX_FRAME + 64];
+
+	for (int i = 0; i < NFP; i++) {
+		struct fport *q = &fz.p[i];
+		struct sockaddr_ll from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n;
+
+		if (q->sniff_fd < 0)
+			continue;
+		while ((n = recvfrom(q->sniff_fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+				     &fromlen)) >= 0) {
+			fromlen = sizeof(from);
+			if (!check || from.sll_pkttype == PACKET_OUTGOING || (size_t)n < fz.len ||
+			    memcmp(buf, fz.frame, fz.len))
+				continue;
+			fz.t.iso_copies++;
+			FUZZ_CHECK(!q->attached || q == ingress ||
+				   !(conf_of(q->slot).flags & XB_PCONF_ISOLATED),
+				   "isolated %s flooded a copy to isolated %s", ingress->name, q->name);
+		}
+	}
+}
+
 /* Run the frame into port p as the kernel would, and check it. */
 static void fuzz_one(struct fport *p)
 {
@@ -706,6 +772,8 @@ static void fuzz_one(struct fport *p)
 	__u64 out_bytes, drops = 0;
 	int tc_verdict = -1, err;
 
+	if (fz.check_isolation && fz.p[0].sniff_fd >= 0)
+		sniff_drain(p, false);		/* only this frame's copies count */
 	if (p->mode != XB_MODE_TC) {
 		err = run_xdp(p, &xdp_verdict, &bytes);
 		if (err == -EINVAL && runt) {
@@ -836,6 +904,10 @@ static void fuzz_one(struct fport *p)
 		struct static_ent *s = static_find(dst);
 
 		fz.t.flooded++;
+		if (fz.check_isolation && fz.p[0].sniff_fd >= 0 && (in_conf.flags & XB_PCONF_ISOLATED)) {
+			fz.t.iso_floods++;
+			sniff_drain(p, true);
+		}
 		FUZZ_CHECK(!s || xb_mac_is_multicast(dst), "%s: frame to static %s (on %s) flooded",
 			   p->name, xb_mac_str(dst), fz.p[s->port].name);
 	} else if (d.to_host) {
@@ -852,9 +924,15 @@ static void fuzz_one(struct fport *p)
 		struct xb_fdb_static got;
 		struct xb_fdb_entry e;
 
-		if (s && fz.check_hijack && s->slot != p->slot && !xb_mac_is_link_local(dst))
-			FUZZ_CHECK(drops, "%s: a frame from %s, static on %s, was not dropped", p->name,
-				   xb_mac_str(src), fz.p[s->port].name);
+		/* (a port with learning off learns nothing: no hijack to stop) */
+		if (s && fz.check_hijack && s->slot != p->slot && !xb_mac_is_link_local(dst) &&
+		    !(in_conf.flags & XB_PCONF_NO_LEARNING))
+			FUZZ_CHECK(drops, "%s (slot %u): a frame from %s, %s entry on %s (ifindex %u "
+				   "slot %u, %s), was not dropped but %s (port flags 0x%x)", p->name, p->slot,
+				   xb_mac_str(src), s->local ? "local" : "static", fz.p[s->port].name,
+				   s->ifindex, s->slot, fz.p[s->port].attached ? "attached" : "removed",
+				   d.forwarded ? "forwarded" : d.flooded ? "flooded" : "passed up",
+				   in_conf.flags);
 		if (s) {
 			FUZZ_CHECK(!static_lookup_mac(src, &got) && got.ifindex == s->ifindex &&
 				   got.slot == s->slot, "static %s moved: ifindex %u slot %u, want %u %u",
@@ -1065,6 +1143,12 @@ static void op_learned_put(void)
 	int port = random_attached(true), err;
 
 	key = fdb_key(fz.stations[below(NSTATIONS)]);
+	/* Never a learned copy of a static MAC: no path of the loader writes
+	 * one, and the data path then checks the static table only when the
+	 * copy is refreshed (hsec1's fdb_learn), so its port could send as the
+	 * static MAC for up to XB_REFRESH_NS. */
+	if (static_find(key.mac))
+		return;
 	e.ifindex = (__u32)fz.p[port].ifindex;
 	e.slot = fz.p[port].slot;
 	e.last_seen_ns = ago((__u64)below(600) * NS_PER_SEC);	/* fresh or long expired */
@@ -1131,10 +1215,13 @@ static void op_port_settings(void)
 	static const __u32 flags[] = { XB_PCONF_ISOLATED, XB_PCONF_NO_LEARNING, XB_PCONF_NO_FLOOD,
 				       XB_PCONF_NO_MCAST_FLOOD, XB_PCONF_NO_BCAST_FLOOD };
 
-	c.flags = 0;
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (chance(fz.check_isolation && i == 0 ? 60 : 20))
-			c.flags |= flags[i];
+	/* One switch at a time, as an operator flips them: the loader's flood
+	 * filter (egress programs, loaded when the first port needs one) then
+	 * comes and goes now and then, not on every change. */
+	if (fz.check_isolation && chance(50))
+		c.flags ^= XB_PCONF_ISOLATED;
+	else
+		c.flags ^= flags[below(sizeof(flags) / sizeof(flags[0]))];
 	c.stp_state = XB_STP_FORWARDING;
 	conf_set(p->slot, &c);
 }
@@ -1168,27 +1255,42 @@ static void op_flush(void)
 	fdb_mark_changed(&test_br);
 }
 
+static double mono_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void fuzz_op(void)
 {
+	double t0 = mono_secs();
+	uint32_t k;
+
 	fz.t.ops++;
-	switch (below(16)) {
-	case 0: case 1: case 2:		op_static_add(); break;
-	case 3: case 4:			op_fdb_del(); break;
-	case 5: case 6: case 7:		op_learned_put(); break;
-	case 8:
-		/* a port's programs load and verify: costly, so rarer */
-		if (chance(30))
-			op_port_move();
-		else if (fz.with_stale)
-			op_stale_entry();
-		else
-			op_port_settings();
-		break;
-	case 9: case 10: case 11:	op_port_settings(); break;
-	case 12: case 13:		op_sweep(); break;
-	case 14:			op_ageing(); break;
-	default:			op_flush(); break;
-	}
+	/* weights out of 64: what costs a program load (port add, a setting
+	 * that turns the flood filter on or off) is rare */
+	k = below(64);
+	if (k < 12)
+		op_static_add();
+	else if (k < 20)
+		op_fdb_del();
+	else if (k < 38)
+		op_learned_put();
+	else if (k < 40 && chance(50))
+		op_port_move();
+	else if (k < 40 && fz.with_stale)
+		op_stale_entry();
+	else if (k < 42)
+		op_port_settings();
+	else if (k < 52)
+		op_sweep();
+	else if (k < 56)
+		op_ageing();
+	else
+		op_flush();
+	fz.t.ops_secs += mono_secs() - t0;
 }
 
 /* ---- the runs ------------------------------------------------------------------------------- */
@@ -1212,11 +1314,12 @@ static void fuzz_run(uint64_t frames)
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 
 	fprintf(stderr, "fuzz: %s: %" PRIu64 " frames (%" PRIu64 " XDP, %" PRIu64 " TC alone; %"
-		PRIu64 " frames the kernel's test run refused, %" PRIu64 " of them after XDP) in %.1f s, %.0f frames/s: forwarded %" PRIu64
+		PRIu64 " frames the kernel's test run refused, %" PRIu64 " of them after XDP) in %.1f s"
+		" (%.1f s of it operations), %.0f frames/s: forwarded %" PRIu64
 		", flooded %" PRIu64 ", to host %" PRIu64 ", to skb %" PRIu64 ", dropped runt %" PRIu64
 		" bad_src %" PRIu64 " reflect %" PRIu64 " other %" PRIu64 "; %" PRIu64 " operations (%"
 		PRIu64 " port del/add, %" PRIu64 " sweeps, %" PRIu64 " static adds, %" PRIu64
-		" stale entries); %" PRIu64 " sources not learned\n", fz.test, fz.t.frames, fz.t.xdp, fz.t.tc, fz.t.unrunnable + fz.t.tc_refused, fz.t.tc_refused, secs,
+		" stale entries); %" PRIu64 " sources not learned\n", fz.test, fz.t.frames, fz.t.xdp, fz.t.tc, fz.t.unrunnable + fz.t.tc_refused, fz.t.tc_refused, secs, fz.t.ops_secs,
 		secs > 0 ? (double)fz.t.frames / secs : 0.0, fz.t.forwarded, fz.t.flooded, fz.t.to_host,
 		fz.t.to_skb, fz.t.dropped[XB_DROP_RUNT], fz.t.dropped[XB_DROP_BAD_SRC],
 		fz.t.dropped[XB_DROP_REFLECT],
@@ -1342,14 +1445,14 @@ TestSuite(fuzz, .timeout = 7200);
 Test(fuzz, frames_native, .init = fixture_setup, .fini = fuzz_teardown)
 {
 	fuzz_setup("frames_native", 1);
-	fuzz_run(fuzz_frames(40));
+	fuzz_run(fuzz_frames(100));
 }
 
 /* Every port in mode tc: the TC program alone. */
 Test(fuzz, frames_tc, .init = fixture_setup_tc, .fini = fuzz_teardown)
 {
 	fuzz_setup("frames_tc", 2);
-	fuzz_run(fuzz_frames(20));
+	fuzz_run(fuzz_frames(50));
 }
 
 /* Entries left behind by a removed port (a lost race) while ports come and
@@ -1362,7 +1465,7 @@ Test(fuzz, frames_stale, .init = fixture_setup, .fini = fuzz_teardown)
 			     "ingress port's slot sends a frame back out its ingress port (a crafted "
 			     "entry shows it); stale-entry fuzzing not run");
 	fz.with_stale = true;
-	fuzz_run(fuzz_frames(15));
+	fuzz_run(fuzz_frames(40));
 }
 
 /* Ports isolated often; the isolation invariant on every forwarded frame. */
@@ -1373,5 +1476,9 @@ Test(fuzz, frames_isolation, .init = fixture_setup, .fini = fuzz_teardown)
 		cr_skip_test("the data path does not isolate ports yet (an isolated port "
 			     "reached another): isolation invariant not checked");
 	fz.check_isolation = true;
-	fuzz_run(fuzz_frames(25));
+	sniffers_open();
+	fuzz_run(fuzz_frames(50));
+	fprintf(stderr, "fuzz: frames_isolation: %" PRIu64 " floods from isolated ports, %" PRIu64
+		" of their copies seen at the peers (none at an isolated port)\n", fz.t.iso_floods,
+		fz.t.iso_copies);
 }

@@ -68,12 +68,20 @@ static void check_name(const char *s)
 	}
 }
 
+/* Accepted: "MAJOR.MINOR..." whose two numbers are the ones written. */
 static void check_release(const char *s)
 {
 	int major = -1, minor = -1;
+	char *end;
+	long long m;
 
-	if (!parse_kernel_release(s, &major, &minor))
-		(void)kernel_version_supported(major, minor);
+	if (parse_kernel_release(s, &major, &minor))
+		return;
+	CHECK(major >= 0 && minor >= 0);
+	m = strtoll(s, &end, 10);
+	CHECK(m == major && *end == '.');
+	CHECK(strtoll(end + 1, NULL, 10) == minor);
+	(void)kernel_version_supported(major, minor);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -82,3 +82,22 @@ Test(kernel, version_gate)
 	cr_assert_not(kernel_version_supported(5, 13), "just below the minimum");
 	cr_assert_not(kernel_version_supported(4, 19), "old LTS");
 }
+
+/* Found by tests/fuzz/fuzz_parse.c: sscanf's %d took a sign ("-1.2", the
+ * fuzzer's input) and wrapped numbers beyond int, so "4294967302.0" read as
+ * 6.0 and passed the version gate. */
+Test(kernel, release_numbers_are_what_is_written)
+{
+	int major, minor;
+
+	cr_assert_eq(parse_kernel_release("-1.2", &major, &minor), -EINVAL, "a negative major");
+	cr_assert_eq(parse_kernel_release("6.-1", &major, &minor), -EINVAL, "a negative minor");
+	cr_assert_eq(parse_kernel_release("4294967302.0", &major, &minor), -EINVAL,
+		     "a major beyond int (it wrapped to 6)");
+	cr_assert_eq(parse_kernel_release("6.4294967297", &major, &minor), -EINVAL,
+		     "a minor beyond int");
+	cr_assert_eq(parse_kernel_release(" 6.1", &major, &minor), -EINVAL, "a leading blank");
+	cr_assert_eq(parse_kernel_release("6.18.0", &major, &minor), 0, "a plain release");
+	cr_assert(major == 6 && minor == 18, "6.18.0 is 6, 18 (got %d, %d)", major, minor);
+	cr_assert_eq(parse_kernel_release("2147483647.0", &major, &minor), 0, "INT_MAX fits");
+}

@@ -37,7 +37,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test test-unit test-bpf test-integration demo bench deps vmtest vmtest-taps \
+.PHONY: all clean test test-unit test-bpf test-integration test-slow demo bench deps vmtest vmtest-taps \
 	vmtest-libvirt install uninstall fuzz
 
 USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
@@ -140,6 +140,11 @@ test-bpf: $(BUILD)/test_bpf
 
 test-integration: all
 	$(Q)./tests/integration/run.sh
+
+# Integration tests of minutes each (STP re-elections, TCN ageing, loop
+# restart): `make test` reports them skipped to stay within 15 minutes.
+test-slow: all
+	$(Q)XB_SLOW=1 ./tests/integration/run.sh test_stp
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

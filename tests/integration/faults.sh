@@ -71,7 +71,7 @@ test_fault_port_renamed() {
 # ---------------------------------------------------------------- item 11
 
 # Pid of the control loop of bridge $1 (the process holding its lock).
-loop_pid() {
+fault_loop_pid() {
 	"$XDPBRIDGE" -j show "$1" 2>/dev/null | jq -r '.[0].control_pid // 0'
 }
 
@@ -85,18 +85,18 @@ test_fault_unload_spares_other_loop() {
 	TOPO_V6=0 topo_up 2
 	must "$XDPBRIDGE" load "$BR" "$(hv 1)" --no-host-port --detach
 	must "$XDPBRIDGE" load "$BR2" "$(hv 2)" --no-host-port --detach
-	apid=$(loop_pid "$BR")
-	bpid=$(loop_pid "$BR2")
+	apid=$(fault_loop_pid "$BR")
+	bpid=$(fault_loop_pid "$BR2")
 	[ "$apid" -gt 0 ] && [ "$bpid" -gt 0 ] || fail "no control loops: $apid $bpid"
 	log "kill -KILL $apid (loop of $BR); its pid file now names $bpid, the loop of $BR2"
 	kill -KILL "$apid"
 	wait_for 3 eval '! kill -0 "$apid" 2>/dev/null' || fail "loop $apid survived SIGKILL"
 	echo "$bpid" >"/run/xdpbridge/$BR.pid"
-	assert_eq 0 "$(loop_pid "$BR")" "control loop show names for $BR, whose loop was killed"
+	assert_eq 0 "$(fault_loop_pid "$BR")" "control loop show names for $BR, whose loop was killed"
 	must "$XDPBRIDGE" unload "$BR"
 	sleep 0.3
 	kill -0 "$bpid" 2>/dev/null || fail "unload $BR stopped the loop of $BR2 (pid $bpid)"
-	assert_eq "$bpid" "$(loop_pid "$BR2")" "control loop of $BR2 after unload $BR"
+	assert_eq "$bpid" "$(fault_loop_pid "$BR2")" "control loop of $BR2 after unload $BR"
 	must "$XDPBRIDGE" unload "$BR2"
 	! kill -0 "$bpid" 2>/dev/null || wait_for 2 eval '! kill -0 "$bpid" 2>/dev/null' ||
 		fail "unload $BR2 left its loop $bpid"
@@ -162,7 +162,7 @@ test_fault_load_killed_at_loop() {
 	assert_ping 1 2
 	must "$XDPBRIDGE" load "$BR" --detach
 	grep -q "adopted bridge $BR" <<<"$ERR" || fail "the next load did not adopt: $ERR"
-	[ "$(loop_pid "$BR")" -gt 0 ] || fail "no control loop after the adopting load"
+	[ "$(fault_loop_pid "$BR")" -gt 0 ] || fail "no control loop after the adopting load"
 	assert_ping 1 2
 	must "$XDPBRIDGE" unload "$BR"
 	assert_nothing_left "$BR" "unload of the adopted bridge" $(ports 1 2)
@@ -211,7 +211,7 @@ test_fault_two_loads_at_once() {
 	grep -q "already loaded and its control loop runs" "$XB_TMP/second.err" ||
 		fail "the second load does not say why: $(cat "$XB_TMP/second.err")"
 	assert_ping 1 2
-	[ "$(loop_pid "$BR")" -gt 0 ] || fail "no control loop"
+	[ "$(fault_loop_pid "$BR")" -gt 0 ] || fail "no control loop"
 }
 
 # ---------------------------------------------------------------- item 13

@@ -68,6 +68,12 @@ log()  { echo "$(ts) # $*"; }
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 
+# A test of minutes (several STP convergences) runs only with XB_SLOW=1
+# (`make test-slow`), so `make test` stays within its 15 minutes on 2 cores.
+need_slow() {
+	[ "${XB_SLOW:-0}" = 1 ] || skip "slow test: 'make test-slow' runs it"
+}
+
 need_cmd() {
 	local c
 	for c in "$@"; do

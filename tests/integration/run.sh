@@ -781,7 +781,9 @@ test_bad_fdb_add() {
 	bad_input 1 "fdb add to a bridge that is not loaded" "$XDPBRIDGE" fdb add "$BR2" 02:00:00:00:01:55 "$(hv 1)"
 	assert_nothing_left "$BR2" "fdb add to a bridge that is not loaded"
 	must bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb_static"
-	assert_eq 0 "$(jq length <<<"$OUT")" "fdb_static entries after failed fdb add"
+	# The host interface's local entry (flags 1) is there from load on.
+	assert_eq 0 "$(jq '[.[] | select((.value.flags // 0) % 2 == 0)] | length' <<<"$OUT")" \
+		"fdb_static entries but the local one after failed fdb add"
 	must "$XDPBRIDGE" fdb show "$BR"
 	! grep -q static <<<"$OUT" || fail "static entries after failed fdb add: $OUT"
 }

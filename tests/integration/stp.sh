@@ -314,6 +314,7 @@ test_stp_root_block() {
 # Priority and path cost changes re-elect: S3 made best becomes the root;
 # a costly port of S1 towards it then blocks.
 test_stp_priority_and_cost() {
+	need_slow
 	stp_need
 	TOPO_V6=0 topo_up 3
 	stp_ring_links
@@ -338,6 +339,7 @@ test_stp_priority_and_cost() {
 # bridge does, then restores the configured time.
 test_stp_tcn_shortens_ageing() {
 	local b
+	need_slow
 	stp_need
 	TOPO_V6=0 topo_up 3
 	ip link add "$(rv 12a)" type veth peer name "$(rv 12b)" || fail "cannot create veth"
@@ -374,6 +376,7 @@ test_stp_tcn_shortens_ageing() {
 # forwarding (no loop can form through it), and a new loop starts afresh.
 test_stp_loop_restart() {
 	local pid i s
+	need_slow
 	stp_need
 	TOPO_V6=0 topo_up 3
 	stp_ring_links

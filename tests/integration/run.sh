@@ -782,7 +782,7 @@ test_bad_fdb_add() {
 	assert_nothing_left "$BR2" "fdb add to a bridge that is not loaded"
 	must bpftool -j map dump pinned "$PIN_ROOT/$BR/fdb_static"
 	# The host interface's local entry (flags 1) is there from load on.
-	assert_eq 0 "$(jq '[.[] | select((.value.flags // 0) % 2 == 0)] | length' <<<"$OUT")" \
+	assert_eq 0 "$(jq '[.[] | select((.formatted.value.flags // 0) % 2 == 0)] | length' <<<"$OUT")" \
 		"fdb_static entries but the local one after failed fdb add"
 	must "$XDPBRIDGE" fdb show "$BR"
 	! grep -q static <<<"$OUT" || fail "static entries after failed fdb add: $OUT"

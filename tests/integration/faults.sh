@@ -239,6 +239,32 @@ test_fault_carrier_loss_flushes() {
 	assert_ping 1 2
 }
 
+# A native port whose driver cannot take XDP redirects (no ndo_xdp_xmit; a
+# veth whose peer runs neither XDP nor GRO, as the netdev family says on
+# kernels >= 6.3): frames to it take the skb path instead of being dropped by
+# the kernel, and load says so once, with the fix. Before: every unicast and
+# flood for h2 vanished.
+test_fault_native_port_without_xdp_xmit() {
+	need_xdpbridge
+	need_cmd genl
+	genl ctrl list 2>/dev/null | grep -q 'Name: netdev$' ||
+		skip "no netdev generic-netlink family (kernel < 6.3): XDP features unknown"
+	TOPO_V6=0 topo_up 2
+	must nsx 2 ethtool -K eth0 gro off
+	must "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	assert_eq 1 "$(grep -c "$(hv 2)" "$XB_TMP/err")" "warning lines about $(hv 2)"
+	grep -q "fix: .*ethtool -K eth0 gro on" "$XB_TMP/err" || fail "the warning names no fix: $ERR"
+	send_from 2 --dst "$UNUSED_MAC"
+	wait_for 2 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
+	recv_start r2 2 --src "$(mac 1)" --dst "$(mac 2)"
+	send_from 1 --dst "$(mac 2)" --count 10
+	assert_recv r2 10 "unicast h1 -> h2 (native port without XDP transmit), at h2"
+	recv_start r2b 2 --src "$(mac 1)" --dst ff:ff:ff:ff:ff:ff
+	send_from 1 --dst ff:ff:ff:ff:ff:ff --count 5
+	assert_recv r2b 5 "broadcast from h1, at h2"
+	assert_ping 1 2
+}
+
 # ---------------------------------------------------------------- Faults: the system changes under a bridge
 
 # bpffs unmounted under a running bridge (in a private mount namespace with

@@ -622,6 +622,12 @@ static int bridge_summarize(const char *name, struct bridge_summary *b)
 	if (!err)
 		err = port_rows_read(&br, &b->ports, &b->nports);
 	b->control_pid = pidfile_running(name);
+	if (b->control_pid) {
+		struct ctl_status st;
+
+		if (!ctl_status_read(name, &st) && st.pid == b->control_pid)
+			b->fdb_full = st.fdb_full;
+	}
 	bridge_close(&br);
 	return err;
 }

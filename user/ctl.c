@@ -386,15 +386,72 @@ static void local_watch(struct xb_bridge *br, __u8 *last)
 }
 
 /* After a sweep, at most once a second: the learning limits' counts from a
- * walk of the FDB (entries evicted or swept are in no count otherwise). */
+ * walk of the FDB (entries evicted or swept are in no count otherwise). The
+ * re-sync also says whether the FDB is full (enum ctl_fdb_full). */
 struct learn_sync {
 	uint64_t sweeps_synced;
 	uint64_t last_ns;
+	__u32 aged;			/* entries the sweeps removed since the last re-sync */
+	enum ctl_fdb_full full;
+	bool evicting;			/* the LRU evicts (whatever max-learned says) */
+	__s64 evicting_at;		/* learned count when it began to */
+	uint64_t full_said_ns;		/* when the loop last said so */
 };
 
-static void learn_count_resync(struct xb_bridge *br, const struct ageing_schedule *ageing,
-			       struct learn_sync *ls)
+#define FDB_FULL_REPEAT_NS	(60 * 1000000000ULL)	/* say it again while it lasts */
+
+/*
+ * Full, or no longer? The data path counts every learn but no eviction: its
+ * total before the walk, less the walk's, less what the sweeps removed since
+ * the last re-sync, is what the LRU evicted to make room. An LRU evicts before
+ * it holds --fdb-size entries (other CPUs keep free entries of their own), so
+ * "at --fdb-size" means "evicted while at least half full", and it lasts until
+ * an eighth of the entries are gone. At max-learned is said first. One line
+ * when it starts or changes (and once a minute while it lasts), one when it
+ * ends; monitor gets XB_EV_LIMIT_HIT.
+ */
+static void fdb_full_update(struct xb_bridge *br, struct ctl_state *c, struct learn_sync *ls,
+			    __s64 evicted, __s64 learned, uint64_t now)
 {
+	__u32 size = bridge_map_capacity(br->fdb_fd);
+	enum ctl_fdb_full was = ls->full, is = CTL_FDB_ROOM;
+	struct xb_event ev = { .type = XB_EV_LIMIT_HIT, .count = (__u32)learned };
+	struct xb_config cfg;
+
+	if (evicted > 0 && learned >= (__s64)size / 2) {
+		if (!ls->evicting)
+			ls->evicting_at = learned;
+		ls->evicting = true;
+	} else if (ls->evicting && learned <= ls->evicting_at - ls->evicting_at / 8) {
+		ls->evicting = false;
+	}
+	if (!bridge_config_get(br, &cfg) && cfg.max_learned && learned >= (__s64)cfg.max_learned)
+		is = CTL_FDB_AT_LIMIT;
+	else if (ls->evicting)
+		is = CTL_FDB_EVICTING;
+	ls->full = is;
+	if (is == CTL_FDB_ROOM) {
+		if (was != CTL_FDB_ROOM)
+			pr_info("bridge %s: FDB no longer full (%lld learned stations)", br->name,
+				(long long)learned);
+		return;
+	}
+	if (is == was && now - ls->full_said_ns < FDB_FULL_REPEAT_NS)
+		return;
+	ls->full_said_ns = now;
+	if (is == CTL_FDB_AT_LIMIT)
+		pr_warn("bridge %s: FDB full: %lld learned stations, its max-learned; new stations are not learned and frames to them flood; fix: 'xdpbridge set %s max-learned N' with a larger N (0: no limit)",
+			br->name, (long long)learned, br->name);
+	else
+		pr_warn("bridge %s: FDB full (%lld learned, --fdb-size %u): it evicts stations to learn new ones, and frames to an evicted station flood until it sends again; fix: load it with a larger --fdb-size, or limit the port that floods ('xdpbridge port set %s PORT max-learned N')",
+			br->name, (long long)learned, size, br->name);
+	events_emit(&c->ev, br->name, &ev);
+}
+
+static void learn_count_resync(struct xb_bridge *br, struct ctl_state *c,
+			       const struct ageing_schedule *ageing, struct learn_sync *ls)
+{
+	__s64 before[XB_LEARN_SLOTS], after[XB_LEARN_SLOTS];
 	uint64_t now = monotonic_ns();
 	int err;
 
@@ -402,9 +459,18 @@ static void learn_count_resync(struct xb_bridge *br, const struct ageing_schedul
 		return;
 	ls->sweeps_synced = ageing->sweeps;
 	ls->last_ns = now;
-	err = fdb_learn_count_sync(br);
-	if (err)
+	err = fdb_learn_counts(br, before);
+	if (!err)
+		err = fdb_learn_count_sync(br);
+	if (!err)
+		err = fdb_learn_counts(br, after);
+	if (err) {
 		pr_debug("bridge %s: cannot re-sync the learned counts: %s", br->name, strerror(-err));
+		return;
+	}
+	fdb_full_update(br, c, ls, before[XB_LEARN_TOTAL] - after[XB_LEARN_TOTAL] - ls->aged,
+			after[XB_LEARN_TOTAL], now);
+	ls->aged = 0;
 }
 
 /* Fork; the child detaches and reports readiness through a pipe. Returns 1 in
@@ -459,10 +525,11 @@ struct publisher {
 };
 
 static void ctl_publish(struct xb_bridge *br, const struct ageing_schedule *ageing,
-			struct publisher *pub)
+			struct publisher *pub, enum ctl_fdb_full full)
 {
 	struct ctl_status st = {
 		.pid = getpid(),
+		.fdb_full = full,
 		.sweeps = ageing->sweeps,
 		.full_walks = ageing->full_walks,
 		.sweep_ns_total = ageing->sweep_ns_total,
@@ -619,8 +686,9 @@ int ctl_run(struct xb_bridge *br, const struct ctl_opts *opts, int lock_fd)
 		stp_ms = stp_ctl_tick(c->stp);
 		if (stp_ms < wait_ms)
 			wait_ms = stp_ms;
-		learn_count_resync(br, &ageing, &learn_sync);
-		ctl_publish(br, &ageing, &pub);
+		learn_sync.aged += ageing.removed;
+		learn_count_resync(br, c, &ageing, &learn_sync);
+		ctl_publish(br, &ageing, &pub, learn_sync.full);
 		if (ageing.removed) {
 			struct xb_event ev = { .type = XB_EV_AGED, .count = ageing.removed };
 

@@ -245,6 +245,8 @@ static void fill_status(FILE *f, const void *ctx)
 	fprintf(f, "pid %d\nsweeps %llu\nfull_walks %llu\nsweep_ns_total %llu\nlast_sweep_ns %llu\n",
 		(int)st->pid, (unsigned long long)st->sweeps, (unsigned long long)st->full_walks,
 		(unsigned long long)st->sweep_ns_total, (unsigned long long)st->last_sweep_ns);
+	if (st->fdb_full)
+		fprintf(f, "fdb_full %u\n", st->fdb_full);
 	if (st->textfile[0])
 		fprintf(f, "textfile %s\n", st->textfile);
 }
@@ -286,6 +288,8 @@ int ctl_status_parse(const char *text, struct ctl_status *st)
 			st->sweep_ns_total = strtoull(val, NULL, 10);
 		} else if (!strcmp(key, "last_sweep_ns")) {
 			st->last_sweep_ns = strtoull(val, NULL, 10);
+		} else if (!strcmp(key, "fdb_full")) {
+			st->fdb_full = (__u32)strtoul(val, NULL, 10);
 		} else if (!strcmp(key, "textfile")) {
 			snprintf(st->textfile, sizeof(st->textfile), "%s", val);
 		}	/* unknown keys: a newer loop's; ignore */

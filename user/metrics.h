@@ -25,6 +25,17 @@
 
 struct xb_bridge;
 
+/* Is the FDB full (the control loop decides, after each re-sync of the
+ * learned counts)? An LRU never refuses a station: full means it evicts
+ * learned stations to make room (their frames flood until they send again),
+ * or the learned count is at the bridge's max-learned (new stations are not
+ * learned, their frames still go out). */
+enum ctl_fdb_full {
+	CTL_FDB_ROOM = 0,
+	CTL_FDB_EVICTING,	/* at --fdb-size: the LRU evicts */
+	CTL_FDB_AT_LIMIT,	/* at the bridge's max-learned */
+};
+
 /* What the control loop publishes (see ageing_schedule). */
 struct ctl_status {
 	pid_t pid;			/* the loop that wrote it */
@@ -32,6 +43,7 @@ struct ctl_status {
 	__u64 full_walks;
 	__u64 sweep_ns_total;
 	__u64 last_sweep_ns;		/* duration of the latest sweep */
+	__u32 fdb_full;			/* enum ctl_fdb_full: as of the latest re-sync */
 	char textfile[PATH_MAX];	/* the --textfile it writes; "" for none */
 };
 

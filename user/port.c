@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "port.h"
 #include "vlan.h"
+#include "xdpfeat.h"
 #include "sys.h"
 #include "tc.h"
 #include "vethcheck.h"
@@ -180,7 +181,13 @@ static int port_slot_alloc(const struct xb_bridge *br)
 
 static int find_skb_port(__u32 ifindex, const struct xb_port_info *info, void *ctx)
 {
-	return info->xdp_mode != XB_MODE_NATIVE;
+	const struct xb_bridge *br = ctx;
+	struct xb_port_slot rec;
+
+	if (info->xdp_mode != XB_MODE_NATIVE)
+		return 1;
+	/* native, but its driver takes no XDP redirects (port_takes_redirects) */
+	return !bpf_map_lookup_elem(br->slots_fd, &info->slot, &rec) && (rec.flags & XB_SLOT_SKB);
 }
 
 /* XB_CFG_SKB_PORTS says some port takes skbs only (so XDP hands floods to
@@ -189,7 +196,7 @@ static int find_skb_port(__u32 ifindex, const struct xb_port_info *info, void *c
  * callers hold the command lock (config is user space's alone). */
 static int bridge_skb_ports_update(const struct xb_bridge *br)
 {
-	bool want = port_for_each(br, find_skb_port, NULL) > 0;
+	bool want = port_for_each(br, find_skb_port, (void *)br) > 0;
 	struct xb_config cfg;
 	int err;
 
@@ -246,6 +253,36 @@ enum xb_xdp_mode port_default_mode(const struct nl_link *link)
 	return XB_MODE_NATIVE;
 }
 
+/*
+ * Can the kernel XDP-redirect frames into this native port? A driver without
+ * ndo_xdp_xmit (a veth whose peer has neither XDP nor GRO) drops every frame
+ * redirected to it, invisibly to the program: such a port takes skbs
+ * (XB_SLOT_SKB), as a generic one. The netdev family (kernel >= 6.3) says;
+ * without it nothing is known and the port keeps the XDP path.
+ */
+static bool port_takes_redirects(const struct nl_link *link)
+{
+	__u64 features;
+	int err = xdp_features_get(link->ifindex, &features);
+
+	if (err) {
+		pr_debug("port %s: no XDP features from the kernel (%s): assuming it takes XDP redirects",
+			 link->ifname, strerror(-err));
+		return true;
+	}
+	/* No native XDP at all: the attach fails and auto mode falls back to tc. */
+	if ((features & XB_NETDEV_XDP_ACT_NDO_XMIT) || !(features & XB_NETDEV_XDP_ACT_BASIC))
+		return true;
+	/* A veth's peer gets its own warning with the fix (veth_peer_warn). */
+	if (strcmp(link->kind, "veth"))
+		pr_warn("port %s: its driver cannot send XDP-redirected frames (no ndo_xdp_xmit): frames to it take the slower skb path; fix: a driver with XDP transmit, or load it with --mode tc",
+			link->ifname);
+	else
+		pr_debug("port %s: its veth peer runs neither XDP nor GRO: frames to it take the skb path",
+			 link->ifname);
+	return false;
+}
+
 /* Attach in mode (never auto). try_native: a device without native XDP
  * returns -EOPNOTSUPP, cleaned up and with nothing printed, for the caller
  * to fall back to tc. Prints any other error; 0 or -errno. */
@@ -274,7 +311,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	 * there (bpf_redirect_peer); a port XDP cannot redirect into takes skbs. */
 	if (!strcmp(link->kind, "veth") && link->peer_netnsid != NL_NO_NETNSID)
 		rec.flags |= XB_SLOT_PEER;
-	if (mode != XB_MODE_NATIVE)
+	if (mode != XB_MODE_NATIVE || !port_takes_redirects(link))
 		rec.flags |= XB_SLOT_SKB;
 
 	port_slot = port_slot_alloc(br);
@@ -306,7 +343,7 @@ static int port_attach(struct xb_bridge *br, const struct nl_link *link, enum xb
 	/* With its egress program while the bridge filters floods. */
 	if (!err && !stp_on)
 		err = policy_flood_add(br, info.slot, ifindex);
-	if (!err && mode != XB_MODE_NATIVE)
+	if (!err && (rec.flags & XB_SLOT_SKB))
 		err = bridge_skb_ports_update(br);
 	if (err) {
 		pr_err("cannot register port %s: %s", link->ifname, strerror(-err));

@@ -5,6 +5,7 @@
 #include "json_print.h"
 #include "names.h"
 #include "parse.h"
+#include "metrics.h"
 #include "print.h"
 
 void print_fdb(const char *bridge, const struct fdb_row *rows, size_t n, __u64 now_ns)
@@ -70,6 +71,12 @@ void print_bridge(const struct bridge_summary *b)
 		print_string(PRINT_ANY, "host_iface", " host_iface %s", b->name);
 	else
 		print_null(PRINT_JSON, "host_iface", NULL);
+	/* Text: only while full; JSON: always (null: room, or no loop to tell). */
+	if (b->fdb_full)
+		print_string(PRINT_ANY, "fdb_full", " fdb_full %s",
+			     b->fdb_full == CTL_FDB_AT_LIMIT ? "max_learned" : "evicting");
+	else
+		print_null(PRINT_JSON, "fdb_full", NULL);
 	if (b->control_pid)
 		print_uint(PRINT_ANY, "control_pid", " control_pid %" PRIu64, (uint64_t)b->control_pid);
 	else
@@ -191,9 +198,11 @@ void print_event(const struct xb_event *ev)
 	print_string(PRINT_JSON, "event", NULL, name);
 	if (ev->flags & XB_EVF_KEY) {
 		print_event_station(ev);
-	} else if (ev->type == XB_EV_AGED || ev->type == XB_EV_FLUSHED) {
+	} else if (ev->type == XB_EV_AGED || ev->type == XB_EV_FLUSHED || ev->type == XB_EV_LIMIT_HIT) {
+		/* limit_hit: the FDB is full with count learned stations */
 		print_uint(PRINT_ANY, "count", "fdb %" PRIu64, ev->count);
-		print_string(PRINT_TEXT, NULL, " entries %s", ev->type == XB_EV_AGED ? "aged" : "flushed");
+		print_string(PRINT_TEXT, NULL, " entries %s", ev->type == XB_EV_AGED ? "aged" :
+			     ev->type == XB_EV_FLUSHED ? "flushed" : "learned, full");
 		if (ev->ifname[0])
 			print_string(PRINT_ANY, "ifname", " dev %s", ev->ifname);
 		print_string(PRINT_ANY, "master", " master %s", ev->bridge);

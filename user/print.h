@@ -22,6 +22,7 @@ struct bridge_summary {
 	__u32 max_ports;
 	__u32 learned;
 	pid_t control_pid;		/* 0: no control loop runs */
+	__u32 fdb_full;			/* enum ctl_fdb_full, as that loop last saw it */
 	struct port_row *ports;
 	size_t nports;
 };

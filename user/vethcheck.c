@@ -137,7 +137,7 @@ int veth_peer_warn(const struct nl_link *port)
 		goto unknown;
 
 	if (!peer.xdp_attached && ps.gro == 0)
-		pr_warn("port %s: its veth peer %s drops every frame the bridge sends it (no XDP program, GRO off); fix: %sethtool -K %s gro on",
+		pr_warn("port %s: its veth peer %s runs neither XDP nor GRO, so frames to it take the slower skb path (kernels before 6.3 drop them); fix: %sethtool -K %s gro on",
 			port->ifname, ps.ifname, prefix, ps.ifname);
 	if (ps.tx_csum == 1)
 		pr_warn("port %s: its veth peer %s has TX checksum offload on, so TCP through the bridge stalls; fix: %sethtool -K %s tx off",

@@ -239,6 +239,32 @@ test_fault_carrier_loss_flushes() {
 	assert_ping 1 2
 }
 
+# A native port whose driver cannot take XDP redirects (no ndo_xdp_xmit; a
+# veth whose peer runs neither XDP nor GRO, as the netdev family says on
+# kernels >= 6.3): frames to it take the skb path instead of being dropped by
+# the kernel, and load says so once, with the fix. Before: every unicast and
+# flood for h2 vanished.
+test_fault_native_port_without_xdp_xmit() {
+	need_xdpbridge
+	need_cmd genl
+	genl ctrl list 2>/dev/null | grep -q 'Name: netdev$' ||
+		skip "no netdev generic-netlink family (kernel < 6.3): XDP features unknown"
+	TOPO_V6=0 topo_up 2
+	must nsx 2 ethtool -K eth0 gro off
+	must "$XDPBRIDGE" load "$BR" $(ports 1 2) --mode native --detach
+	assert_eq 1 "$(grep -c "$(hv 2)" "$XB_TMP/err")" "warning lines about $(hv 2)"
+	grep -q "fix: .*ethtool -K eth0 gro on" "$XB_TMP/err" || fail "the warning names no fix: $ERR"
+	send_from 2 --dst "$UNUSED_MAC"
+	wait_for 2 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
+	recv_start r2 2 --src "$(mac 1)" --dst "$(mac 2)"
+	send_from 1 --dst "$(mac 2)" --count 10
+	assert_recv r2 10 "unicast h1 -> h2 (native port without XDP transmit), at h2"
+	recv_start r2b 2 --src "$(mac 1)" --dst ff:ff:ff:ff:ff:ff
+	send_from 1 --dst ff:ff:ff:ff:ff:ff --count 5
+	assert_recv r2b 5 "broadcast from h1, at h2"
+	assert_ping 1 2
+}
+
 # ---------------------------------------------------------------- Faults: the system changes under a bridge
 
 # bpffs unmounted under a running bridge (in a private mount namespace with
@@ -285,5 +311,77 @@ test_fault_port_del_of_vanishing_iface() {
 	fi
 	wait_for 5 eval '! "$XDPBRIDGE" show "$BR" | grep -q "port $(hv 3) "' ||
 		fail "show still lists $(hv 3): $("$XDPBRIDGE" show "$BR")"
+	assert_ping 1 2
+}
+
+# ---------------------------------------------------------------- Faults: the FDB full
+
+# h3 sends from N new source MACs (02:f2:00:00:HH:LL), one broadcast each.
+fdb_fill_from_h3() {   # N
+	must nsx 3 bash -c 'for ((i = 0; i < $1; i++)); do
+		"$2" send eth0 --src "$(printf "02:f2:00:00:%02x:%02x" $((i >> 8)) $((i & 255)))" \
+			--dst ff:ff:ff:ff:ff:ff --ethertype "$3" --count 1 || exit 1
+	done' fill "$1" "$XBPKT" "$ETYPE"
+}
+
+# An LRU FDB never refuses a station: full means it evicts learned stations
+# to learn new ones, or the learned count is at the bridge's max-learned.
+# Either way the control loop says so in one line, `show` says
+# "fdb_full evicting|max_learned", `monitor` gets a limit_hit event, and
+# the stations that keep talking keep forwarding. Before: nothing said it.
+test_fault_fdb_full() {
+	local loop n
+	need_xdpbridge
+	need_cmd jq
+	TOPO_V6=0 topo_up 3
+	# Sweeps every 6 s (a tenth of the ageing time): the loop checks after each.
+	bg loop "$XDPBRIDGE" load "$BR" $(ports 1 2 3) --fdb-size 64 --ageing 60 ${XB_MODE:+--mode "$XB_MODE"}
+	loop=$BG_LAST
+	wait_for 10 eval '"$XDPBRIDGE" show "$BR" 2>/dev/null | grep -q "control_pid $loop"' ||
+		fail "no control loop: $(cat "$XB_TMP/bg.loop")"
+	# Without a port limit, one port can fill the FDB (its default: a quarter).
+	must "$XDPBRIDGE" port set "$BR" "$(hv 3)" max-learned 0
+	bg mon "$XDPBRIDGE" monitor "$BR"
+	sleep 0.5
+	send_from 1 --dst "$UNUSED_MAC"
+	send_from 2 --dst "$UNUSED_MAC"
+	wait_for 2 fdb_has "$(mac 2)" "$(hv 2)" || fail "h2 not learned: $(br_fdb_show)"
+	fdb_fill_from_h3 200
+	wait_for 20 grep -q "FDB full" "$XB_TMP/bg.loop" ||
+		fail "the loop did not say the FDB is full: $(cat "$XB_TMP/bg.loop")"
+	cat "$XB_TMP/bg.loop"
+	assert_eq 1 "$(grep -c "FDB full" "$XB_TMP/bg.loop")" "lines saying the FDB is full"
+	grep -q "fix: .*--fdb-size" "$XB_TMP/bg.loop" || fail "the line names no fix"
+	must "$XDPBRIDGE" show "$BR"
+	grep -q " fdb_full evicting " <<<"$OUT" || fail "show does not say the FDB is full: $OUT"
+	must "$XDPBRIDGE" -j show "$BR"
+	assert_eq evicting "$(jq -r '.[0].fdb_full' <<<"$OUT")" "show -j: fdb_full"
+	wait_for 2 grep -q "entries learned, full master $BR" "$XB_TMP/bg.mon" ||
+		fail "monitor got no limit_hit event: $(grep -v learned "$XB_TMP/bg.mon" | tail -n 5)"
+	# Stations that talk are learned back (an evicted one floods until then).
+	assert_ping 1 2
+	recv_start r2 2 --src "$(mac 1)" --dst "$(mac 2)"
+	recv_start r3 3 --src "$(mac 1)" --dst "$(mac 2)"
+	send_from 1 --dst "$(mac 2)" --count 10
+	assert_recv r2 10 "h1 -> h2 with the FDB full, at h2"
+	assert_recv r3 0 "h1 -> h2 with the FDB full, at h3"
+
+	# The bridge's max-learned: said first while at it; once lifted, the
+	# LRU is still full; a flush ends it.
+	n=$("$XDPBRIDGE" show "$BR" | sed -n 's/.* learned \([0-9]*\) .*/\1/p')
+	must "$XDPBRIDGE" set "$BR" max-learned "$((n / 2))"
+	wait_for 20 grep -q "FDB full: .*max-learned" "$XB_TMP/bg.loop" ||
+		fail "the loop did not say the FDB is at max-learned: $(cat "$XB_TMP/bg.loop")"
+	must "$XDPBRIDGE" show "$BR"
+	grep -q " fdb_full max_learned " <<<"$OUT" || fail "show does not say the FDB is at max-learned: $OUT"
+	must "$XDPBRIDGE" set "$BR" max-learned 0
+	wait_for 20 eval '"$XDPBRIDGE" show "$BR" | grep -q " fdb_full evicting "' ||
+		fail "show does not say the LRU is full again after max-learned 0: $("$XDPBRIDGE" show "$BR")"
+	must "$XDPBRIDGE" fdb flush "$BR"
+	wait_for 20 grep -q "FDB no longer full" "$XB_TMP/bg.loop" ||
+		fail "the loop did not say the FDB has room again: $(cat "$XB_TMP/bg.loop")"
+	must "$XDPBRIDGE" show "$BR"
+	grep -q "fdb_full" <<<"$OUT" && fail "show still says full after a flush: $OUT"
+	kill -0 "$loop" 2>/dev/null || fail "the control loop died: $(cat "$XB_TMP/bg.loop")"
 	assert_ping 1 2
 }

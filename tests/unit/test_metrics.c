@@ -149,13 +149,14 @@ Test(metrics, status_parses_what_the_loop_writes)
 	struct ctl_status st;
 
 	cr_assert_eq(ctl_status_parse("pid 42\nsweeps 3\nfull_walks 1\nsweep_ns_total 900\n"
-				      "last_sweep_ns 300\ntextfile /var/lib/x y/xdpbridge_br0.prom\n"
+				      "last_sweep_ns 300\nfdb_full 1\ntextfile /var/lib/x y/xdpbridge_br0.prom\n"
 				      "from_a_newer_loop 1\n", &st), 0, "parses");
 	cr_assert_eq(st.pid, 42, "pid");
 	cr_assert_eq(st.sweeps, 3, "sweeps");
 	cr_assert_eq(st.full_walks, 1, "full walks");
 	cr_assert_eq(st.sweep_ns_total, 900, "total");
 	cr_assert_eq(st.last_sweep_ns, 300, "last");
+	cr_assert_eq(st.fdb_full, CTL_FDB_EVICTING, "fdb_full");
 	cr_assert_str_eq(st.textfile, "/var/lib/x y/xdpbridge_br0.prom", "a path with a space");
 	cr_assert_eq(ctl_status_parse("sweeps 3\n", &st), -EINVAL, "no pid: not a status");
 	cr_assert_eq(ctl_status_parse("pid\n", &st), -EINVAL, "a key without a value");

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "json_print.h"
+#include "metrics.h"
 #include "print.h"
 #include "rates.h"
 
@@ -212,6 +213,29 @@ Test(print, monitor_events, .fini = teardown)
 			 "{\"event\":\"port_skipped\",\"ifname\":\"vnet1\",\"master\":\"br0\",\"error\":\"Operation not supported\"}\n");
 	ev = (struct xb_event){ .type = XB_EV_AGED, .count = 3, .bridge = "br0" };
 	cr_assert_str_eq(event_text(&ev, false), "fdb 3 entries aged master br0\n");
+	ev.type = XB_EV_LIMIT_HIT;
+	cr_assert_str_eq(event_text(&ev, false), "fdb 3 entries learned, full master br0\n");
+	cr_assert_str_eq(event_text(&ev, true),
+			 "{\"event\":\"limit_hit\",\"count\":3,\"master\":\"br0\"}\n");
+}
+
+Test(print, bridge_summary_fdb_full, .fini = teardown)
+{
+	struct bridge_summary b = { .name = "br0", .cfg = { .ageing_ns = 300 * SEC },
+				    .fdb_size = 64, .max_ports = 64, .learned = 40,
+				    .fdb_full = CTL_FDB_AT_LIMIT, .control_pid = 7 };
+
+	capture(false, false);
+	print_bridge(&b);
+	cr_assert_str_eq(captured(),
+			 "bridge br0 ageing 300 fdb_size 64 max_ports 64 learned 40 static 0 "
+			 "fdb_full max_learned control_pid 7\n", "text says why the FDB is full");
+	b.fdb_full = CTL_FDB_EVICTING;
+	free(buf);
+	buf = NULL;
+	capture(false, false);
+	print_bridge(&b);
+	cr_assert(strstr(captured(), " fdb_full evicting "), "evicting: %s", captured());
 }
 
 Test(print, bridge_summary_vlan_filtering, .fini = teardown)

@@ -13,6 +13,10 @@
 #   VMTEST_MODDIR=DIR        its lib/modules/<kver> (default: guessed; none is
 #                            fine for a kernel with everything built in)
 #   VMTEST_TIMEOUT=SEC       hard limit for the whole VM run (default 900)
+#   VMTEST_TESTS='PAT...'    default run only: the integration tests whose
+#                            names contain a PATTERN (tests/integration/run.sh
+#                            PATTERN...), e.g. VMTEST_TESTS=vlan_diff
+#   VMTEST_NO_BPF=1          default run only: skip build/test_bpf
 #   VMTEST_MEM, VMTEST_SMP   guest memory (1G) and CPUs (2)
 # The console goes to stdout and build/vmtest/console.log.
 set -uo pipefail
@@ -67,8 +71,11 @@ trap 'rm -f "$cmdfile" "$initrd"' EXIT
 	if (($#)); then
 		for c in "$@"; do printf 'step %q\n' "$c"; done
 	else
-		echo 'if [ -x build/test_bpf ]; then step build/test_bpf; else echo "=== vmtest: build/test_bpf missing (make build/test_bpf)"; rc=1; fi'
-		echo 'if [ -x tests/integration/run.sh ]; then step tests/integration/run.sh; else echo "=== vmtest: no tests/integration/run.sh, skipped"; fi'
+		if [[ -z ${VMTEST_NO_BPF:-} ]]; then
+			echo 'if [ -x build/test_bpf ]; then step build/test_bpf; else echo "=== vmtest: build/test_bpf missing (make build/test_bpf)"; rc=1; fi'
+		fi
+		printf 'if [ -x tests/integration/run.sh ]; then step %q; else echo "=== vmtest: no tests/integration/run.sh, skipped"; fi\n' \
+			"tests/integration/run.sh${VMTEST_TESTS:+ $VMTEST_TESTS}"
 	fi
 	echo 'exit $rc'
 } >"$cmdfile"

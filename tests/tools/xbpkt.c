@@ -6,10 +6,11 @@
  *
  *   xbpkt send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]
  *                    [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]
- *                    [--interval USEC]
+ *                    [--interval USEC] [--seq N]
  *   xbpkt recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]
  *                    [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]
  *                    [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]
+ *                    [--print]
  *
  * recv binds, prints "ready" (and creates --ready-file) once frames can be
  * counted, counts received frames matching every given filter for --timeout
@@ -22,6 +23,12 @@
  * frame or in skb metadata: the tag filters look there first, then in the
  * data. --tag-in says where the tag must be; --outgoing counts only frames
  * this host sends on IFACE (to check where a sender's tag travels).
+ *
+ * send numbers its frames from --seq (default 0) in the payload; recv --print
+ * also prints one line per matching frame that carries such a payload:
+ * "seq=N dst=MAC src=MAC tags=TPID/VID/PCP,... etype=0xXXXX" (tags outermost
+ * first, the auxdata one included, "tags=-" for none), so a differential test
+ * can compare two bridges' deliveries frame by frame.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -75,6 +82,8 @@ struct opts {
 	bool outgoing;		/* recv: only frames sent by this host */
 	const char *tag_in;	/* recv: "aux", "data" or NULL (either) */
 	long interval_us;	/* send */
+	long seq;		/* send: first sequence number */
+	bool print;		/* recv: one line per matching frame */
 	long timeout_ms;	/* recv */
 	long expect;		/* recv, -1: not given */
 	const char *ready_file;	/* recv */
@@ -87,10 +96,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]\n"
 		"                 [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]\n"
-		"                 [--interval USEC]\n"
+		"                 [--interval USEC] [--seq N]\n"
 		"       %s recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]\n"
 		"                 [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]\n"
 		"                 [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]\n"
+		"                 [--print]\n"
 		"recv prints \"ready\" once bound, then the number of matching frames\n"
 		"received within --timeout (default 1000 ms); with --expect N it exits 0\n"
 		"only if that number is exactly N. Exit codes: 0 ok, 1 failure, 2 usage.\n",
@@ -154,6 +164,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "expect", required_argument, NULL, 'x' },
 		{ "ready-file", required_argument, NULL, 'r' },
+		{ "seq", required_argument, NULL, 'q' },
+		{ "print", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -246,6 +258,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return usage_error("%s--ready-file is for recv", "");
 			o->ready_file = optarg;
 			break;
+		case 'q':
+			if (!send || parse_long(optarg, 0, UINT32_MAX, &o->seq))
+				return usage_error("invalid --seq '%s' (send: 0-4294967295)", optarg);
+			break;
+		case 'P':
+			if (send)
+				return usage_error("%s--print is for recv", "");
+			o->print = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -327,7 +348,7 @@ static int do_send(const struct opts *o)
 	for (long i = 0; i < o->count; i++) {
 		/* Payload: magic and sequence number, handy in a capture. */
 		if (len >= off + sizeof(MAGIC) + 4) {
-			uint32_t seq = htonl((uint32_t)i);
+			uint32_t seq = htonl((uint32_t)(o->seq + i));
 
 			memcpy(frame + off, MAGIC, sizeof(MAGIC));
 			memcpy(frame + off + sizeof(MAGIC), &seq, 4);
@@ -392,6 +413,42 @@ static bool frame_matches(const struct opts *o, const uint8_t *buf, ssize_t n,
 	if (o->ethertype >= 0 && etype != o->ethertype)
 		return false;
 	return true;
+}
+
+/*
+ * One line describing a received frame with an xbpkt payload (none without):
+ * its sequence number, addresses, every tag outermost first (the auxdata one,
+ * then those in the data) and the ethertype after them.
+ */
+static void print_frame(const uint8_t *buf, ssize_t n, const struct tpacket_auxdata *aux)
+{
+	char tags[128] = "";
+	size_t off = 12, tl = 0;
+	uint32_t seq;
+	long etype;
+
+	if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID))
+		tl += (size_t)snprintf(tags + tl, sizeof(tags) - tl, "0x%04x/%u/%u",
+			aux->tp_status & TP_STATUS_VLAN_TPID_VALID ? aux->tp_vlan_tpid : 0x8100,
+			aux->tp_vlan_tci & 0x0fff, aux->tp_vlan_tci >> 13);
+	etype = (buf[off] << 8) | buf[off + 1];
+	while ((etype == 0x8100 || etype == 0x88a8) && (size_t)n >= off + 6 && tl < sizeof(tags) - 24) {
+		long tci = (buf[off + 2] << 8) | buf[off + 3];
+
+		tl += (size_t)snprintf(tags + tl, sizeof(tags) - tl, "%s0x%04lx/%ld/%ld",
+				       tl ? "," : "", etype, tci & 0x0fff, tci >> 13);
+		off += 4;
+		etype = (buf[off] << 8) | buf[off + 1];
+	}
+	off += 2;
+	if ((size_t)n < off + sizeof(MAGIC) + 4 || memcmp(buf + off, MAGIC, sizeof(MAGIC)))
+		return;
+	memcpy(&seq, buf + off + sizeof(MAGIC), 4);
+	printf("seq=%u dst=%02x:%02x:%02x:%02x:%02x:%02x src=%02x:%02x:%02x:%02x:%02x:%02x "
+	       "tags=%s etype=0x%04lx\n", ntohl(seq),
+	       buf[0], buf[1], buf[2], buf[3], buf[4], buf[5],
+	       buf[6], buf[7], buf[8], buf[9], buf[10], buf[11], tl ? tags : "-", etype);
+	fflush(stdout);
 }
 
 static volatile sig_atomic_t recv_stop;
@@ -492,8 +549,11 @@ static int do_recv(const struct opts *o)
 		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 			if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA)
 				aux = (const struct tpacket_auxdata *)CMSG_DATA(cm);
-		if (frame_matches(o, buf, n, aux))
+		if (frame_matches(o, buf, n, aux)) {
 			count++;
+			if (o->print)
+				print_frame(buf, n, aux);
+		}
 	}
 	close(fd);
 	printf("%ld\n", count);

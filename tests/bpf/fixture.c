@@ -511,13 +511,16 @@ static void enter_namespaces(void)
 	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
 }
 
-/* Veth pair <pfx><c>0 / <pfx><c>1, both up; their ifindexes. */
+/* Veth pair <pfx><c>0 / <pfx><c>1, both up; their ifindexes. The peer has
+ * GRO on, as the loader asks of a native port's peer: its veth then takes
+ * XDP redirects (ndo_xdp_xmit), else the port would be skb-only (port.c). */
 static void make_veth(char c, char *name0, char *name1, int *ifindex0, int *ifindex1)
 {
 	snprintf(name0, IF_NAMESIZE, "xbt%d%c0", (int)getpid(), c);
 	snprintf(name1, IF_NAMESIZE, "xbt%d%c1", (int)getpid(), c);
-	sh("set -e; ip link add %s type veth peer name %s; ip link set %s up; ip link set %s up",
-	   name0, name1, name0, name1);
+	sh("set -e; ip link add %s type veth peer name %s; ip link set %s up; ip link set %s up; "
+	   "ethtool -K %s gro on >/dev/null",
+	   name0, name1, name0, name1, name1);
 	*ifindex0 = (int)if_nametoindex(name0);
 	*ifindex1 = (int)if_nametoindex(name1);
 	cr_assert(*ifindex0 > 0 && *ifindex1 > 0, "%s / %s must have an ifindex: %s",

@@ -676,6 +676,18 @@ static int end(struct stp_bridge *br, int ret)
 	return ret;
 }
 
+/* begin() for a call about one port: *p, or -ENOENT when there is none. */
+static int port_begin(struct stp_bridge *br, uint16_t port_no, uint64_t now,
+		      struct xb_stp_port **p)
+{
+	int err = begin(br, now);
+
+	if (err)
+		return err;
+	*p = port_get(br, port_no);
+	return *p ? 0 : -ENOENT;
+}
+
 static int alloc_ports(struct stp_bridge *br)
 {
 	br->port = calloc(XB_STP_MAX_PORT_NO + 1, sizeof(*br->port));
@@ -786,13 +798,10 @@ int stp_port_add(struct stp_bridge *br, uint16_t port_no, const uint8_t mac[XB_E
 int stp_port_del(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 {
 	struct xb_stp_port *p;
-	int err = begin(br, now);
+	int err = port_begin(br, port_no, now, &p);
 
 	if (err)
 		return end(br, err);
-	p = port_get(br, port_no);
-	if (!p)
-		return end(br, -ENOENT);
 	if (p->state != XB_STP_DISABLED)
 		disable_port(br, p);
 	report_states(br);
@@ -804,13 +813,10 @@ int stp_port_del(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 int stp_port_enable(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 {
 	struct xb_stp_port *p;
-	int err = begin(br, now);
+	int err = port_begin(br, port_no, now, &p);
 
 	if (err)
 		return end(br, err);
-	p = port_get(br, port_no);
-	if (!p)
-		return end(br, -ENOENT);
 	p->flags |= XB_STPP_LINK_UP;
 	p->flags &= ~XB_STPP_GUARD_TRIPPED;
 	if (p->state == XB_STP_DISABLED)
@@ -821,13 +827,10 @@ int stp_port_enable(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 int stp_port_disable(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 {
 	struct xb_stp_port *p;
-	int err = begin(br, now);
+	int err = port_begin(br, port_no, now, &p);
 
 	if (err)
 		return end(br, err);
-	p = port_get(br, port_no);
-	if (!p)
-		return end(br, -ENOENT);
 	p->flags &= ~(XB_STPP_LINK_UP | XB_STPP_GUARD_TRIPPED);
 	if (p->state != XB_STP_DISABLED)
 		disable_port(br, p);
@@ -837,13 +840,10 @@ int stp_port_disable(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 int stp_port_enable_forwarding(struct stp_bridge *br, uint16_t port_no, uint64_t now)
 {
 	struct xb_stp_port *p;
-	int err = begin(br, now);
+	int err = port_begin(br, port_no, now, &p);
 
 	if (err)
 		return end(br, err);
-	p = port_get(br, port_no);
-	if (!p)
-		return end(br, -ENOENT);
 	if (p->state != XB_STP_DISABLED)
 		return end(br, -EBUSY);	/* for a port just added only */
 	p->flags |= XB_STPP_LINK_UP;
@@ -860,13 +860,10 @@ int stp_rx_frame(struct stp_bridge *br, uint16_t port_no, const uint8_t *frame, 
 {
 	struct stp_bpdu bpdu;
 	struct xb_stp_port *p;
-	int err = begin(br, now);
+	int err = port_begin(br, port_no, now, &p);
 
 	if (err)
 		return end(br, err);
-	p = port_get(br, port_no);
-	if (!p)
-		return end(br, -ENOENT);
 	err = stp_frame_decode(frame, len, &bpdu);
 	/* br_stp_rcv's order: not a BPDU of protocol 0 version 0, or shorter
 	 * than 4 bytes: dropped before anything; a disabled port hears
@@ -1008,13 +1005,10 @@ int stp_set_port_priority(struct stp_bridge *br, uint16_t port_no, uint8_t prio,
 int stp_set_port_bpdu_guard(struct stp_bridge *br, uint16_t port_no, bool on, uint64_t now)
 {
 	struct xb_stp_port *p;
-	int err = begin(br, now);
+	int err = port_begin(br, port_no, now, &p);
 
 	if (err)
 		return end(br, err);
-	p = port_get(br, port_no);
-	if (!p)
-		return end(br, -ENOENT);
 	if (on) {
 		p->flags |= XB_STPP_BPDU_GUARD;
 		return end(br, 0);

@@ -5,6 +5,14 @@
  * instance per port exactly as `xdpbridge load` does. See fixture.h.
  */
 #define _GNU_SOURCE
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/sockios.h>
+#include <linux/if_packet.h>
+#include <linux/ethtool.h>
+#include <sys/ioctl.h>
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -647,4 +655,86 @@ void fixture_teardown(void)
 		umount2(BPFFS, MNT_DETACH);
 		bpffs_mounted = false;
 	}
+}
+
+/* ---- live delivery: shared by test_live.c and test_policy.c ---- */
+
+int set_gro(const char *ifname)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = 1 };
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Count received test frames from src on each peer until every peer has
+ * what it should (or 2 s pass), then 200 ms more to catch extra copies.
+ */
+void sniff(const int fds[NPORTS], const uint8_t *src, const int want[NPORTS],
+		  int got[NPORTS])
+{
+	__u64 deadline = now_mono() + 2 * NS_PER_SEC, grace = 0, t;
+	struct pollfd pfd[NPORTS];
+	uint8_t buf[2048];
+	int i;
+
+	for (i = 0; i < NPORTS; i++) {
+		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		got[i] = 0;
+	}
+	for (;;) {
+		bool done = true;
+
+		for (i = 0; i < NPORTS; i++)
+			done &= got[i] >= want[i];
+		t = now_mono();
+		if (done && !grace)
+			grace = t + 200 * NS_PER_MS;
+		if (t >= (grace ? grace : deadline))
+			break;
+		if (poll(pfd, NPORTS, ((grace ? grace : deadline) - t) / NS_PER_MS + 1) <= 0)
+			continue;
+		for (i = 0; i < NPORTS; i++) {
+			struct sockaddr_ll from;
+			socklen_t fromlen;
+			ssize_t n;
+
+			for (;;) {
+				fromlen = sizeof(from);
+				n = recvfrom(fds[i], buf, sizeof(buf), 0,
+					     (struct sockaddr *)&from, &fromlen);
+				if (n < 0)
+					break;
+				if (from.sll_pkttype == PACKET_OUTGOING || n < ETH_HLEN)
+					continue;
+				if (!memcmp(buf + ETH_ALEN, src, ETH_ALEN) &&
+				    buf[12] == (XB_TEST_ETHERTYPE >> 8) &&
+				    buf[13] == (XB_TEST_ETHERTYPE & 0xff))
+					got[i]++;
+			}
+		}
+	}
+}
+
+void live_send(int ingress, const uint8_t *dst, const uint8_t *src)
+{
+	uint8_t frame[XB_FRAME_LEN];
+	__u32 len = xb_frame(frame, dst, src);
+	int err;
+
+	err = test_run_raw(ingress, frame, len, 0, len, BPF_F_TEST_XDP_LIVE_FRAMES, NULL);
+	if (err == -EINVAL || err == -EOPNOTSUPP)
+		cr_skip_test("BPF_F_TEST_XDP_LIVE_FRAMES not supported here: %s", strerror(-err));
+	cr_assert_eq(err, 0, "the live test run must succeed: %s", strerror(-err));
 }

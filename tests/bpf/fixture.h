@@ -155,4 +155,16 @@ __u32 send_frame(int ingress, const uint8_t *dst, const uint8_t *src);
 	cr_assert_eq(got, want, "%s: verdict %s, want %s", what,		\
 		     xb_verdict_str(got), xb_verdict_str(want))
 
+
+/* Live delivery (BPF_F_TEST_XDP_LIVE_FRAMES), for the tests that count what
+ * really arrives on the peers. GRO on ifname (a veth's peer then runs NAPI):
+ * 0 or -errno. */
+int set_gro(const char *ifname);
+/* Test frames from src each peer's packet socket in fds received, until every
+ * peer has its want (or 2 s), then 200 ms more for copies that should not come. */
+void sniff(const int fds[NPORTS], const uint8_t *src, const int want[NPORTS], int got[NPORTS]);
+/* One frame through ingress's XDP program, really delivered (skips the test
+ * where the kernel lacks live frames). */
+void live_send(int ingress, const uint8_t *dst, const uint8_t *src);
+
 #endif /* XB_FIXTURE_H */

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
@@ -17,7 +16,6 @@
 #include <linux/sockios.h>
 
 #include "fixture.h"
-#include "parse.h"	/* parse_kernel_release */
 
 XB_SUITE(live);
 
@@ -56,18 +54,6 @@ static void live_prepare(int fds[NPORTS])
 }
 
 
-
-/* Before 6.3, BPF_F_TEST_XDP_LIVE_FRAMES hands broadcast clones a frame whose
- * data was overwritten ("bpf, test_run: fix &xdp_frame misplacement for
- * LIVE_FRAMES"): seen on Debian's 6.1 in vmtest. Real traffic is unaffected. */
-static bool live_clones_broken(void)
-{
-	struct utsname u;
-	int major, minor;
-
-	return !uname(&u) && !parse_kernel_release(u.release, &major, &minor) &&
-	       (major < 6 || (major == 6 && minor < 3));
-}
 
 Test(live, live_broadcast_reaches_every_other_port)
 {

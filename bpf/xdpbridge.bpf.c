@@ -152,32 +152,56 @@ to_skb:
  * Flood an skb: a clone to every flood member but the ingress port, the
  * skb itself to the last one. A clone the kernel refuses is counted.
  */
+
+/*
+ * What the walk changes as it goes lives in a per-CPU map value, which the
+ * verifier does not track, not on the stack: a verifier that checks a
+ * bpf_loop body once (before 6.7's "verify callbacks as if they are called
+ * unknown number of times") takes stack fields for the constants they start
+ * as and removes the branches they steer. Debian's 6.1 removed the pop for
+ * a member that sends the VID untagged (vmtest: vlan_tc.flood_mixed_tagging).
+ */
+struct tc_flood_state {
+	__u32 last;		/* the member found last: gets the skb itself */
+	__s32 last_untag;	/* VLAN filtering: last sends the VID untagged */
+	struct xb_vlan vlan;	/* the skb's tag state; vid 0: VLAN filtering off */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tc_flood_state);
+} tc_flood_scratch SEC(".maps");
+
+/* What stays the same through the walk (bpf_loop's context is on the stack). */
 struct tc_flood_walk {
 	struct __sk_buff *skb;
 	struct xb_port_stats *st;
 	const struct xb_port_conf *in;	/* XB_CFG_EGRESS_FILTER: the ingress port's settings */
+	struct tc_flood_state *s;
 	__u32 ingress;
-	__u32 last;	/* the member found last: gets the skb itself */
 	__u32 kind;	/* enum xb_frame_kind */
-	int last_untag;	/* VLAN filtering: last sends the VID untagged */
 	__u16 vlan_proto;
-	struct xb_vlan vlan;	/* vid 0: VLAN filtering off */
 };
 
 /* Clone the skb to the member found before, tagged as it wants. */
 static __always_inline void tc_flood_clone(struct tc_flood_walk *w)
 {
-	if (w->vlan.vid && xb_vlan_skb_out(w->skb, &w->vlan, w->vlan_proto, w->last_untag)) {
+	struct tc_flood_state *s = w->s;
+
+	if (s->vlan.vid && xb_vlan_skb_out(w->skb, &s->vlan, w->vlan_proto, s->last_untag)) {
 		w->st->kernel_dropped++;
 		return;
 	}
-	if (bpf_clone_redirect(w->skb, w->last, 0))
+	if (bpf_clone_redirect(w->skb, s->last, 0))
 		w->st->kernel_dropped++;
 }
 
 /* One slot of the walk; 1 stops it (past the bridge's --max-ports). */
 static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 {
+	struct tc_flood_state *s = w->s;
 	const struct xb_port_conf *out;
 	struct xb_port_slot *p;
 	int untag = 0;
@@ -193,12 +217,12 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 		if (out && !xb_egress_allowed(w->in, out, w->kind))
 			return 0;
 	}
-	if (w->vlan.vid && (untag = xb_vlan_flood_member(&w->vlan, i)) < 0)
+	if (s->vlan.vid && (untag = xb_vlan_flood_member(&s->vlan, i)) < 0)
 		return 0;
-	if (w->last)
+	if (s->last)
 		tc_flood_clone(w);
-	w->last = p->ifindex;
-	w->last_untag = untag;
+	s->last = p->ifindex;
+	s->last_untag = untag;
 	return 0;
 }
 
@@ -207,9 +231,17 @@ static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 				    __u32 kind, const struct xb_vlan *vlan)
 {
 	struct tc_flood_walk w = { .skb = skb, .st = st, .ingress = ingress, .kind = kind,
-				   .vlan = *vlan, .vlan_proto = cfg->vlan_proto };
-	__u32 i, slot = port_slot;
+				   .vlan_proto = cfg->vlan_proto };
+	__u32 i, zero = 0, slot = port_slot;
+	struct tc_flood_state *s;
 
+	s = bpf_map_lookup_elem(&tc_flood_scratch, &zero);
+	if (!s)
+		return TC_ACT_SHOT;	/* cannot happen: an array */
+	s->last = 0;
+	s->last_untag = 0;
+	s->vlan = *vlan;
+	w.s = s;
 	if (cfg->flags & XB_CFG_EGRESS_FILTER)
 		w.in = bpf_map_lookup_elem(&port_conf, &slot);
 
@@ -222,13 +254,13 @@ static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 			if (tc_flood_slot(i, &w))
 				break;
 	}
-	if (!w.last)
+	if (!s->last)
 		return TC_ACT_SHOT;
-	if (w.vlan.vid && xb_vlan_skb_out(skb, &w.vlan, w.vlan_proto, w.last_untag)) {
+	if (s->vlan.vid && xb_vlan_skb_out(skb, &s->vlan, w.vlan_proto, s->last_untag)) {
 		st->kernel_dropped++;
 		return TC_ACT_SHOT;
 	}
-	return bpf_redirect(w.last, 0);
+	return bpf_redirect(s->last, 0);
 }
 
 /*

@@ -7,7 +7,8 @@ def ratio($a; $b): if $a == null or $b == null or $b == 0 then null
 def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood8", "flood8_nohost",
 	    "uc512", "uc1500", "uc1500_pkt", "uc9000_pkt", "tcp", "tcp_best", "tcp_tc", "tcp_tap", "tcp_tap_tc",
 	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8", "vlan_flood8_sparse",
-	    "uc64_restore", "vflood8", "vflood4", "vflood2",
+	    "uc64_restore", "flood8_cpu", "vlan_flood8_cpu", "vlan_flood8_sparse_cpu",
+	    "vflood8", "vflood4", "vflood2", "vflood8_cpu", "vflood4_cpu", "vflood2_cpu",
 	    "macflood_base", "macflood_neighbor", "macflood", "macflood_leak"];
 # Rows measuring one xdpbridge variant: their Linux bridge and floor come from this row.
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap",
@@ -65,7 +66,9 @@ def about: {
     | { name: $n,
 	unit: $s[0].unit,
 	better: (if ($s[0].unit == "us" or $s[0].unit == "ms" or $s[0].unit == "frames") then "lower" else "higher" end),
-	description: (about[$n] // (if ($n | startswith("sweep_expire_")) then
+	description: (about[$n] // (if ($n | endswith("_cpu")) then
+		"\($n | rtrimstr("_cpu")) in frames per second of CPU time (the generator thread's plus its CPU's ksoftirqd), not of wall time"
+		elif ($n | startswith("sweep_expire_")) then
 		"the loader's ageing sweep (xdpbridge_age: the ageing index, in the kernel) over \($n | ltrimstr("sweep_expire_")) learned entries that all expire (every one deleted)"
 		elif ($n | startswith("sweep_full_")) then
 		"the loader's full FDB walk (xdpbridge_age_full: bpf_for_each_map_elem over the FDB hash; run only when the data path reports an entry it could not index) over \($n | ltrimstr("sweep_full_")) live learned entries"

@@ -26,7 +26,10 @@
 #                          VLAN of its members, from an ARRAY_OF_MAPS), fixed (B with
 #                          devmaps chosen by a switch), floor (broadcast to the members,
 #                          no program); ratios B/A printed in a second table. About
-#                          10 s per round with BENCH_QUICK=1.
+#                          20 s per round with BENCH_QUICK=1. With vflood, every flood
+#                          row also gets a <row>_cpu twin: frames per second of CPU
+#                          time (generator thread + its CPU's ksoftirqd) instead of
+#                          wall time, which the machine's other tenants move less.
 #                        vlan_flood8_sparse: vlan_flood8 with VLAN 10 on p1, p2 (trunk),
 #                          p3 (access) only, p4..p9 in VLAN 20: xdpbridge's filter at 2/8
 #                        uc64_restore (see below)
@@ -422,13 +425,21 @@ measure_rate() {
 		((leaked == 0)) || { ok=0; log "$scen $mode: $leaked frames left ports outside VLAN $VLAN_ID"; }
 	fi
 	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
+	# With vflood asked for, every flood row also gets a <row>_cpu twin: frames
+	# per second of CPU time (generator thread + its CPU's ksoftirqd), which
+	# other tenants taking the CPU away do not change.
+	if has vflood && [[ $scen == *flood* ]]; then
+		record "${scen}_cpu" "$mode" "$round" "$(sed -E 's/.*cpu_fps=([0-9]+).*/\1/' <<<"$out")" \
+			"$sent" "$min" "$ok" fps
+	fi
 	if [[ $mode == xdpbridge && $scen != *flood8* ]]; then	# known unicast must not flood
 		local flooded
 		flooded=$(xbr -j stats "$BR" | jq '[.. | objects | select(.ifname? == "p1") | .flooded // 0] | add // 0')
 		((flooded * 100 <= sent)) || log "warning: xdpbridge flooded $flooded frames from p1: destination not known?"
 	fi
-	log "$(printf '%-7s %-10s round %d: %6.2f Mpps, delivered %s/%s%s' "$scen" "$mode" "$round" \
-		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" "$min" "$sent" \
+	log "$(printf '%-7s %-10s round %d: %6.2f Mpps%s, delivered %s/%s%s' "$scen" "$mode" "$round" \
+		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" \
+		"$(sed -nE 's/.*cpu_fps=([0-9]+).*/ (\1 per CPU second)/p' <<<"$out")" "$min" "$sent" \
 		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
 }
 

@@ -14,6 +14,12 @@ def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap",
 	    vlan_tag: "uc64", vlan_push: "uc64", vlan_pop: "uc64", vlan_flood8: "flood8",
 	    uc64_restore: "uc64" };
+# Median over rounds of mode $m's value / mode $b's in the same round (valid runs
+# only): the two were measured minutes apart at most, so this ratio moves less
+# with the machine's load than the ratio of the medians.
+def paired($s; $m; $b): [ $s[] | select(.mode == $b and .ok and .value > 0) | .round as $r | .value as $v
+	| ($s[] | select(.mode == $m and .round == $r and .ok) | .value / $v) ]
+	| median | if . == null then null else (. * 1000 | round) / 1000 end;
 def tc_na: if $machine.xdpbridge_mode_tc then "" else " (n/a: needs --mode tc)" end;
 def about: {
 	uc64: "known unicast, 64 B, h1 -> h2 (xdpbridge: --mode native, XDP; every xdpbridge row but the *_tc ones loads --mode native)",
@@ -65,6 +71,9 @@ def about: {
     | [ $all[] | select(.scen == $n) ] as $s
     | { name: $n,
 	unit: $s[0].unit,
+	paired: (if ([ $s[] | select(.mode == "filter") ] | length) == 0 then null else {
+		pervlan_vs_filter: paired($s; "pervlan"; "filter"),
+		fixed_vs_filter: paired($s; "fixed"; "filter") } end),
 	better: (if ($s[0].unit == "us" or $s[0].unit == "ms" or $s[0].unit == "frames") then "lower" else "higher" end),
 	description: (about[$n] // (if ($n | endswith("_cpu")) then
 		"\($n | rtrimstr("_cpu")) in frames per second of CPU time (the generator thread's plus its CPU's ksoftirqd), not of wall time"

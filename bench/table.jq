@@ -35,7 +35,9 @@ def tgt: if length == 0 then "" else map(.text + ": " +
 	"",
 	"VLAN flood designs (prototype bench/xbvflood.bpf.c; fps, median (min-max)): A = filter (one devmap of all ports, egress programs drop non-members: xdpbridge's design), B = pervlan (a devmap per VLAN from an ARRAY_OF_MAPS), B' = fixed (a devmap per VLAN chosen by a switch), floor = broadcast to the members, no program",
 	"",
-	"| row | A filter | B pervlan | B' fixed | floor | B/A | B'/A | A/floor | B/floor |",
-	"| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-	($vf[] | "| \(.name) | \(.modes.filter | cell("fps")) | \(.modes.pervlan | cell("fps")) | \(.modes.fixed | cell("fps")) | \(.modes.floor | cell("fps")) | \(.ratios.pervlan_vs_filter | rat) | \(.ratios.fixed_vs_filter | rat) | \(.ratios.filter_vs_floor | rat) | \(.ratios.pervlan_vs_floor | rat) |")
+	"B/A, B'/A: ratio of the medians; paired: median over rounds of the ratio within each round (A and B run back to back).",
+	"",
+	"| row | A filter | B pervlan | B' fixed | floor | B/A | B/A paired | B'/A | B'/A paired | A/floor | B/floor |",
+	"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+	($vf[] | "| \(.name) | \(.modes.filter | cell("fps")) | \(.modes.pervlan | cell("fps")) | \(.modes.fixed | cell("fps")) | \(.modes.floor | cell("fps")) | \(.ratios.pervlan_vs_filter | rat) | \(.paired.pervlan_vs_filter | rat) | \(.ratios.fixed_vs_filter | rat) | \(.paired.fixed_vs_filter | rat) | \(.ratios.filter_vs_floor | rat) | \(.ratios.pervlan_vs_floor | rat) |")
  end)

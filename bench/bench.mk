@@ -1,5 +1,5 @@
-# Benchmark tools: build/bench/xbbench (generator, sink, floor, FDB fill,
-# the loader's ageing sweep timed, UDP echo) with its three BPF programs
+# Benchmark tools: build/bench/xbbench (generator, sink, floor, VLAN flood prototype, FDB fill,
+# the loader's ageing sweep timed, UDP echo) with its BPF programs
 # embedded as skeletons. Included by the top-level Makefile (`make bench`
 # builds `bench-tools`); it links the loader's build/libxb.a.
 BUILD   ?= build
@@ -11,7 +11,7 @@ BENCH_ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null || echo x8
 BENCH_BPF_CFLAGS := -O2 -g -Wall -target bpf -Ibench -Iinclude -I$(BENCH_ARCH_INC)
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Ibench -I$(BENCH_DIR) \
 		-Iuser -I$(BUILD)
-BENCH_PROGS := xbgen xbsink xbfloor
+BENCH_PROGS := xbgen xbsink xbfloor xbvflood
 
 ifneq ($(V),1)
 BQ = @

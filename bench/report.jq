@@ -6,12 +6,20 @@ def ratio($a; $b): if $a == null or $b == null or $b == 0 then null
 	else ($a / $b * 1000 | round) / 1000 end;
 def order: ["uc64", "uc64_tc", "uc64_vlan", "fdb1m", "stations", "churn", "flood8", "flood8_nohost",
 	    "uc512", "uc1500", "uc1500_pkt", "uc9000_pkt", "tcp", "tcp_best", "tcp_tc", "tcp_tap", "tcp_tap_tc",
-	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8", "uc64_restore",
+	    "lat_p50", "lat_p99", "load16", "vlan_tag", "vlan_push", "vlan_pop", "vlan_flood8", "vlan_flood8_sparse",
+	    "uc64_restore", "flood8_cpu", "vlan_flood8_cpu", "vlan_flood8_sparse_cpu",
+	    "vflood8", "vflood4", "vflood2", "vflood8_cpu", "vflood4_cpu", "vflood2_cpu",
 	    "macflood_base", "macflood_neighbor", "macflood", "macflood_leak"];
 # Rows measuring one xdpbridge variant: their Linux bridge and floor come from this row.
 def ref: { uc64_tc: "uc64", flood8_nohost: "flood8", tcp_tc: "tcp_best", tcp_tap_tc: "tcp_tap",
 	    vlan_tag: "uc64", vlan_push: "uc64", vlan_pop: "uc64", vlan_flood8: "flood8",
 	    uc64_restore: "uc64" };
+# Median over rounds of mode $m's value / mode $b's in the same round (valid runs
+# only): the two were measured minutes apart at most, so this ratio moves less
+# with the machine's load than the ratio of the medians.
+def paired($s; $m; $b): [ $s[] | select(.mode == $b and .ok and .value > 0) | .round as $r | .value as $v
+	| ($s[] | select(.mode == $m and .round == $r and .ok) | .value / $v) ]
+	| median | if . == null then null else (. * 1000 | round) / 1000 end;
 def tc_na: if $machine.xdpbridge_mode_tc then "" else " (n/a: needs --mode tc)" end;
 def about: {
 	uc64: "known unicast, 64 B, h1 -> h2 (xdpbridge: --mode native, XDP; every xdpbridge row but the *_tc ones loads --mode native)",
@@ -39,6 +47,10 @@ def about: {
 	vlan_push: "VLAN filtering: known unicast 64 B untagged from an access port (PVID 10) to a trunk (tag pushed); Linux and floor columns: the uc64 row",
 	vlan_pop: "VLAN filtering: known unicast 64 B tagged VID 10 from a trunk to an access port (tag popped, 60 B out); Linux and floor columns: the uc64 row",
 	vlan_flood8: "VLAN filtering: broadcast 64 B from an access port (PVID 10) to 8 VLAN 10 ports, 4 trunks (tag pushed per copy in the devmap egress programs) and 4 access ports; the host port is outside VLAN 10 (8 copies); Linux and floor columns: the flood8 row",
+	vlan_flood8_sparse: "vlan_flood8 with VLAN 10 on p1, p2 (trunk) and p3 (access) only, p4..p9 untagged in VLAN 20: the flood still clones to all 8 ports and 6 egress programs drop their copy; p2 and p3 must receive every frame, the others none (generator with --reset-meta); no Linux or floor column",
+	vflood8: "issue 11's VLAN flood designs (prototype bench/xbvflood.bpf.c, not xdpbridge): broadcast 64 B from access port p1 (PVID 10) to 8 of 8 other ports in VLAN 10 (p2-p5 trunks, p6-p9 access); see the VLAN flood table",
+	vflood4: "as vflood8 with 4 of 8 ports in VLAN 10 (p2, p3 trunks; p4, p5 access), p6-p9 in VLAN 20 (must receive nothing)",
+	vflood2: "as vflood8 with 2 of 8 ports in VLAN 10 (p2 trunk, p3 access), p4-p9 in VLAN 20 (must receive nothing)",
 	macflood_base: "known unicast, 64 B, h1 -> h2, xdpbridge with its default learning limits: the reference of macflood",
 	macflood_neighbor: "macflood_base while h4 sends from its own (learned) MAC to itself as fast as it can on the other CPU: what a busy neighbour costs on this machine",
 	macflood: "macflood_base while h4 sends 1,000,000 distinct source MACs pass after pass on the other CPU (to its own MAC: reflect-dropped)",
@@ -59,8 +71,13 @@ def about: {
     | [ $all[] | select(.scen == $n) ] as $s
     | { name: $n,
 	unit: $s[0].unit,
+	paired: (if ([ $s[] | select(.mode == "filter") ] | length) == 0 then null else {
+		pervlan_vs_filter: paired($s; "pervlan"; "filter"),
+		fixed_vs_filter: paired($s; "fixed"; "filter") } end),
 	better: (if ($s[0].unit == "us" or $s[0].unit == "ms" or $s[0].unit == "frames") then "lower" else "higher" end),
-	description: (about[$n] // (if ($n | startswith("sweep_expire_")) then
+	description: (about[$n] // (if ($n | endswith("_cpu")) then
+		"\($n | rtrimstr("_cpu")) in frames per second of CPU time (the generator thread's plus its CPU's ksoftirqd), not of wall time"
+		elif ($n | startswith("sweep_expire_")) then
 		"the loader's ageing sweep (xdpbridge_age: the ageing index, in the kernel) over \($n | ltrimstr("sweep_expire_")) learned entries that all expire (every one deleted)"
 		elif ($n | startswith("sweep_full_")) then
 		"the loader's full FDB walk (xdpbridge_age_full: bpf_for_each_map_elem over the FDB hash; run only when the data path reports an entry it could not index) over \($n | ltrimstr("sweep_full_")) live learned entries"
@@ -93,6 +110,13 @@ def about: {
 		xdpbridge_vs_linux_nf0: ratio($x; $rm.linux_nf0.median),
 		xdpbridge_vs_linux_nf1: ratio($x; $rm.linux_nf1.median),
 		xdpbridge_vs_floor: ratio($x; $rm.floor.median) }
+	# vflood rows: design B (pervlan, fixed) against design A (filter), and
+	# each against the floor broadcasting to the members only
+	| if $sc.modes.filter == null then . else .ratios += {
+		pervlan_vs_filter: ratio($sc.modes.pervlan.median; $sc.modes.filter.median),
+		fixed_vs_filter: ratio($sc.modes.fixed.median; $sc.modes.filter.median),
+		filter_vs_floor: ratio($sc.modes.filter.median; $sc.modes.floor.median),
+		pervlan_vs_floor: ratio($sc.modes.pervlan.median; $sc.modes.floor.median) } end
 	| .targets = (
 		if .name == "uc64" then [
 			{ text: ">= 3.5x Linux bridge (nf=0)", met: (if .ratios.xdpbridge_vs_linux_nf0 == null then null else .ratios.xdpbridge_vs_linux_nf0 >= 3.5 end) },

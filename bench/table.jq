@@ -25,7 +25,19 @@ def tgt: if length == 0 then "" else map(.text + ": " +
 "",
 "| scenario | unit | xdpbridge | Linux br nf=1 | Linux br nf=0 | floor | xdp/Linux nf=0 | xdp/Linux nf=1 | xdp/floor | target |",
 "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-(.scenarios[] | .unit as $u |
+(.scenarios[] | select(.modes.filter == null) | .unit as $u |
  "| \(.name) | \($u) | \(.modes.xdpbridge | cell($u)) | \(.modes.linux_nf1 | cell($u)) | \(.modes.linux_nf0 | cell($u)) | \(.modes.floor | cell($u)) | \(.ratios.xdpbridge_vs_linux_nf0 | rat) | \(.ratios.xdpbridge_vs_linux_nf1 | rat) | \(.ratios.xdpbridge_vs_floor | rat) | \(.targets | tgt) |"),
 "",
-(.scenarios[] | "- \(.name): \(.description)")
+(.scenarios[] | "- \(.name): \(.description)"),
+# issue 11's VLAN flood designs (scripts/bench.sh vflood), when measured
+([ .scenarios[] | select(.modes.filter != null) ] as $vf
+ | if ($vf | length) == 0 then empty else
+	"",
+	"VLAN flood designs (prototype bench/xbvflood.bpf.c; fps, median (min-max)): A = filter (one devmap of all ports, egress programs drop non-members: xdpbridge's design), B = pervlan (a devmap per VLAN from an ARRAY_OF_MAPS), B' = fixed (a devmap per VLAN chosen by a switch), floor = broadcast to the members, no program",
+	"",
+	"B/A, B'/A: ratio of the medians; paired: median over rounds of the ratio within each round (A and B run back to back).",
+	"",
+	"| row | A filter | B pervlan | B' fixed | floor | B/A | B/A paired | B'/A | B'/A paired | A/floor | B/floor |",
+	"| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+	($vf[] | "| \(.name) | \(.modes.filter | cell("fps")) | \(.modes.pervlan | cell("fps")) | \(.modes.fixed | cell("fps")) | \(.modes.floor | cell("fps")) | \(.ratios.pervlan_vs_filter | rat) | \(.paired.pervlan_vs_filter | rat) | \(.ratios.fixed_vs_filter | rat) | \(.paired.fixed_vs_filter | rat) | \(.ratios.filter_vs_floor | rat) | \(.ratios.pervlan_vs_floor | rat) |")
+ end)

@@ -5,6 +5,8 @@
  *   xbbench gen   --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]
  *                 [--churn N [--alt-dev IFNAME]] [--churn-base N] [--churn-repeat K] [--batch N] [--vlan VID]
  *                 [--restore] (rewrite each frame's header: for bridges that push/pop tags)
+ *                 [--reset-meta] (each frame leaves with the same 4 bytes of XDP
+ *                 metadata: for bridges whose floods leave metadata on recycled frames)
  *       (--churn-repeat K: K frames from each source MAC of the set before the next)
  *       Inject N frames with bpf_prog_test_run_opts(BPF_F_TEST_XDP_LIVE_FRAMES)
  *       out of DEV (they enter DEV's veth peer). Prints "sent=N ns=T pps=R".
@@ -28,6 +30,16 @@
  *   xbbench floor IN OUT[,OUT...] [--frags]
  *       Attach the floor program to IN: redirect every frame to OUT (one) or
  *       broadcast to all OUTs except IN (several); --frags: xdp.frags variant.
+ *   xbbench vflood NS/IN --design filter|pervlan|fixed --ports P,P,... --members P,...
+ *                  [--trunks P,...]
+ *       Attach the VLAN flood prototype (xbvflood.bpf.c) to IN: every frame
+ *       in IN's PVID (XBVF_VID) is flooded to the --members (P: ports in IN's
+ *       netns, all of them in --ports, which holds IN too), tagged on the
+ *       --trunks, untagged on the others; the rest of --ports are untagged
+ *       members of XBVF_VID_OTHER. filter: one devmap of every port, egress
+ *       programs drop non-members (xdpbridge's design); pervlan: a devmap
+ *       per VLAN of its members, picked from an ARRAY_OF_MAPS; fixed: the
+ *       same with devmaps chosen by a switch. Detach with `detach`.
  *   xbbench detach DEV...
  *   xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]
  *       Insert N learned entries as the data path learns them (fdb_learned_put:
@@ -75,6 +87,7 @@
 #include "xbgen.skel.h"
 #include "xbsink.skel.h"
 #include "xbfloor.skel.h"
+#include "xbvflood.skel.h"
 /* The loader's library, for its real ageing sweep. */
 #include "bridge.h"
 #include "fdb.h"
@@ -130,6 +143,46 @@ static int dev_resolve(const char *spec)
 	if (!ifindex)
 		pr_err("no interface %s\n", spec);
 	return (int)ifindex;
+}
+
+/*
+ * CPU time (ns) ksoftirqd of the CPU this thread runs on has used so far
+ * (/proc/PID/schedstat), or 0. With the generator pinned, the softirq work
+ * of its frames runs either in its own context (counted in its thread CPU
+ * time, as this kernel has no IRQ_TIME_ACCOUNTING) or in that ksoftirqd.
+ */
+static uint64_t ksoftirqd_ns(void)
+{
+	static int found_pid, found_cpu = -1;
+	char path[64], want[32], comm[32];
+	unsigned long long ns = 0;
+	int cpu = sched_getcpu();
+	FILE *f;
+
+	snprintf(want, sizeof(want), "ksoftirqd/%d\n", cpu);
+	/* ksoftirqd/N is started early: its pid is small; scan a bounded range */
+	for (int pid = found_cpu == cpu ? found_pid : 2; pid < 4096; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f) || strcmp(comm, want)) {
+			fclose(f);
+			continue;
+		}
+		fclose(f);
+		found_pid = pid;
+		found_cpu = cpu;
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%llu", &ns) != 1)
+				ns = 0;
+			fclose(f);
+		}
+		break;
+	}
+	return ns;
 }
 
 static uint16_t ip_csum(const void *buf, size_t len)
@@ -198,14 +251,15 @@ static int cmd_gen(int argc, char **argv)
 		{ "alt-dev", required_argument, NULL, 'a' },
 		{ "vlan", required_argument, NULL, 'V' },
 		{ "restore", no_argument, NULL, 'H' },
+		{ "reset-meta", no_argument, NULL, 'M' },
 		{ 0 },
 	};
 	uint8_t src[6] = { 0x02, 0xb0, 0, 0, 0, 1 }, dst[6] = { 0x02, 0xb0, 0, 0, 0, 2 };
 	unsigned long count = 1000000, size = 64, churn = 0, churn_base = 0, batch = 64;
 	unsigned long rounds = 1, r, sent = 0, vid = 0, churn_repeat = 1;
 	char *devs[16], *devlist = NULL, *save = NULL, *tok;
-	uint64_t busy = 0;
-	int ndev = 0, d, alt_ifindex = 0, restore = 0;
+	uint64_t busy = 0, cpu = 0, softirqd = 0, c0, k0;
+	int ndev = 0, d, alt_ifindex = 0, restore = 0, reset_meta = 0;
 	const char *alt_dev = NULL;
 	struct xdp_md ctx = {};
 	struct xbgen_bpf *skel = NULL;
@@ -226,6 +280,7 @@ static int cmd_gen(int argc, char **argv)
 		case 'b': batch = strtoul(optarg, NULL, 0); break;
 		case 'V': vid = strtoul(optarg, NULL, 0); break;
 		case 'H': restore = 1; break;
+		case 'M': reset_meta = 1; break;
 		case 'S':
 			if (parse_mac(optarg, src)) { pr_err("bad MAC %s\n", optarg); return 2; }
 			break;
@@ -267,6 +322,7 @@ static int cmd_gen(int argc, char **argv)
 		goto cleanup;
 	build_frame(frame, (unsigned int)size, dst, src, dst[0] & 1, (unsigned int)vid);
 	skel->rodata->restore = (uint32_t)restore;
+	skel->rodata->reset_meta = (uint32_t)reset_meta;
 	memcpy((void *)skel->rodata->template_hdr, frame, sizeof(skel->rodata->template_hdr));
 	if (xbgen_bpf__load(skel)) {
 		pr_err("load xbgen: %s\n", strerror(errno));
@@ -291,6 +347,8 @@ static int cmd_gen(int argc, char **argv)
 				    .repeat = (uint32_t)count,
 				    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 				    .batch_size = (uint32_t)batch);
+			k0 = ksoftirqd_ns();
+			c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 			t0 = now_ns(CLOCK_MONOTONIC);
 			if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xbgen), &topts)) {
 				pr_err("test_run on %s: %s\n", devs[d], strerror(errno));
@@ -298,11 +356,17 @@ static int cmd_gen(int argc, char **argv)
 			}
 			t1 = now_ns(CLOCK_MONOTONIC);
 			busy += t1 - t0;
+			cpu += now_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+			softirqd += ksoftirqd_ns() - k0;
 			sent += count;
 		}
 	}
-	printf("sent=%lu ns=%llu pps=%.0f\n", sent, (unsigned long long)busy,
-	       (double)sent * 1e9 / (double)busy);
+	/* cpu_fps: frames per second of CPU time (this thread's plus the
+	 * ksoftirqd's of its CPU): what other tenants' share of the CPU does
+	 * not change, unlike pps (per second of wall time). */
+	printf("sent=%lu ns=%llu pps=%.0f cpu_ns=%llu softirqd_ns=%llu cpu_fps=%.0f\n", sent,
+	       (unsigned long long)busy, (double)sent * 1e9 / (double)busy, (unsigned long long)cpu,
+	       (unsigned long long)softirqd, (double)sent * 1e9 / (double)(cpu + softirqd));
 	err = 0;
 cleanup:
 	free(frame);
@@ -818,6 +882,206 @@ cleanup:
 	return err ? 1 : 0;
 }
 
+/* Slots of the comma-separated port names in @list among @names[0..n):
+ * a bit per slot, or -1 (a name not in the list). */
+static long vflood_slots(const char *list, char names[][IF_NAMESIZE], int n)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	long bits = 0;
+	int i;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < n && strcmp(names[i], tok); i++)
+			;
+		if (i == n) {
+			pr_err("vflood: %s is not in --ports\n", tok);
+			bits = -1;
+			break;
+		}
+		bits |= 1L << i;
+	}
+	free(copy);
+	return bits;
+}
+
+/* Fill the flood devmap @map_fd of one VLAN with the ports in @slots; trunk
+ * ports (@trunks) get the tag-pushing egress program @push_fd. */
+static int vflood_vlan_fill(int map_fd, long slots, long trunks, const uint32_t *ifindexes,
+			    int n, int push_fd)
+{
+	struct bpf_devmap_val val;
+	uint32_t slot;
+
+	for (slot = 0; slot < (uint32_t)n; slot++) {
+		if (!(slots & (1L << slot)))
+			continue;
+		memset(&val, 0, sizeof(val));
+		val.ifindex = ifindexes[slot];
+		val.bpf_prog.fd = (trunks & (1L << slot)) ? push_fd : 0;
+		if (bpf_map_update_elem(map_fd, &slot, &val, BPF_ANY)) {
+			pr_err("vflood: devmap slot %u: %s\n", slot, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static int cmd_vflood(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "design", required_argument, NULL, 'd' },
+		{ "ports", required_argument, NULL, 'p' },
+		{ "members", required_argument, NULL, 'm' },
+		{ "trunks", required_argument, NULL, 't' },
+		{ 0 },
+	};
+	static const char *const designs[] = { [XBVF_FILTER] = "filter", [XBVF_PERVLAN] = "pervlan",
+					       [XBVF_FIXED] = "fixed" };
+	const char *design_name = NULL, *ports = NULL, *members_arg = NULL, *trunks_arg = "";
+	char names[XBVF_MAX_PORTS][IF_NAMESIZE], *copy = NULL, *tok, *save = NULL;
+	char spec[256], prefix[128] = "", progname[32];
+	uint32_t ifindexes[XBVF_MAX_PORTS], slot, vid, design = 0;
+	long members, trunks, others, in_bit;
+	int opt, n = 0, in, in_slot = -1, inner[2] = { -1, -1 }, push_fd, fd, err = 1;
+	struct xbvflood_bpf *skel = NULL;
+	struct xb_port_vlans pv;
+	struct bpf_program *prog;
+	struct bpf_devmap_val val;
+	const char *slash;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': design_name = optarg; break;
+		case 'p': ports = optarg; break;
+		case 'm': members_arg = optarg; break;
+		case 't': trunks_arg = optarg; break;
+		default: return 2;
+		}
+	}
+	for (design = 0; design_name && design < 3 && strcmp(design_name, designs[design]); design++)
+		;
+	if (optind != argc - 1 || !design_name || design == 3 || !ports || !members_arg) {
+		pr_err("usage: vflood NS/IN --design filter|pervlan|fixed --ports P,P,... --members P,... [--trunks P,...]\n");
+		return 2;
+	}
+	slash = strchr(argv[optind], '/');
+	if (slash)
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - argv[optind] + 1), argv[optind]);
+	copy = strdup(ports);
+	if (!copy)
+		return 1;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == XBVF_MAX_PORTS) {
+			pr_err("vflood: at most %d ports\n", XBVF_MAX_PORTS);
+			goto cleanup;
+		}
+		snprintf(names[n], IF_NAMESIZE, "%s", tok);
+		snprintf(spec, sizeof(spec), "%s%s", prefix, tok);
+		ifindexes[n] = (uint32_t)dev_resolve(spec);
+		if (!ifindexes[n])
+			goto cleanup;
+		if (!strcmp(tok, slash ? slash + 1 : argv[optind]))
+			in_slot = n;
+		n++;
+	}
+	members = vflood_slots(members_arg, names, n);
+	trunks = vflood_slots(trunks_arg, names, n);
+	if (in_slot < 0 || members < 0 || trunks < 0 || (trunks & ~members)) {
+		pr_err("vflood: IN must be in --ports, --trunks among --members\n");
+		err = 2;
+		goto cleanup;
+	}
+	in_bit = 1L << in_slot;
+	members |= in_bit;
+	trunks &= ~in_bit;	/* IN is an access port (PVID XBVF_VID, untagged) */
+	others = ((1L << n) - 1) & ~members;
+	in = dev_resolve(argv[optind]);
+	if (!in)
+		goto cleanup;
+
+	skel = xbvflood_bpf__open();
+	if (!skel) {
+		pr_err("open xbvflood: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	skel->rodata->design = design;
+	skel->rodata->in_slot = (uint32_t)in_slot;
+	if (xbvflood_bpf__load(skel)) {
+		pr_err("load xbvflood: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	push_fd = bpf_program__fd(skel->progs.xbvf_push);
+
+	/* Membership as xdpbridge keeps it: XBVF_VID on the members (untagged
+	 * unless a trunk), XBVF_VID_OTHER untagged on the others. */
+	for (slot = 0; slot < (uint32_t)n; slot++) {
+		memset(&pv, 0, sizeof(pv));
+		vid = (members & (1L << slot)) ? XBVF_VID : XBVF_VID_OTHER;
+		pv.member[vid / 64] |= 1ULL << (vid % 64);
+		if (!(trunks & (1L << slot)))
+			pv.untagged[vid / 64] |= 1ULL << (vid % 64);
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.xbvf_port_vlans), &slot, &pv, BPF_ANY))
+			goto map_err;
+	}
+	slot = (uint32_t)in_slot;
+	vid = XBVF_VID;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.xbvf_pvid), &slot, &vid, BPF_ANY))
+		goto map_err;
+
+	switch (design) {
+	case XBVF_FILTER:	/* every port, each with its slot's filter program */
+		for (slot = 0; slot < (uint32_t)n; slot++) {
+			snprintf(progname, sizeof(progname), "xbvf_filter_%u", slot);
+			prog = bpf_object__find_program_by_name(skel->obj, progname);
+			memset(&val, 0, sizeof(val));
+			val.ifindex = ifindexes[slot];
+			val.bpf_prog.fd = prog ? bpf_program__fd(prog) : -1;
+			if (bpf_map_update_elem(bpf_map__fd(skel->maps.xbvf_all), &slot, &val, BPF_ANY))
+				goto map_err;
+		}
+		break;
+	case XBVF_PERVLAN:	/* a devmap per VLAN, made here, into the ARRAY_OF_MAPS */
+		for (int i = 0; i < 2; i++) {
+			vid = i ? XBVF_VID_OTHER : XBVF_VID;
+			inner[i] = bpf_map_create(BPF_MAP_TYPE_DEVMAP, i ? "xbvf_vid20" : "xbvf_vid10",
+						  sizeof(uint32_t), sizeof(struct bpf_devmap_val),
+						  XBVF_DEVMAP_SIZE, NULL);
+			if (inner[i] < 0 ||
+			    vflood_vlan_fill(inner[i], i ? others : members, i ? 0 : trunks, ifindexes, n, push_fd) ||
+			    bpf_map_update_elem(bpf_map__fd(skel->maps.xbvf_vlan_floods), &vid, &inner[i], BPF_ANY))
+				goto map_err;
+		}
+		break;
+	case XBVF_FIXED:
+		if (vflood_vlan_fill(bpf_map__fd(skel->maps.xbvf_v10), members, trunks, ifindexes, n, push_fd) ||
+		    vflood_vlan_fill(bpf_map__fd(skel->maps.xbvf_v20), others, 0, ifindexes, n, push_fd))
+			goto map_err;
+		break;
+	}
+	fd = bpf_program__fd(skel->progs.xbvflood);
+	err = bpf_xdp_attach(in, fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (err) {
+		pr_err("attach xbvflood to %s: %s\n", argv[optind], strerror(-err));
+		err = 1;
+		goto cleanup;
+	}
+	printf("design=%s ports=%d members=%d trunks=%d\n", designs[design], n,
+	       __builtin_popcountl(members & ~in_bit), __builtin_popcountl(trunks));
+	err = 0;
+	goto cleanup;
+map_err:
+	pr_err("vflood: map update: %s\n", strerror(errno));
+cleanup:
+	for (int i = 0; i < 2; i++)
+		if (inner[i] >= 0)
+			close(inner[i]);
+	xbvflood_bpf__destroy(skel);
+	free(copy);
+	return err;
+}
+
 static int cmd_detach(int argc, char **argv)
 {
 	int i, ifindex, err = 0;
@@ -1034,10 +1298,12 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xbbench gen --dev DEV[,DEV...] --count N [--rounds R] [--size B] [--src MAC] [--dst MAC]\n"
 		"                   [--churn N [--alt-dev IFNAME]] [--churn-base N] [--churn-repeat K] [--batch N]\n"
+		"                   [--vlan VID] [--restore] [--reset-meta]\n"
 		"       xbbench pgen --dev DEV --count N [--size B] [--src MAC] [--dst MAC] [--batch N]\n"
 		"       xbbench tapgen --in NS/TAP --out NS/TAP --count N [--size B] [--mss M]\n"
 		"       xbbench sink { attach | attach-frags | attach-tc | detach | detach-tc | read | reset } DEV...\n"
 		"       xbbench floor IN OUT[,OUT...] [--frags]\n"
+		"       xbbench vflood NS/IN --design filter|pervlan|fixed --ports P,P,... --members P,... [--trunks P,...]\n"
 		"       xbbench detach DEV...\n"
 		"       xbbench fdbfill BRIDGE N IFINDEX [AGE_SEC]\n"
 		"       xbbench sweep BRIDGE [--full]\n"
@@ -1053,6 +1319,7 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{ "gen", cmd_gen }, { "pgen", cmd_pgen }, { "tapgen", cmd_tapgen }, { "sink", cmd_sink }, { "floor", cmd_floor },
+		{ "vflood", cmd_vflood },
 		{ "detach", cmd_detach }, { "fdbfill", cmd_fdbfill }, { "sweep", cmd_sweep },
 		{ "echo", cmd_echo }, { "ping", cmd_ping },
 	};

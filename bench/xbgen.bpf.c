@@ -12,6 +12,13 @@
  * XBGEN_RESTORE_LEN bytes back: live frames recycle their pages without
  * rewriting them, so a bridge that pushes or pops a VLAN tag in place would
  * otherwise be sent its own output again.
+ * With reset_meta set, every frame leaves with exactly XBGEN_META_LEN bytes of
+ * XDP metadata: a recycled frame keeps the metadata length the last program
+ * that held it left in its xdp_frame (test_run resets the frame only when its
+ * data pointer moved), so a bridge that writes metadata in front of a flood
+ * and whose last copy is dropped or passed without removing it would find
+ * more in front of each pass, until bpf_xdp_adjust_meta refuses (32 bytes).
+ * Changing the context's metadata makes test_run rewrite the frame from it.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -24,6 +31,8 @@ const volatile __u32 churn_repeat = 1;	/* frames per source MAC before the next 
 #define XBGEN_RESTORE_LEN 20	/* MACs, a tag and the EtherType, with room to spare */
 const volatile __u32 restore = 0;
 const volatile __u8 template_hdr[XBGEN_RESTORE_LEN] = {};
+#define XBGEN_META_LEN 4	/* not 0: only a changed context rewrites the frame */
+const volatile __u32 reset_meta = 0;
 
 __u32 next_idx;
 __u32 pass;
@@ -36,6 +45,9 @@ int xbgen(struct xdp_md *ctx)
 	struct ethhdr *eth = (void *)(long)ctx->data;
 	__u32 idx;
 
+	if (reset_meta &&
+	    bpf_xdp_adjust_meta(ctx, (int)(ctx->data - ctx->data_meta) - XBGEN_META_LEN))
+		return XDP_ABORTED;
 	if (restore) {
 		if ((void *)eth + XBGEN_RESTORE_LEN > data_end)
 			return XDP_ABORTED;

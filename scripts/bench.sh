@@ -15,6 +15,24 @@
 #                        flood8_nohost uc512 uc1500 uc1500_pkt uc9000_pkt tcp tcp_tap latency sweep
 #                        load16 vlan_tag vlan_push vlan_pop vlan_flood8 uc64_restore macflood
 #                        (tcp and tcp_tap include their tc rows when the CLI has --mode tc)
+#                        Opt-in, not in the default set:
+#                        vflood: issue 11's two VLAN flood designs, prototyped in
+#                          bench/xbvflood.bpf.c (not xdpbridge): rows vflood8, vflood4,
+#                          vflood2 = broadcast 64 B from access port p1 (PVID 10) to 8, 4
+#                          or 2 of p2..p9 in VLAN 10 (half of them trunks: a tag pushed
+#                          per copy), the other ports in VLAN 20; modes (columns)
+#                          filter (A: one devmap of all ports, egress programs drop
+#                          non-members: xdpbridge's design), pervlan (B: a devmap per
+#                          VLAN of its members, from an ARRAY_OF_MAPS), fixed (B with
+#                          devmaps chosen by a switch), floor (broadcast to the members,
+#                          no program); ratios B/A printed in a second table. About
+#                          20 s per round with BENCH_QUICK=1. With vflood, every flood
+#                          row also gets a <row>_cpu twin: frames per second of CPU
+#                          time (generator thread + its CPU's ksoftirqd) instead of
+#                          wall time, which the machine's other tenants move less.
+#                        vlan_flood8_sparse: vlan_flood8 with VLAN 10 on p1, p2 (trunk),
+#                          p3 (access) only, p4..p9 in VLAN 20: xdpbridge's filter at 2/8
+#                        uc64_restore (see below)
 #   XDPBRIDGE=PATH       the CLI (default build/xdpbridge); missing -> xdpbridge rows are n/a
 #   BENCH_OUT=DIR        results directory (default results/<UTC timestamp>)
 #   BENCH_CPU=N          CPU the generator is pinned to (default: the last one)
@@ -60,7 +78,12 @@ RATE_MODES=(xdpbridge linux_nf1 linux_nf0 floor)
 # VLAN 10 (vlan_setup); references from uc64 and flood8.
 # uc64_restore: uc64 with the generator's --restore, the reference cost of
 # the vlan_push and vlan_pop rows' generator (not in the default set).
-XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost vlan_tag vlan_push vlan_pop vlan_flood8 uc64_restore "
+XB_ONLY_SCENARIOS=" uc64_tc flood8_nohost vlan_tag vlan_push vlan_pop vlan_flood8 vlan_flood8_sparse uc64_restore "
+# vflood rows (issue 11's VLAN flood designs, bench/xbvflood.bpf.c): their modes,
+# and per row the VLAN 10 members among p2..p9 and the trunks among those.
+VFLOOD_MODES=(filter pervlan fixed floor)
+declare -A VFLOOD_MEMBERS=([vflood8]="p2 p3 p4 p5 p6 p7 p8 p9" [vflood4]="p2 p3 p4 p5" [vflood2]="p2 p3")
+declare -A VFLOOD_TRUNKS=([vflood8]="p2 p3 p4 p5" [vflood4]="p2 p3" [vflood2]="p2")
 TCP_MODES=(xdpbridge floor linux_nf1 linux_nf0 linux_nf1_best linux_nf0_best)
 LAT_MODES=(xdpbridge floor linux_nf1 linux_nf0)
 
@@ -76,7 +99,7 @@ BGPIDS=()
 log() { printf '[bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 mac() { printf '02:b0:00:00:00:%02x' "$1"; }
-has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+has() { [[ " $SCENARIOS " == *" $1 "* ]] || { [[ $1 == vflood[0-9] ]] && [[ " $SCENARIOS " == *" vflood "* ]]; }; }
 hns() { echo "${P}h$1"; }
 xbr() { nsenter --net="/run/netns/$NSB" -- "$XB" "$@" 2>>"$OUT/xdpbridge.log"; }
 
@@ -194,7 +217,7 @@ h_offloads() {
 # --- bridges --------------------------------------------------------------------
 linux_nf_orig=""
 mode_on() {	# MODE SCENARIO
-	local mode=$1 scen=$2 i ports=() outs=()
+	local mode=$1 scen=$2 i ports=() outs=() all m t
 	for ((i = 1; i <= NPORTS; i++)); do ports+=("p$i"); done
 	case $mode in
 	xdpbridge)
@@ -223,8 +246,17 @@ mode_on() {	# MODE SCENARIO
 		for i in "${ports[@]}"; do ip -n "$NSB" link set "$i" master br0; done
 		ip -n "$NSB" link set br0 up
 		;;
+	filter | pervlan | fixed)	# the vflood prototype on p1
+		all=$(for ((i = 1; i <= NPORTS; i++)); do printf 'p%d,' $i; done)
+		m=${VFLOOD_MEMBERS[$scen]}; t=${VFLOOD_TRUNKS[$scen]}
+		"$X" vflood "$NSB/p1" --design "$mode" --ports "${all%,}" --members "${m// /,}" \
+			${t:+--trunks "${t// /,}"} >/dev/null
+		;;
 	floor)
-		if [[ $scen == flood8* ]]; then
+		if [[ $scen == vflood* ]]; then	# broadcast to the members only
+			m=${VFLOOD_MEMBERS[$scen]}
+			"$X" floor "$NSB/p1" "${m// /,}"
+		elif [[ $scen == flood8* ]]; then
 			for ((i = 2; i <= NPORTS; i++)); do outs+=("p$i"); done
 			"$X" floor "$NSB/p1" "$(IFS=,; echo "${outs[*]}")"
 		else
@@ -246,7 +278,7 @@ mode_off() {
 		ip -n "$NSB" link del br0
 		ip netns exec "$NSB" sysctl -qw "net.bridge.bridge-nf-call-iptables=$linux_nf_orig"
 		;;
-	floor) for ((i = 1; i <= NPORTS; i++)); do "$X" detach "$NSB/p$i"; done ;;
+	floor | filter | pervlan | fixed) for ((i = 1; i <= NPORTS; i++)); do "$X" detach "$NSB/p$i"; done ;;
 	esac
 }
 
@@ -263,6 +295,12 @@ vlan_setup() {
 			if ((i <= 5)); then xbr vlan add "$BR" "p$i" "$VLAN_ID"
 			else xbr vlan add "$BR" "p$i" "$VLAN_ID" pvid untagged; fi
 		done
+		;;
+	vlan_flood8_sparse)	# VLAN 10: p1, p2 (trunk), p3; the others in VLAN 20
+		xbr vlan add "$BR" p1 "$VLAN_ID" pvid untagged
+		xbr vlan add "$BR" p2 "$VLAN_ID"
+		xbr vlan add "$BR" p3 "$VLAN_ID" pvid untagged
+		for ((i = 4; i <= NPORTS; i++)); do xbr vlan add "$BR" "p$i" 20 pvid untagged; done
 		;;
 	esac
 }
@@ -281,7 +319,7 @@ vlan_tagged() {	# SCEN HOST
 # floods unknown unicast looks slower than it is).
 learn() {
 	local mode=$1 scen=${2:-} tag1=() tag2=()
-	[[ $mode == floor ]] && return 0
+	[[ $mode == floor || $scen == vflood* ]] && return 0
 	# the tagged frames' own FDB, if it has one
 	vlan_tagged "$scen" 1 && tag1=(--vlan "$VLAN_ID")
 	vlan_tagged "$scen" 2 && tag2=(--vlan "$VLAN_ID")
@@ -328,6 +366,7 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RAW"; }
 # One rate measurement: scen mode round.
 measure_rate() {
 	local scen=$1 mode=$2 round=$3 size=64 dst recv=() gen_args out sent pps counts min ok
+	local quiet=() leaked=0
 	local warm=$((FRAMES / 10))
 	dst=$(mac 2); recv=("$(peer 2)")
 	gen_args=(--dev "$(peer 1)" --count "$FRAMES" --src "$(mac 1)")
@@ -351,10 +390,26 @@ measure_rate() {
 		warm=$((FLOOD_FRAMES / 10))
 		for ((i = 2; i <= NPORTS; i++)); do recv+=("$(peer $i)"); done
 		;;
+	# VLAN 10 floods: the members receive every frame, the other ports none.
+	# --reset-meta: the last copy of a flood is the generator's own frame, and
+	# where it is dropped or sent without removing the flood's XDP metadata,
+	# the recycled frame would carry it into the next pass (more each time,
+	# until bpf_xdp_adjust_meta refuses at 32 bytes: seen, 1,728 of 100,000
+	# frames delivered).
+	vflood? | vlan_flood8_sparse)
+		local m=${VFLOOD_MEMBERS[vflood2]}	# vlan_flood8_sparse: as vflood2
+		[[ $scen == vflood? ]] && m=${VFLOOD_MEMBERS[$scen]}
+		dst=ff:ff:ff:ff:ff:ff; recv=()
+		gen_args=(--dev "$(peer 1)" --count "$FLOOD_FRAMES" --src "$(mac 1)" --reset-meta)
+		warm=$((FLOOD_FRAMES / 10))
+		for ((i = 2; i <= NPORTS; i++)); do
+			if [[ " $m " == *" p$i "* ]]; then recv+=("$(peer $i)"); else quiet+=("$(peer $i)"); fi
+		done
+		;;
 	esac
 	# Warm-up run, not counted: the first frames after a load are slower.
 	taskset -c "$BENCH_CPU" "$X" gen "${gen_args[@]}" --count "$warm" --size "$size" --dst "$dst" >/dev/null || true
-	"$X" sink reset "${recv[@]}"
+	"$X" sink reset "${recv[@]}" "${quiet[@]}"
 	if ! out=$(taskset -c "$BENCH_CPU" "$X" gen "${gen_args[@]}" --size "$size" --dst "$dst"); then
 		record "$scen" "$mode" "$round" 0 0 0 0 fps
 		return 0
@@ -365,14 +420,26 @@ measure_rate() {
 	counts=$("$X" sink read "${recv[@]}")
 	min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }' <<<"$counts")
 	ok=$(awk -v s="$sent" -v r="$min" 'BEGIN { print (r * 1000 >= s * 999) ? 1 : 0 }')
+	if ((${#quiet[@]})); then	# ports outside the VLAN: nothing may leak
+		leaked=$("$X" sink read "${quiet[@]}" | awk '{ s += $2 } END { print s + 0 }')
+		((leaked == 0)) || { ok=0; log "$scen $mode: $leaked frames left ports outside VLAN $VLAN_ID"; }
+	fi
 	record "$scen" "$mode" "$round" "$pps" "$sent" "$min" "$ok" fps
+	# With vflood asked for, every flood row also gets a <row>_cpu twin: frames
+	# per second of CPU time (generator thread + its CPU's ksoftirqd), which
+	# other tenants taking the CPU away do not change.
+	if has vflood && [[ $scen == *flood* ]]; then
+		record "${scen}_cpu" "$mode" "$round" "$(sed -E 's/.*cpu_fps=([0-9]+).*/\1/' <<<"$out")" \
+			"$sent" "$min" "$ok" fps
+	fi
 	if [[ $mode == xdpbridge && $scen != *flood8* ]]; then	# known unicast must not flood
 		local flooded
 		flooded=$(xbr -j stats "$BR" | jq '[.. | objects | select(.ifname? == "p1") | .flooded // 0] | add // 0')
 		((flooded * 100 <= sent)) || log "warning: xdpbridge flooded $flooded frames from p1: destination not known?"
 	fi
-	log "$(printf '%-7s %-10s round %d: %6.2f Mpps, delivered %s/%s%s' "$scen" "$mode" "$round" \
-		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" "$min" "$sent" \
+	log "$(printf '%-7s %-10s round %d: %6.2f Mpps%s, delivered %s/%s%s' "$scen" "$mode" "$round" \
+		"$(awk -v p="$pps" 'BEGIN { print p / 1e6 }')" \
+		"$(sed -nE 's/.*cpu_fps=([0-9]+).*/ (\1 per CPU second)/p' <<<"$out")" "$min" "$sent" \
 		"$([[ $ok == 1 ]] || echo ' (LOSS: not counted)')")"
 }
 
@@ -710,9 +777,10 @@ sleep 0.3
 
 for ((round = 1; round <= ROUNDS; round++)); do
 	for scen in uc64 uc64_tc uc64_vlan fdb1m stations churn flood8 flood8_nohost uc512 uc1500 \
-		    vlan_tag vlan_push vlan_pop vlan_flood8 uc64_restore; do
+		    vlan_tag vlan_push vlan_pop vlan_flood8 vlan_flood8_sparse uc64_restore vflood8 vflood4 vflood2; do
 		has $scen || continue
 		modes=("${RATE_MODES[@]}")
+		[[ $scen == vflood? ]] && modes=("${VFLOOD_MODES[@]}")
 		# Tagged frames: no Linux bridge column. It untags each frame in place
 		# (skb_vlan_untag moves the MACs inside the page), and live XDP frames
 		# reuse their pages without rewriting them: after the first batch the
@@ -818,7 +886,7 @@ jq -Rn --argjson machine "$MACHINE" -f bench/report.jq "$RAW" > "$OUT/results.js
 jq -r -f bench/table.jq "$OUT/results.json" | tee "$OUT/table.md"
 
 if command -v gnuplot >/dev/null; then
-	jq -r '.scenarios[] | select(.unit == "fps") |
+	jq -r '.scenarios[] | select(.unit == "fps" and .modes.filter == null) |
 	       [.name] + ([ "xdpbridge", "linux_nf1", "linux_nf0", "floor" ] as $m
 	                  | [ $m[] as $k | (.modes[$k].median // 0) / 1e6 ]) | @tsv' \
 		"$OUT/results.json" > "$OUT/chart.tsv"

@@ -315,6 +315,22 @@ static int open_socket(const char *ifname, int *ifindex)
 	return fd;
 }
 
+/*
+ * One frame; a full device queue (ENOBUFS: 6.1's veth under a burst) is
+ * waited out, up to 5 s without progress. 0, or -1 with errno set.
+ */
+static int send_frame(int fd, const void *frame, size_t len)
+{
+	for (int tries = 0; tries < 50000; tries++) {
+		if (send(fd, frame, len, 0) == (ssize_t)len)
+			return 0;
+		if (errno != ENOBUFS && errno != EAGAIN)
+			return -1;
+		usleep(100);
+	}
+	return -1;
+}
+
 static int do_send(const struct opts *o)
 {
 	uint8_t frame[MAX_FRAME_LEN] = { 0 };
@@ -353,7 +369,7 @@ static int do_send(const struct opts *o)
 			memcpy(frame + off, MAGIC, sizeof(MAGIC));
 			memcpy(frame + off + sizeof(MAGIC), &seq, 4);
 		}
-		if (send(fd, frame, len, 0) != (ssize_t)len) {
+		if (send_frame(fd, frame, len)) {
 			fprintf(stderr, "%s: send on '%s' (frame %ld of %ld): %s\n", prog,
 				o->ifname, i + 1, o->count, strerror(errno));
 			close(fd);

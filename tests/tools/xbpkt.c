@@ -6,7 +6,7 @@
  *
  *   xbpkt send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]
  *                    [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]
- *                    [--interval USEC] [--seq N]
+ *                    [--interval USEC] [--seq N] [--src-count N]
  *   xbpkt recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]
  *                    [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]
  *                    [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]
@@ -83,6 +83,7 @@ struct opts {
 	const char *tag_in;	/* recv: "aux", "data" or NULL (either) */
 	long interval_us;	/* send */
 	long seq;		/* send: first sequence number */
+	long src_count;		/* send: frame i comes from src + i % src_count */
 	bool print;		/* recv: one line per matching frame */
 	long timeout_ms;	/* recv */
 	long expect;		/* recv, -1: not given */
@@ -96,7 +97,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]\n"
 		"                 [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]\n"
-		"                 [--interval USEC] [--seq N]\n"
+		"                 [--interval USEC] [--seq N] [--src-count N]\n"
 		"       %s recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]\n"
 		"                 [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]\n"
 		"                 [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]\n"
@@ -165,6 +166,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "expect", required_argument, NULL, 'x' },
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "seq", required_argument, NULL, 'q' },
+		{ "src-count", required_argument, NULL, 'S' },
 		{ "print", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -204,6 +206,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'c':
 			if (!send || parse_long(optarg, 1, LONG_MAX, &o->count))
 				return usage_error("invalid --count '%s'", optarg);
+			break;
+		case 'S':	/* many stations in one process (filling an FDB) */
+			if (!send || parse_long(optarg, 1, 1L << 24, &o->src_count))
+				return usage_error("invalid --src-count '%s' (want 1-16777216)", optarg);
 			break;
 		case 'e':
 			if (parse_long(optarg, 0x600, 0xffff, &o->ethertype))
@@ -368,6 +374,14 @@ static int do_send(const struct opts *o)
 
 			memcpy(frame + off, MAGIC, sizeof(MAGIC));
 			memcpy(frame + off + sizeof(MAGIC), &seq, 4);
+		}
+		if (o->src_count > 1) {	/* the low 3 bytes of src, plus i */
+			long low = ((long)o->src[3] << 16 | o->src[4] << 8 | o->src[5]) +
+				   i % o->src_count;
+
+			frame[9] = (uint8_t)(low >> 16);
+			frame[10] = (uint8_t)(low >> 8);
+			frame[11] = (uint8_t)low;
 		}
 		if (send_frame(fd, frame, len)) {
 			fprintf(stderr, "%s: send on '%s' (frame %ld of %ld): %s\n", prog,

@@ -127,7 +127,7 @@ for f in ${VMTEST_FILES:-}; do
 	[[ -f $f ]] || die "VMTEST_FILES: no file $f"
 	copy_file "$(realpath "$f")"
 done
-((SMALL)) || for d in tests scripts include; do
+((SMALL)) || for d in tests scripts include dist completion man; do
 	[[ -d $ROOT/$d ]] || continue
 	mkdir -p "$R$ROOT"
 	cp -a "$ROOT/$d" "$R$ROOT/"

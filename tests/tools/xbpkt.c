@@ -6,7 +6,7 @@
  *
  *   xbpkt send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]
  *                    [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]
- *                    [--interval USEC] [--seq N]
+ *                    [--interval USEC] [--seq N] [--src-count N] [--payload HEX]
  *   xbpkt recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]
  *                    [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]
  *                    [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]
@@ -83,6 +83,9 @@ struct opts {
 	const char *tag_in;	/* recv: "aux", "data" or NULL (either) */
 	long interval_us;	/* send */
 	long seq;		/* send: first sequence number */
+	long src_count;		/* send: frame i comes from src + i % src_count */
+	uint8_t payload[MAX_FRAME_LEN];	/* send --payload: all after the MACs */
+	size_t payload_len;
 	bool print;		/* recv: one line per matching frame */
 	long timeout_ms;	/* recv */
 	long expect;		/* recv, -1: not given */
@@ -96,7 +99,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s send IFACE --src MAC --dst MAC [--count N] [--ethertype 0xXXXX]\n"
 		"                 [--len BYTES] [--vlan VID [--pcp P] [--tpid 0x8100|0x88a8]]\n"
-		"                 [--interval USEC] [--seq N]\n"
+		"                 [--interval USEC] [--seq N] [--src-count N] [--payload HEX]\n"
 		"       %s recv IFACE [--src MAC] [--dst MAC] [--ethertype 0xXXXX] [--vlan VID]\n"
 		"                 [--pcp P] [--tpid 0xXXXX] [--untagged] [--tag-in aux|data]\n"
 		"                 [--outgoing] [--timeout MS] [--expect N] [--ready-file PATH]\n"
@@ -146,6 +149,23 @@ static int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+static int parse_hex(const char *s, uint8_t *out, size_t room, size_t *len)
+{
+	size_t n = strlen(s) / 2;
+	unsigned int b;
+
+	if (!n || strlen(s) % 2 || n > room)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &b) != 1)
+			return -1;
+		out[i] = (uint8_t)b;
+	}
+	*len = n;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -165,6 +185,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "expect", required_argument, NULL, 'x' },
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "seq", required_argument, NULL, 'q' },
+		{ "src-count", required_argument, NULL, 'S' },
+		{ "payload", required_argument, NULL, 'y' },
 		{ "print", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -204,6 +226,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'c':
 			if (!send || parse_long(optarg, 1, LONG_MAX, &o->count))
 				return usage_error("invalid --count '%s'", optarg);
+			break;
+		case 'y':	/* a frame no option builds (a BPDU: 802.3 length, LLC) */
+			if (!send || parse_hex(optarg, o->payload, MAX_FRAME_LEN - 12, &o->payload_len))
+				return usage_error("invalid --payload '%s' (want an even number of hex digits)",
+						   optarg);
+			break;
+		case 'S':	/* many stations in one process (filling an FDB) */
+			if (!send || parse_long(optarg, 1, 1L << 24, &o->src_count))
+				return usage_error("invalid --src-count '%s' (want 1-16777216)", optarg);
 			break;
 		case 'e':
 			if (parse_long(optarg, 0x600, 0xffff, &o->ethertype))
@@ -315,6 +346,22 @@ static int open_socket(const char *ifname, int *ifindex)
 	return fd;
 }
 
+/*
+ * One frame; a full device queue (ENOBUFS: 6.1's veth under a burst) is
+ * waited out, up to 5 s without progress. 0, or -1 with errno set.
+ */
+static int send_frame(int fd, const void *frame, size_t len)
+{
+	for (int tries = 0; tries < 50000; tries++) {
+		if (send(fd, frame, len, 0) == (ssize_t)len)
+			return 0;
+		if (errno != ENOBUFS && errno != EAGAIN)
+			return -1;
+		usleep(100);
+	}
+	return -1;
+}
+
 static int do_send(const struct opts *o)
 {
 	uint8_t frame[MAX_FRAME_LEN] = { 0 };
@@ -341,19 +388,34 @@ static int do_send(const struct opts *o)
 	}
 	frame[off++] = (uint8_t)(o->ethertype >> 8);
 	frame[off++] = (uint8_t)o->ethertype;
+	if (o->payload_len) {	/* exactly these bytes, padded to the minimum */
+		off = 12;
+		memcpy(frame + off, o->payload, o->payload_len);
+		off += o->payload_len;
+		if (o->len <= 0)
+			len = off > MIN_FRAME_LEN ? off : MIN_FRAME_LEN;
+	}
 
 	fd = open_socket(o->ifname, &ifindex);
 	if (fd < 0)
 		return 1;
 	for (long i = 0; i < o->count; i++) {
 		/* Payload: magic and sequence number, handy in a capture. */
-		if (len >= off + sizeof(MAGIC) + 4) {
+		if (!o->payload_len && len >= off + sizeof(MAGIC) + 4) {
 			uint32_t seq = htonl((uint32_t)(o->seq + i));
 
 			memcpy(frame + off, MAGIC, sizeof(MAGIC));
 			memcpy(frame + off + sizeof(MAGIC), &seq, 4);
 		}
-		if (send(fd, frame, len, 0) != (ssize_t)len) {
+		if (o->src_count > 1) {	/* the low 3 bytes of src, plus i */
+			long low = ((long)o->src[3] << 16 | o->src[4] << 8 | o->src[5]) +
+				   i % o->src_count;
+
+			frame[9] = (uint8_t)(low >> 16);
+			frame[10] = (uint8_t)(low >> 8);
+			frame[11] = (uint8_t)low;
+		}
+		if (send_frame(fd, frame, len)) {
 			fprintf(stderr, "%s: send on '%s' (frame %ld of %ld): %s\n", prog,
 				o->ifname, i + 1, o->count, strerror(errno));
 			close(fd);

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "port.h"
 #include "print.h"
+#include "settings.h"
 #include "stp_conf.h"
 #include "sys.h"
 #include "vlan.h"
@@ -754,11 +755,9 @@ static int set_vlan_filtering(struct xb_bridge *br, const struct arg_value *v)
 	return err;
 }
 
-static const char *const vlan_protocols[] = { "802.1Q", "802.1ad", NULL };
-
 static int set_vlan_protocol(struct xb_bridge *br, const struct arg_value *v)
 {
-	int err = vlan_set_protocol(br, v->u32 ? XB_VLAN_PROTO_8021AD : XB_VLAN_PROTO_8021Q);
+	int err = vlan_set_protocol(br, vlan_protocol_of(v->u32));
 
 	if (err)
 		pr_err("cannot change the VLAN protocol of bridge %s: %s", br->name, strerror(-err));
@@ -775,36 +774,34 @@ static int set_default_pvid(struct xb_bridge *br, const struct arg_value *v)
 }
 
 /* One row per key of `set`: its value's type (parsed and checked before
- * anything changes) and what applies it, under the command lock. */
+ * anything changes; settings.c's specs, which the bridge file shares) and
+ * what applies it, under the command lock. */
 struct set_key {
-	struct arg_spec value;	/* .name is the key */
+	const struct arg_spec *value;	/* ->name is the key */
 	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
 	int (*check)(const struct arg_value *v);	/* beyond the type; prints why */
 };
 
 static const struct set_key set_keys[] = {
-	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing, NULL },
+	{ &spec_ageing, set_ageing, NULL },
 	/* VLAN filtering (vlan.c). */
-	{ ARG_SPEC("vlan-filtering", ARG_ONOFF, "on|off"), set_vlan_filtering, NULL },
-	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol, NULL },
-	{ ARG_SPEC_U32("default-pvid", "VID", 0, XB_VLAN_VID_MAX, "a VLAN id (0: none)"),
-	  set_default_pvid, NULL },
-	{ ARG_SPEC_U32("max-learned", "N", 0, UINT32_MAX, "a number of stations (0: no limit)"),
-	  set_max_learned, NULL },
+	{ &spec_vlan_filtering, set_vlan_filtering, NULL },
+	{ &spec_vlan_protocol, set_vlan_protocol, NULL },
+	{ &spec_default_pvid, set_default_pvid, NULL },
+	{ &spec_max_learned, set_max_learned, NULL },
 	/* Spanning tree (cmd_stp.c). */
-	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on, NULL },
-	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority,
-	  stp_check_bridge_priority },
-	{ ARG_SPEC_U32("hello", "SEC", 1, 10, "seconds"), stp_set_hello, NULL },
-	{ ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds"), stp_set_forward_delay, NULL },
-	{ ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds"), stp_set_max_age, NULL },
+	{ &spec_stp, stp_set_on, NULL },
+	{ &spec_stp_priority, stp_set_bridge_priority, stp_check_bridge_priority },
+	{ &spec_stp_hello, stp_set_hello, NULL },
+	{ &spec_stp_forward_delay, stp_set_forward_delay, NULL },
+	{ &spec_stp_max_age, stp_set_max_age, NULL },
 };
 #define NR_SET_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
 
 static const struct set_key *set_key_find(const char *name)
 {
 	for (size_t i = 0; i < NR_SET_KEYS; i++)
-		if (!strcmp(set_keys[i].value.name, name))
+		if (!strcmp(set_keys[i].value->name, name))
 			return &set_keys[i];
 	return NULL;
 }
@@ -815,8 +812,8 @@ static void set_keys_list(char *buf, size_t len)
 	for (size_t i = 0; i < NR_SET_KEYS; i++) {
 		size_t used = strlen(buf);
 
-		snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", set_keys[i].value.name,
-			 set_keys[i].value.metavar);
+		snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", set_keys[i].value->name,
+			 set_keys[i].value->metavar);
 	}
 }
 
@@ -853,7 +850,7 @@ int do_set(const struct parsed_args *a)
 			pr_err("unknown key '%s' for set: %s", a->pos[1 + 2 * i].str, list);
 			return EXIT_USAGE;
 		}
-		if (arg_parse(&set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]) ||
+		if (arg_parse(set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]) ||
 		    (set_req.key[i]->check && set_req.key[i]->check(&set_req.val[i])))
 			return EXIT_USAGE;
 	}

@@ -84,6 +84,26 @@ test_config_settings() {
 	assert_recv b3 0 "h1's broadcast (VLAN 10) at h3 (VLAN 20)"
 	n=$(ping_count 1 3 4 -c 2 -i 0.2 -W 1)
 	assert_eq 0 "${n:-0}" "ping h1 (VLAN 10) -> h3 (VLAN 20), replies"
+
+	# SIGHUP re-runs the loop's load: the file applies again to the
+	# adopted bridge (a line added meanwhile too; nothing doubled, the loop
+	# stays).
+	local pid vlans ports_before
+	pid=$("$XDPBRIDGE" -j show "$BR" | jq -r '.[0].control_pid')
+	vlans=$("$XDPBRIDGE" -j vlan show "$BR" | jq -c --arg p "$h3" 'map(if .ifname == $p then .vlans += [{"vlan":40,"flags":[]}] else . end)')
+	ports_before=$("$XDPBRIDGE" -j port show "$BR")
+	echo "vlan $h3 40" >>"$conf"
+	must kill -HUP "$pid"
+	wait_for 5 bash -c "'$XDPBRIDGE' -j show '$BR' | jq -e '.[0].control_pid == $pid' >/dev/null" ||
+		fail "after SIGHUP: the control loop is not pid $pid: $("$XDPBRIDGE" show "$BR")"
+	sleep 0.5
+	kill -0 "$pid" || fail "the control loop exited on SIGHUP"
+	assert_eq "$vlans" "$("$XDPBRIDGE" -j vlan show "$BR" | jq -c .)" "vlan show -j after a reload (VLAN 40 added to $h3)"
+	assert_eq "$ports_before" "$("$XDPBRIDGE" -j port show "$BR")" "port show -j after a reload"
+	must "$XDPBRIDGE" fdb show "$BR"
+	assert_eq 1 "$(grep -c "^02:00:00:00:01:99 " <<<"$OUT")" "the file's static entry, once, after a reload"
+	wait_for 15 cs_all_forwarding || fail "STP after a reload: ports not forwarding: $("$XDPBRIDGE" stp show "$BR")"
+	assert_ping 1 2
 }
 
 # A bad line, or a setting the file cannot keep, loads nothing: one line on

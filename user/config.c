@@ -368,7 +368,8 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 			err = value(c, &spec_ageing, tok[1], &v);
 		if (!err)
 			err = once(c, key, &f->ageing_line);
-		f->ageing_sec = v.u32;
+		if (!err)	/* v is unset after a wrong count */
+			f->ageing_sec = v.u32;
 		return err;
 	}
 	if (!strcmp(key, "fdb-size")) {
@@ -377,7 +378,8 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 			err = value(c, &spec_fdb_size, tok[1], &v);
 		if (!err)
 			err = once(c, key, &f->fdb_size_line);
-		f->fdb_size = v.u32;
+		if (!err)	/* v is unset after a wrong count */
+			f->fdb_size = v.u32;
 		return err;
 	}
 	if (!strcmp(key, "max-ports")) {
@@ -386,7 +388,8 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 			err = value(c, &spec_max_ports, tok[1], &v);
 		if (!err)
 			err = once(c, key, &f->max_ports_line);
-		f->max_ports = v.u32;
+		if (!err)	/* v is unset after a wrong count */
+			f->max_ports = v.u32;
 		return err;
 	}
 	if (!strcmp(key, "max-learned")) {
@@ -395,7 +398,8 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 			err = value(c, &spec_max_learned, tok[1], &v);
 		if (!err)
 			err = once(c, key, &f->max_learned_line);
-		f->max_learned = v.u32;
+		if (!err)	/* v is unset after a wrong count */
+			f->max_learned = v.u32;
 		return err;
 	}
 	if (!strcmp(key, "mode")) {
@@ -412,7 +416,8 @@ static int parse_line(const struct line_ctx *c, struct bridge_file *f, char **to
 			err = value(c, &spec_host_port, tok[1], &v);
 		if (!err)
 			err = once(c, key, &f->host_port_line);
-		f->host_port = v.on;
+		if (!err)	/* v is unset after a wrong count */
+			f->host_port = v.on;
 		return err;
 	}
 	return line_err(c, "unknown key '%s' (keys: ports, ageing, fdb-size, max-ports, max-learned, mode, host-port, auto-port, vlan-filtering, vlan-protocol, default-pvid, stp, priority, hello, forward-delay, max-age, port, vlan, fdb)",

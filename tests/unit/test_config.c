@@ -324,3 +324,13 @@ Test(config, runtime_cross_line_checks)
 	cr_assert_eq(config_check("br0.conf", &f, cli, 1, NULL, why, sizeof(why)), -EINVAL);
 	cr_assert(strstr(why, "br0.conf:8: port br0-p is neither listed"), "%s", why);
 }
+
+/* A key with the wrong number of values leaves the field as it was (the
+ * value was never parsed: the fuzzer saw it read uninitialised). */
+Test(config, wrong_count_keeps_the_default)
+{
+	bad("host-port on off\n", 1, "host-port takes 1 value");
+	cr_assert(f.host_port, "host port still on after a refused line");
+	bad("ageing 10 20\n", 1, "ageing takes 1 value");
+	cr_assert_eq(f.ageing_sec, 0, "ageing untouched");
+}

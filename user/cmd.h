@@ -35,8 +35,8 @@ extern const struct arg_spec monitor_opts[];
 /* cmd_top.c */
 int do_top(const struct parsed_args *a);
 extern const struct arg_spec top_opts[];
-/* cmd_port.c, cmd_fdb.c, cmd_stp.c, cmd_vlan.c */
-extern const struct cmd port_cmds[], fdb_cmds[], stp_cmds[], vlan_cmds[];
+/* cmd_port.c, cmd_fdb.c, cmd_stp.c, cmd_vlan.c, cmd_config.c */
+extern const struct cmd port_cmds[], fdb_cmds[], stp_cmds[], vlan_cmds[], config_cmds[];
 struct xb_bridge;
 struct arg_value;
 /* `set` rows of the spanning tree (cmd_stp.c): apply under the lock. */

@@ -104,6 +104,29 @@ test_config_settings() {
 	assert_eq 1 "$(grep -c "^02:00:00:00:01:99 " <<<"$OUT")" "the file's static entry, once, after a reload"
 	wait_for 15 cs_all_forwarding || fail "STP after a reload: ports not forwarding: $("$XDPBRIDGE" stp show "$BR")"
 	assert_ping 1 2
+
+	# `config show` prints the running bridge as a file that, loaded
+	# after an unload, makes the same bridge.
+	local shown=$XB_TMP/shown.conf before after
+	cs_state() {
+		echo "show: $("$XDPBRIDGE" -j show "$BR" | jq -c '.[0] | del(.control_pid, .learned, .ports, .host_iface, .ageing)')"	# a TC shortens ageing
+		echo "ports: $("$XDPBRIDGE" -j show "$BR" | jq -c '[.[0].ports[] | {ifname, mode, host}]')"
+		echo "vlan: $("$XDPBRIDGE" -j vlan show "$BR" | jq -c .)"
+		echo "port: $("$XDPBRIDGE" -j port show "$BR" | jq -c 'map(del(.slot, .state))')"
+		echo "stp: $("$XDPBRIDGE" -j stp show "$BR" | jq -c '{stp, id: (.bridge_id | split(".")[0]), bridge_hello_time, bridge_forward_delay, bridge_max_age,
+			ports: [.ports[] | {ifname, path_cost, priority, bpdu_guard, root_block}]}')"
+		echo "fdb: $("$XDPBRIDGE" fdb show "$BR" | grep ' static' | grep -v "dev $BR-p" | sort | tr '\n' ';')"
+	}
+	must "$XDPBRIDGE" config show "$BR"
+	printf '%s\n' "$OUT" >"$shown"
+	before=$(cs_state)
+	must "$XDPBRIDGE" unload "$BR"
+	must "$XDPBRIDGE" load "$BR" --config "$shown" --detach
+	after=$(cs_state)
+	[ "$before" = "$after" ] || fail "the bridge loaded from 'config show' differs: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+	log "ok: the bridge loaded from 'config show' has the same settings, ports, VLANs, STP and static entries"
+	must "$XDPBRIDGE" config show "$BR"
+	assert_eq "$(cat "$shown")" "$OUT" "config show of the bridge loaded from config show"
 }
 
 # A bad line, or a setting the file cannot keep, loads nothing: one line on

@@ -364,8 +364,8 @@ static int usage_err(const char *why)
  * load's arguments as a request; prints the usage error. With --config FILE,
  * the file gives the defaults and the command line adds to them and
  * overrides them: its PORTs and --auto-port patterns join the file's (a port
- * in both is a mistake), its --ageing, --fdb-size, --max-ports, --mode and
- * --no-host-port win over the file's keys.
+ * in both is a mistake), its --ageing, --fdb-size, --max-ports, --max-learned,
+ * --mode, --stp, --vlan-filtering and --no-host-port win over the file's keys.
  */
 static int load_request_make(const struct parsed_args *a, struct load_request *req)
 {

@@ -97,7 +97,7 @@ $(BUILD)/test_fuzz: $(FUZZ_SRCS) $(wildcard tests/bpf/*.h) $(SKEL) $(BUILD)/libx
 # -fsanitize=fuzzer (libclang-rt-14-dev) with ASan and UBSan.
 FUZZ_CC      ?= clang
 FUZZ_TARGETS := parse args config
-FUZZ_LIBSRCS := user/parse.c user/args.c user/config.c user/log.c user/json_print.c
+FUZZ_LIBSRCS := user/parse.c user/args.c user/config.c user/settings.c user/log.c user/json_print.c
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude -Iuser \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRCS) $(wildcard user/*.h) include/xdpbridge.h | $(BUILD)

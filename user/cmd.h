@@ -35,8 +35,8 @@ extern const struct arg_spec monitor_opts[];
 /* cmd_top.c */
 int do_top(const struct parsed_args *a);
 extern const struct arg_spec top_opts[];
-/* cmd_port.c, cmd_fdb.c, cmd_stp.c, cmd_vlan.c */
-extern const struct cmd port_cmds[], fdb_cmds[], stp_cmds[], vlan_cmds[];
+/* cmd_port.c, cmd_fdb.c, cmd_stp.c, cmd_vlan.c, cmd_config.c */
+extern const struct cmd port_cmds[], fdb_cmds[], stp_cmds[], vlan_cmds[], config_cmds[];
 struct xb_bridge;
 struct arg_value;
 /* `set` rows of the spanning tree (cmd_stp.c): apply under the lock. */
@@ -46,6 +46,12 @@ int stp_check_bridge_priority(const struct arg_value *v);
 int stp_set_hello(struct xb_bridge *br, const struct arg_value *v);
 int stp_set_forward_delay(struct xb_bridge *br, const struct arg_value *v);
 int stp_set_max_age(struct xb_bridge *br, const struct arg_value *v);
+/* What `port set`, `vlan add` and `fdb add` run under the lock; load applies
+ * the bridge file's `port`, `vlan` and `fdb` lines with them (the words as
+ * the commands' positionals: BRIDGE PORT ...). Print their error. */
+int port_set_locked(struct xb_bridge *br, const struct parsed_args *a);
+int vlan_add_locked(struct xb_bridge *br, const struct parsed_args *a);
+int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a);
 
 /* Checks every command touching a bridge needs; probe_kernel (commands that
  * create or attach) also runs the kernel-feature probe. 0 or -errno. */

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "port.h"
 #include "print.h"
+#include "settings.h"
 #include "stp_conf.h"
 #include "sys.h"
 #include "vlan.h"
@@ -43,7 +44,10 @@ struct load_request {
 	const char *textfile;	/* --textfile DIR made absolute (textfile_dir), or NULL */
 	char textfile_dir[PATH_MAX];
 	bool ageing_given, fdb_size_given, max_ports_given, max_learned_given;
-	bool stp;		/* --stp: spanning tree on, before any port joins */
+	bool stp;		/* --stp or `stp on`: spanning tree on, before any port joins */
+	bool stp_off;		/* `stp off` (an adopted bridge turns it off) */
+	bool vlan_filtering_off;	/* `vlan-filtering off` (likewise) */
+	char host_port[XB_IFNAMSIZ * 2];	/* its port's name; "" without one */
 	const char *config_path;	/* NULL: no --config */
 	struct bridge_file file;	/* empty without --config; globs: the file's and --auto-port's */
 };
@@ -56,8 +60,50 @@ static enum xb_xdp_mode port_mode(const struct load_request *req, const char *if
 	return pm ? pm->mode : req->mode;
 }
 
-/* After the ports: the file's static entries, then the auto-port patterns
- * and per-port modes the control loop (and its successors) will use. */
+static int file_settings_apply(const struct load_request *req, struct xb_bridge *br);
+
+/* The words of a file line as a command's positionals (BRIDGE WORDS...),
+ * run by that command's own function: the file applies nothing its own way. */
+#define FILE_LINE_WORDS 64
+static int file_line_run(struct xb_bridge *br, int (*fn)(struct xb_bridge *, const struct parsed_args *),
+			 const char *const *words, int n)
+{
+	struct arg_value pos[FILE_LINE_WORDS + 1] = {};
+	struct parsed_args a = { .pos = pos, .npos = n + 1 };
+
+	if (n > FILE_LINE_WORDS)
+		return -E2BIG;
+	pos[0].str = br->name;
+	for (int i = 0; i < n; i++)
+		pos[i + 1].str = words[i];
+	return fn(br, &a);
+}
+
+/* `fdb MAC PORT [vlan VID]` as `fdb add` runs it. */
+static int file_fdb_run(struct xb_bridge *br, const struct config_fdb *e)
+{
+	struct arg_value pos[5] = {};
+	struct parsed_args a = { .pos = pos, .npos = e->vlan ? 5 : 3 };
+	char mac[18];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0], e->mac[1], e->mac[2],
+		 e->mac[3], e->mac[4], e->mac[5]);
+	pos[0].str = br->name;
+	pos[1].str = mac;
+	memcpy(pos[1].mac, e->mac, sizeof(pos[1].mac));
+	pos[2].str = e->port;
+	pos[3].str = "vlan";
+	pos[4].u32 = e->vlan;
+	return fdb_add_locked(br, &a);
+}
+
+/*
+ * After the ports: the file's per-port settings (`port IF KEY VALUE`, as
+ * `port set`), VLAN membership (`vlan`, as `vlan add`: after the ports, which
+ * joined with the default PVID), static entries (`fdb`, as `fdb add`), then
+ * the auto-port patterns and per-port modes the control loop (and its
+ * successors) will use. A failure rolls the load back (the caller).
+ */
 static int load_finish(const struct load_request *req, struct xb_bridge *br)
 {
 	const struct bridge_file *f = &req->file;
@@ -72,18 +118,28 @@ static int load_finish(const struct load_request *req, struct xb_bridge *br)
 		pr_err("cannot install the local FDB entry of host interface %s: %s", br->name,
 		       strerror(-err));
 
-	for (int i = 0; i < f->nfdb && !err; i++) {
-		struct xb_fdb_key key = {};
-		__u32 ifindex;
+	for (int i = 0; i < f->nport_sets && !err; i++) {
+		const char *words[FILE_LINE_WORDS];
+		const struct config_port_set *ps = &f->port_sets[i];
 
-		memcpy(key.mac, f->fdb[i].mac, sizeof(key.mac));
-		err = port_lookup_by_name(br, f->fdb[i].port, &ifindex);
-		if (!err)
-			err = fdb_static_add(br, &key, ifindex);
-		if (err)
-			pr_err("%s:%d: cannot add the static entry on %s: %s", req->config_path,
-			       f->fdb[i].line, f->fdb[i].port, strerror(-err));
+		words[0] = ps->ifname;
+		for (int w = 0; w < ps->nwords && w + 1 < FILE_LINE_WORDS; w++)
+			words[w + 1] = ps->words[w];
+		err = file_line_run(br, port_set_locked, words, ps->nwords + 1);
 	}
+	for (int i = 0; i < f->nvlans && !err; i++) {
+		const struct config_vlan *v = &f->vlans[i];
+		const char *words[4] = { v->port, v->vids };
+		int n = 2;
+
+		if (v->flags & XB_VLANF_PVID)
+			words[n++] = "pvid";
+		if (v->flags & XB_VLANF_UNTAGGED)
+			words[n++] = "untagged";
+		err = file_line_run(br, vlan_add_locked, words, n);
+	}
+	for (int i = 0; i < f->nfdb && !err; i++)
+		err = file_fdb_run(br, &f->fdb[i]);
 	for (int i = 0; i < f->nglobs && !err; i++) {
 		err = autoport_put(br, AUTO_GLOB, f->globs[i], req->mode);
 		if (err)
@@ -140,6 +196,11 @@ static int load_fresh(const struct load_request *req, struct xb_bridge *br)
 		pr_err("cannot turn STP on for bridge %s: %s", name, strerror(-err));
 		goto rollback;
 	}
+	/* The file's bridge-wide settings before any port joins (default-pvid
+	 * is what a joining port gets). */
+	err = file_settings_apply(req, br);
+	if (err)
+		goto rollback;
 	if (copts->host_port) {
 		err = bridge_host_iface_create(name);
 		if (!err)
@@ -212,10 +273,13 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 	if (req->max_ports_given && cap && cap != req->create.max_ports)
 		pr_warn("--max-ports ignored: bridge %s keeps room for %u ports (unload it to change that)",
 			name, cap);
-	if (req->stp && (err = stp_enable_set(br, true))) {
-		pr_err("cannot turn STP on for bridge %s: %s", name, strerror(-err));
+	if ((req->stp || req->stp_off) && (err = stp_enable_set(br, req->stp))) {
+		pr_err("cannot turn STP %s for bridge %s: %s", req->stp ? "on" : "off", name, strerror(-err));
 		goto fail;
 	}
+	err = file_settings_apply(req, br);
+	if (err)
+		goto fail;
 	for (added = 0; added < nfresh; added++) {
 		err = port_add(br, &links[added], port_mode(req, links[added].ifname), 0);
 		if (err)
@@ -238,9 +302,10 @@ static int load_adopt(const struct load_request *req, struct xb_bridge *br)
 		if (err)
 			goto fail;
 	}
-	/* --vlan-filtering turns it on; without it, the bridge keeps its setting. */
-	if (req->create.vlan_filtering) {
-		err = vlan_set_filtering(br, true);
+	/* --vlan-filtering (or the file) turns it on, `vlan-filtering off` off;
+	 * without either, the bridge keeps its setting. */
+	if (req->create.vlan_filtering || req->vlan_filtering_off) {
+		err = vlan_set_filtering(br, req->create.vlan_filtering);
 		if (err)
 			goto fail;
 	}
@@ -299,8 +364,8 @@ static int usage_err(const char *why)
  * load's arguments as a request; prints the usage error. With --config FILE,
  * the file gives the defaults and the command line adds to them and
  * overrides them: its PORTs and --auto-port patterns join the file's (a port
- * in both is a mistake), its --ageing, --fdb-size, --max-ports, --mode and
- * --no-host-port win over the file's keys.
+ * in both is a mistake), its --ageing, --fdb-size, --max-ports, --max-learned,
+ * --mode, --stp, --vlan-filtering and --no-host-port win over the file's keys.
  */
 static int load_request_make(const struct parsed_args *a, struct load_request *req)
 {
@@ -333,6 +398,16 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 		.vlan_filtering = a->given[OPT_VLAN_FILTERING],
 	};
 	req->mode = a->given[OPT_MODE] ? a->opt[OPT_MODE].mode : f->mode_line ? f->mode : XB_MODE_AUTO;
+	/* --stp and --vlan-filtering win over the file's `stp`, `vlan-filtering`. */
+	const struct config_setting *stp = config_setting(f, &spec_stp);
+	const struct config_setting *vf = config_setting(f, &spec_vlan_filtering);
+
+	req->stp |= stp && stp->v.on;
+	req->stp_off = stp && !stp->v.on && !req->stp;
+	req->create.vlan_filtering |= vf && vf->v.on;
+	req->vlan_filtering_off = vf && !vf->v.on && !req->create.vlan_filtering;
+	if (req->create.host_port)
+		bridge_host_port_name(req->name, req->host_port, sizeof(req->host_port));
 	req->ageing_given = a->given[OPT_AGEING] || f->ageing_line;
 	req->fdb_size_given = a->given[OPT_FDB_SIZE] || f->fdb_size_line;
 	req->max_ports_given = a->given[OPT_MAX_PORTS] || f->max_ports_line;
@@ -361,7 +436,8 @@ static int load_request_make(const struct parsed_args *a, struct load_request *r
 	}
 	for (int i = 0; i < ncli; i++)
 		cli_ports[i] = a->pos[i + 1].str;
-	if (req->config_path && config_check(req->config_path, f, cli_ports, ncli, why, sizeof(why))) {
+	if (req->config_path && config_check(req->config_path, f, cli_ports, ncli,
+						      req->host_port[0] ? req->host_port : NULL, why, sizeof(why))) {
 		free(cli_ports);
 		return usage_err(why);
 	}
@@ -754,11 +830,9 @@ static int set_vlan_filtering(struct xb_bridge *br, const struct arg_value *v)
 	return err;
 }
 
-static const char *const vlan_protocols[] = { "802.1Q", "802.1ad", NULL };
-
 static int set_vlan_protocol(struct xb_bridge *br, const struct arg_value *v)
 {
-	int err = vlan_set_protocol(br, v->u32 ? XB_VLAN_PROTO_8021AD : XB_VLAN_PROTO_8021Q);
+	int err = vlan_set_protocol(br, vlan_protocol_of(v->u32));
 
 	if (err)
 		pr_err("cannot change the VLAN protocol of bridge %s: %s", br->name, strerror(-err));
@@ -775,38 +849,56 @@ static int set_default_pvid(struct xb_bridge *br, const struct arg_value *v)
 }
 
 /* One row per key of `set`: its value's type (parsed and checked before
- * anything changes) and what applies it, under the command lock. */
+ * anything changes; settings.c's specs, which the bridge file shares) and
+ * what applies it, under the command lock. */
 struct set_key {
-	struct arg_spec value;	/* .name is the key */
+	const struct arg_spec *value;	/* ->name is the key */
 	int (*apply)(struct xb_bridge *br, const struct arg_value *v);
 	int (*check)(const struct arg_value *v);	/* beyond the type; prints why */
 };
 
 static const struct set_key set_keys[] = {
-	{ ARG_SPEC_U32("ageing", "SEC", 1, MAX_AGEING_SEC, "seconds"), set_ageing, NULL },
+	{ &spec_ageing, set_ageing, NULL },
 	/* VLAN filtering (vlan.c). */
-	{ ARG_SPEC("vlan-filtering", ARG_ONOFF, "on|off"), set_vlan_filtering, NULL },
-	{ ARG_SPEC_ENUM("vlan-protocol", "802.1Q|802.1ad", vlan_protocols), set_vlan_protocol, NULL },
-	{ ARG_SPEC_U32("default-pvid", "VID", 0, XB_VLAN_VID_MAX, "a VLAN id (0: none)"),
-	  set_default_pvid, NULL },
-	{ ARG_SPEC_U32("max-learned", "N", 0, UINT32_MAX, "a number of stations (0: no limit)"),
-	  set_max_learned, NULL },
+	{ &spec_vlan_filtering, set_vlan_filtering, NULL },
+	{ &spec_vlan_protocol, set_vlan_protocol, NULL },
+	{ &spec_default_pvid, set_default_pvid, NULL },
+	{ &spec_max_learned, set_max_learned, NULL },
 	/* Spanning tree (cmd_stp.c). */
-	{ ARG_SPEC("stp", ARG_ONOFF, "on|off"), stp_set_on, NULL },
-	{ ARG_SPEC_U32("priority", "N", 0, 61440, "a multiple of 4096"), stp_set_bridge_priority,
-	  stp_check_bridge_priority },
-	{ ARG_SPEC_U32("hello", "SEC", 1, 10, "seconds"), stp_set_hello, NULL },
-	{ ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds"), stp_set_forward_delay, NULL },
-	{ ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds"), stp_set_max_age, NULL },
+	{ &spec_stp, stp_set_on, NULL },
+	{ &spec_stp_priority, stp_set_bridge_priority, stp_check_bridge_priority },
+	{ &spec_stp_hello, stp_set_hello, NULL },
+	{ &spec_stp_forward_delay, stp_set_forward_delay, NULL },
+	{ &spec_stp_max_age, stp_set_max_age, NULL },
 };
 #define NR_SET_KEYS (sizeof(set_keys) / sizeof(set_keys[0]))
 
 static const struct set_key *set_key_find(const char *name)
 {
 	for (size_t i = 0; i < NR_SET_KEYS; i++)
-		if (!strcmp(set_keys[i].value.name, name))
+		if (!strcmp(set_keys[i].value->name, name))
 			return &set_keys[i];
 	return NULL;
+}
+
+/*
+ * The file's `set` keys but stp and vlan-filtering (load's own, above), in
+ * the file's order, each by its `set` row. Under the command lock, before
+ * the ports join.
+ */
+static int file_settings_apply(const struct load_request *req, struct xb_bridge *br)
+{
+	const struct bridge_file *f = &req->file;
+	int err = 0;
+
+	for (int i = 0; i < f->nsettings && !err; i++) {
+		const struct set_key *k = set_key_find(f->settings[i].spec->name);
+
+		if (f->settings[i].spec == &spec_stp || f->settings[i].spec == &spec_vlan_filtering)
+			continue;
+		err = k ? k->apply(br, &f->settings[i].v) : -ENOENT;
+	}
+	return err;
 }
 
 static void set_keys_list(char *buf, size_t len)
@@ -815,8 +907,8 @@ static void set_keys_list(char *buf, size_t len)
 	for (size_t i = 0; i < NR_SET_KEYS; i++) {
 		size_t used = strlen(buf);
 
-		snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", set_keys[i].value.name,
-			 set_keys[i].value.metavar);
+		snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", set_keys[i].value->name,
+			 set_keys[i].value->metavar);
 	}
 }
 
@@ -853,7 +945,7 @@ int do_set(const struct parsed_args *a)
 			pr_err("unknown key '%s' for set: %s", a->pos[1 + 2 * i].str, list);
 			return EXIT_USAGE;
 		}
-		if (arg_parse(&set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]) ||
+		if (arg_parse(set_req.key[i]->value, a->pos[2 + 2 * i].str, &set_req.val[i]) ||
 		    (set_req.key[i]->check && set_req.key[i]->check(&set_req.val[i])))
 			return EXIT_USAGE;
 	}

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "port.h"
 #include "print.h"
+#include "settings.h"
 #include "vlan.h"
 
 static int port_ifindex(const struct xb_bridge *br, const char *ifname, __u32 *ifindex)
@@ -117,9 +118,9 @@ static int vlan_arg(const struct parsed_args *a, int first, __u16 *vid)
 /*
  * A static entry in VLAN vid; without one, as `bridge fdb add`: one without
  * a VLAN (the VLAN-unaware bridge's) and, with VLAN filtering on, one in
- * every VLAN of the port.
+ * every VLAN of the port. Also the bridge file's `fdb` lines (cmd_bridge.c).
  */
-static int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
+int fdb_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
 	struct xb_fdb_key key = {};
 	struct xb_port_info info;
@@ -250,11 +251,10 @@ static const struct arg_spec arg_mac = ARG_SPEC("MAC", ARG_MAC, "MAC");
 static const struct arg_spec arg_station = ARG_SPEC("MAC", ARG_STATION, "MAC");
 static const struct arg_spec *const show_pos[] = { &arg_bridge, NULL };
 static const struct arg_spec arg_vlan_word = ARG_SPEC("vlan", ARG_KEYWORD, "vlan");
-static const struct arg_spec arg_vid = ARG_SPEC_U32("vlan", "VID", 1, XB_VLAN_VID_MAX, "a VLAN id");
 static const struct arg_spec *const add_pos[] = {
-	&arg_bridge, &arg_station, &arg_port, &arg_vlan_word, &arg_vid, NULL
+	&arg_bridge, &arg_station, &arg_port, &arg_vlan_word, &spec_fdb_vlan, NULL
 };
-static const struct arg_spec *const del_pos[] = { &arg_bridge, &arg_mac, &arg_vlan_word, &arg_vid, NULL };
+static const struct arg_spec *const del_pos[] = { &arg_bridge, &arg_mac, &arg_vlan_word, &spec_fdb_vlan, NULL };
 static const struct arg_spec port_opts[] = { ARG_SPEC("--port", ARG_IFNAME, "PORT"), ARG_SPEC_END };
 
 const struct cmd fdb_cmds[] = {

@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "port.h"
 #include "print.h"
+#include "settings.h"
 #include "stp_conf.h"
 
 /* For `monitor`, through the control loop (if one runs). */
@@ -83,102 +84,23 @@ static int do_port_del(const struct parsed_args *a)
 	return cmd_with_bridge(a, true, port_del_locked);
 }
 
-/*
- * `port set` keys, in iproute2's words where it has them (`bridge link set`:
- * isolated, learning, flood, mcast_flood, bcast_flood); '-' and '_' are the
- * same character in a key. A switch is an XB_PCONF_* bit (flag_means_off:
- * the bit is set when the switch is off), a number a __u32 of xb_port_conf.
- */
-struct port_setting {
-	const char *name;
-	struct arg_spec value;
-	__u32 flag;
-	bool flag_means_off;
-	size_t field;
-	int stp;		/* STP_COST, STP_PRIO: a field of struct xb_stp_port_conf */
-};
-
-enum { STP_NONE, STP_COST, STP_PRIO };
-#define SETTING_STP(n, m, lo, hi, u, which) \
-	{ .name = (n), .value = ARG_SPEC_U32(n, m, lo, hi, u), .stp = (which) }
-
-#define SETTING_SWITCH(n, f, off) \
-	{ .name = (n), .value = ARG_SPEC(n, ARG_ONOFF, "on|off"), .flag = (f), .flag_means_off = (off) }
-#define SETTING_U32(n, m, hi, u, f) \
-	{ .name = (n), .value = ARG_SPEC_U32(n, m, 0, hi, u), .field = offsetof(struct xb_port_conf, f) }
-#define STORM_MAX 100000000U	/* frames/s: beyond any port's line rate */
-
-static const struct port_setting port_settings[] = {
-	SETTING_SWITCH("isolated", XB_PCONF_ISOLATED, false),
-	SETTING_SWITCH("learning", XB_PCONF_NO_LEARNING, true),
-	SETTING_SWITCH("flood", XB_PCONF_NO_FLOOD, true),
-	SETTING_SWITCH("mcast_flood", XB_PCONF_NO_MCAST_FLOOD, true),
-	SETTING_SWITCH("bcast_flood", XB_PCONF_NO_BCAST_FLOOD, true),
-	SETTING_U32("storm-bcast", "N", STORM_MAX, "frames per second (0: no limit)", storm_bcast),
-	SETTING_U32("storm-mcast", "N", STORM_MAX, "frames per second (0: no limit)", storm_mcast),
-	SETTING_U32("storm-unknown", "N", STORM_MAX, "frames per second (0: no limit)", storm_unknown),
-	SETTING_U32("max-learned", "N", UINT32_MAX, "a number of stations (0: no limit)", max_learned),
-	/* Spanning tree (cmd_stp.c, stp_ctl.c): `bridge link set` words. */
-	SETTING_STP("cost", "N", 1, 65535, "a path cost", STP_COST),
-	SETTING_STP("priority", "N", 0, XB_STP_MAX_PORT_PRIO, "a port priority", STP_PRIO),
-	SETTING_SWITCH("bpdu-guard", XB_PCONF_BPDU_GUARD, false),
-	SETTING_SWITCH("root-block", XB_PCONF_ROOT_BLOCK, false),
-	{ .name = NULL },
-};
-
-/* word names key: equal but for '-' == '_'. */
-static bool setting_name_is(const char *key, const char *word)
-{
-	for (; *key && *word; key++, word++)
-		if (*key != *word && !((*key == '-' || *key == '_') && (*word == '-' || *word == '_')))
-			return false;
-	return !*key && !*word;
-}
-
-static const struct port_setting *port_setting_find(const char *word)
-{
-	for (const struct port_setting *k = port_settings; k->name; k++)
-		if (setting_name_is(k->name, word))
-			return k;
-	return NULL;
-}
-
-/* Apply KEY VALUE pairs (words, n of them) to conf; prints the first error. */
+/* Apply KEY VALUE pairs (the words from first on) to conf and stp, with
+ * the `port set` words (settings.c); prints the first error. */
 static int port_settings_apply(const struct parsed_args *a, int first, struct xb_port_conf *conf,
 			       struct xb_stp_port_conf *stp)
 {
 	for (int i = first; i < a->npos; i += 2) {
-		const struct port_setting *k = port_setting_find(a->pos[i].str);
+		const char *value = i + 1 < a->npos ? a->pos[i + 1].str : NULL;
+		const struct port_setting *k;
 		struct arg_value v;
+		char why[640];
 
+		k = port_setting_check(a->pos[i].str, value, &v, why, sizeof(why));
 		if (!k) {
-			char names[512] = "";
-
-			for (k = port_settings; k->name; k++)
-				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s %s",
-					 k == port_settings ? "" : ", ", k->name, k->value.metavar);
-			pr_err("unknown port setting '%s': one of %s", a->pos[i].str, names);
+			pr_err("%s", why);
 			return -EINVAL;
 		}
-		if (i + 1 >= a->npos) {
-			pr_err("port setting %s needs a value: %s %s", k->name, k->name, k->value.metavar);
-			return -EINVAL;
-		}
-		if (arg_parse(&k->value, a->pos[i + 1].str, &v))
-			return -EINVAL;
-		if (k->stp == STP_COST) {
-			stp->path_cost = v.u32;
-		} else if (k->stp == STP_PRIO) {
-			stp->priority = (__u8)v.u32;
-			stp->priority_set = 1;
-		} else if (k->value.type == ARG_ONOFF) {
-			if (v.on != k->flag_means_off)
-				conf->flags |= k->flag;
-			else
-				conf->flags &= ~k->flag;
-		} else {
-			memcpy((char *)conf + k->field, &v.u32, sizeof(v.u32));
-		}
+		port_setting_store(k, &v, conf, stp);
 	}
 	return 0;
 }
@@ -198,8 +120,9 @@ static int port_slot_by_name(const struct xb_bridge *br, const char *ifname, __u
 	return 0;
 }
 
-/* Every value is checked before anything is written: one error changes nothing. */
-static int port_set_locked(struct xb_bridge *br, const struct parsed_args *a)
+/* Every value is checked before anything is written: one error changes nothing.
+ * Also the bridge file's `port IF KEY VALUE...` lines (cmd_bridge.c). */
+int port_set_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
 	struct xb_stp_port_conf stp, stp_was;
 	struct xb_port_conf conf;

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "names.h"
 #include "port.h"
+#include "settings.h"
 #include "stp.h"
 #include "stp_conf.h"
 #include "sys.h"
@@ -78,12 +79,12 @@ static void change_max_age(struct xb_stp *st, __u32 v)
 
 int stp_check_bridge_priority(const struct arg_value *v)
 {
-	if (v->u32 % 4096) {
-		pr_err("priority takes a multiple of 4096 between 0 and 61440 (802.1D's steps), not %u",
-		       v->u32);
-		return -EINVAL;
-	}
-	return 0;
+	char why[128];
+
+	if (!stp_priority_check(v->u32, why, sizeof(why)))
+		return 0;
+	pr_err("%s", why);
+	return -EINVAL;
 }
 
 int stp_set_bridge_priority(struct xb_bridge *br, const struct arg_value *v)

@@ -13,28 +13,29 @@
 #include "json_print.h"
 #include "log.h"
 #include "port.h"
+#include "settings.h"
 #include "vlan.h"
 
 /* A VID range as typed, checked before the lock: a usage error. */
 static int range_arg(const struct arg_value *v, __u16 *lo, __u16 *hi)
 {
-	if (!vlan_range_parse(v->str, lo, hi))
+	char why[256];
+
+	if (!vlan_range_check(v->str, lo, hi, why, sizeof(why)))
 		return 0;
-	pr_err("VID takes a VLAN id 1-4094 or a range VID-VID, not '%s'", v->str);
+	pr_err("%s", why);
 	return -EINVAL;
 }
 
 /* The words after the VIDs of `vlan add`: pvid, untagged. */
 static int add_flags(const struct parsed_args *a, __u32 *flags)
 {
+	char why[256];
+
 	*flags = 0;
 	for (int i = 3; i < a->npos; i++) {
-		if (!strcmp(a->pos[i].str, "pvid"))
-			*flags |= XB_VLANF_PVID;
-		else if (!strcmp(a->pos[i].str, "untagged"))
-			*flags |= XB_VLANF_UNTAGGED;
-		else {
-			pr_err("expected 'pvid' or 'untagged', not '%s'", a->pos[i].str);
+		if (vlan_flag_word(a->pos[i].str, flags, why, sizeof(why))) {
+			pr_err("%s", why);
 			return -EINVAL;
 		}
 	}
@@ -51,7 +52,8 @@ static int port_of(const struct xb_bridge *br, const char *ifname, __u32 *ifinde
 	return -ENOENT;
 }
 
-static int vlan_add_locked(struct xb_bridge *br, const struct parsed_args *a)
+/* Also the bridge file's `vlan PORT VID...` lines (cmd_bridge.c). */
+int vlan_add_locked(struct xb_bridge *br, const struct parsed_args *a)
 {
 	struct xb_port_info info;
 	__u32 ifindex, flags;
@@ -169,14 +171,15 @@ static int vlan_show_open(struct xb_bridge *br, const struct parsed_args *a)
 
 static int do_vlan_add(const struct parsed_args *a)
 {
+	char why[256];
 	__u16 lo, hi;
 	__u32 flags;
 
 	/* Usage errors before the bridge is opened: exit 2. */
 	if (range_arg(&a->pos[2], &lo, &hi) || add_flags(a, &flags))
 		return EXIT_USAGE;
-	if ((flags & XB_VLANF_PVID) && lo != hi) {
-		pr_err("pvid takes one VID, not the range %s", a->pos[2].str);
+	if (vlan_pvid_check(a->pos[2].str, lo, hi, flags, why, sizeof(why))) {
+		pr_err("%s", why);
 		return EXIT_USAGE;
 	}
 	return cmd_with_bridge(a, true, vlan_add_locked);

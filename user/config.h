@@ -2,14 +2,19 @@
 /*
  * The declarative bridge file, /etc/xdpbridge/BRIDGE.conf: one `key value...`
  * per line, `#` starts a comment. Each value is parsed by the same typed
- * argument parser as the command line (args.h), so the file and the CLI
- * accept and refuse exactly the same words. Pure: no system state, unit tested.
+ * argument parser as the command line (args.h) and the same words as the
+ * run-time commands (settings.h), so the file and the CLI accept and refuse
+ * exactly the same words. Pure: no system state, unit tested.
  *
  *   ports IF...            (repeatable)        auto-port GLOB   (repeatable)
  *   ageing SEC             fdb-size N          max-ports N
  *   max-learned N          (the bridge-wide learning limit)
  *   mode native|generic|tc host-port on|off
- *   fdb MAC PORT           (a static entry)    port IF mode MODE
+ *   vlan-filtering on|off  vlan-protocol 802.1Q|802.1ad     default-pvid VID
+ *   stp on|off  priority N  hello SEC  forward-delay SEC  max-age SEC
+ *   port IF KEY VALUE...   (mode, and every `port set` key; repeatable)
+ *   vlan PORT VID[-VID] [pvid] [untagged]      (repeatable, `vlan add`)
+ *   fdb MAC PORT [vlan VID]                    (a static entry, `fdb add`)
  */
 #ifndef XB_CONFIG_H
 #define XB_CONFIG_H
@@ -19,6 +24,7 @@
 #include <linux/types.h>
 
 #include "args.h"
+#include "settings.h"
 #include "xdpbridge.h"
 
 #define XB_CONFIG_DIR		"/etc/xdpbridge"
@@ -42,9 +48,34 @@ struct config_port_mode {	/* `port IF mode MODE` */
 	int line;
 };
 
-struct config_fdb {		/* `fdb MAC PORT` */
+struct config_fdb {		/* `fdb MAC PORT [vlan VID]` */
 	__u8 mac[XB_ETH_ALEN];
+	__u16 vlan;		/* 0: without `vlan` */
 	char port[XB_IFNAMSIZ];
+	int line;
+};
+
+/* A `set` key of the file (vlan-filtering, stp, priority, ...): its spec is
+ * the `set` command's, v its value (v.str is not kept). */
+struct config_setting {
+	const struct arg_spec *spec;
+	struct arg_value v;
+	int line;
+};
+#define CONFIG_MAX_SETTINGS 16
+
+struct config_port_set {	/* `port IF KEY VALUE...`: the `port set` pairs (mode apart) */
+	char ifname[XB_IFNAMSIZ];
+	char **words;		/* KEY VALUE KEY VALUE..., as written */
+	int nwords;
+	int line;
+};
+
+struct config_vlan {		/* `vlan PORT VID[-VID] [pvid] [untagged]` */
+	char port[XB_IFNAMSIZ];
+	char vids[16];		/* as written: "10", "100-199" */
+	__u16 lo, hi;
+	__u32 flags;		/* XB_VLANF_* */
 	int line;
 };
 
@@ -63,6 +94,12 @@ struct bridge_file {
 	int nport_modes;
 	struct config_fdb *fdb;
 	int nfdb;
+	struct config_setting settings[CONFIG_MAX_SETTINGS];	/* in the file's order */
+	int nsettings;
+	struct config_port_set *port_sets;
+	int nport_sets;
+	struct config_vlan *vlans;
+	int nvlans;
 };
 
 /* Parse text (the contents of the file named fname, for messages). On error,
@@ -75,12 +112,16 @@ void config_free(struct bridge_file *f);
 
 /*
  * Cross-line checks once the command line's ports are known (they add to the
- * file's): each `fdb` line names a port of the bridge (a listed port), each
- * `port IF` line a listed port or a name an auto-port glob matches, and no
- * port is listed twice. 0 or -EINVAL with why set.
+ * file's): each `fdb` and `vlan` line names a port of the bridge (a listed
+ * port, or host_port: the host interface's port, NULL without one), each
+ * `port IF` line a listed port or a name an auto-port glob matches (only
+ * `mode` for those: the other settings of a port that joins later are not
+ * kept), and no port is listed twice. 0 or -EINVAL with why set.
  */
 int config_check(const char *fname, const struct bridge_file *f, const char *const *cli_ports,
-		 int ncli, char *why, size_t len);
+		 int ncli, const char *host_port, char *why, size_t len);
+/* The file's line for a `set` key (spec: settings.h's), or NULL. */
+const struct config_setting *config_setting(const struct bridge_file *f, const struct arg_spec *spec);
 /* The mode `port IF mode` sets for ifname; the file's (or default) otherwise. */
 const struct config_port_mode *config_port_mode(const struct bridge_file *f, const char *ifname);
 /* Does ifname match one of globs (fnmatch)? */

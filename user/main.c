@@ -18,6 +18,7 @@ static const struct cmd commands[] = {
 	{ .name = "stats", .func = do_stats, .pos = bridge_pos, .min_pos = 1, .opts = stats_opts },
 	{ .name = "monitor", .func = do_monitor, .pos = bridge_pos, .min_pos = 0, .opts = monitor_opts },
 	{ .name = "top", .func = do_top, .pos = bridge_pos, .min_pos = 1, .opts = top_opts },
+	{ .name = "config", .sub = config_cmds },
 	{ .name = NULL },
 };
 

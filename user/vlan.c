@@ -18,35 +18,6 @@ static void vlan_bit_set(__u64 *bitmap, __u32 vid, bool on)
 		bitmap[vid / 64] &= ~(1ULL << (vid % 64));
 }
 
-static int vid_parse(const char *s, char **end, __u16 *vid)
-{
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, end, 10);
-	if (errno || v < 1 || v > XB_VLAN_VID_MAX)
-		return -EINVAL;
-	*vid = (__u16)v;
-	return 0;
-}
-
-int vlan_range_parse(const char *s, __u16 *lo, __u16 *hi)
-{
-	char *end;
-
-	if (vid_parse(s, &end, lo))
-		return -EINVAL;
-	if (!*end) {
-		*hi = *lo;
-		return 0;
-	}
-	if (*end != '-' || vid_parse(end + 1, &end, hi) || *end || *hi < *lo)
-		return -EINVAL;
-	return 0;
-}
-
 int vlan_port_get(const struct xb_bridge *br, __u32 slot, struct xb_port_vlans *pv, __u16 *pvid)
 {
 	struct xb_port_conf conf;

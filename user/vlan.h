@@ -23,7 +23,8 @@ static inline bool vlan_bit(const __u64 *bitmap, __u32 vid)
 	return (bitmap[vid / 64] >> (vid % 64)) & 1;
 }
 
-/* "VID" or "VID-VID", each 1..4094, ascending: 0, or -EINVAL. Pure. */
+/* "VID" or "VID-VID", each 1..4094, ascending: 0, or -EINVAL. Pure (in
+ * settings.c, which the bridge file shares with the commands). */
 int vlan_range_parse(const char *s, __u16 *lo, __u16 *hi);
 
 /* A port's membership and PVID (0: none). */

@@ -50,8 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(!validate_ifname(f.port_modes[i].ifname));
 			CHECK(config_port_mode(&f, f.port_modes[i].ifname) == &f.port_modes[i]);
 		}
+		for (int i = 0; i < f.nvlans; i++)
+			CHECK(f.vlans[i].lo >= 1 && f.vlans[i].lo <= f.vlans[i].hi && f.vlans[i].hi <= 4094);
+		for (int i = 0; i < f.nport_sets; i++)
+			CHECK(f.port_sets[i].nwords > 0 && f.port_sets[i].nwords % 2 == 0);
 		why[0] = '\0';
-		err = config_check("fuzz.conf", &f, cli, 2, why, sizeof(why));
+		err = config_check("fuzz.conf", &f, cli, 2, "br0-p", why, sizeof(why));
 		CHECK(!err || (err == -EINVAL && why[0]));
 		(void)glob_match_any((const char (*)[ARG_GLOB_MAX])f.globs, f.nglobs, "vnet-br0-1");
 	}

@@ -345,6 +345,11 @@ test_sighup_reload_keeps_forwarding() {
 	pid=$BG_LAST
 	wait_for 10 bash -c "'$XDPBRIDGE' show '$BR' 2>/dev/null | grep -q 'control_pid $pid'" ||
 		fail "control loop did not start: $(cat "$XB_TMP/bg.loop")"
+	# Connected first (in make vmtest's TCG guest the first ARP exchange
+	# after the loop starts can take over a second); then no ping may be
+	# lost across the reload.
+	wait_for 5 eval '[ "$(ping_count 1 2 4 -c 1 -W 1 2>/dev/null)" = 1 ]' ||
+		fail "h1 cannot ping h2 before the reload"
 	assert_ping 1 2
 	bg pings ping_count 1 2 4 -c 30 -i 0.05 -W 2
 	local pings=$BG_LAST

@@ -218,5 +218,11 @@ const volatile __u32 tc_after_xdp = 0;
  * nothing.
  */
 const volatile __u32 partial_csum_check = 0;
+/*
+ * XDP instance only: 1 where the kernel's XDP redirect loses multi-buffer
+ * (jumbo) frames (6.1: counted forwarded, never delivered): such a frame goes
+ * to the skb path, which forwards it. 0 (6.12 and later): XDP redirects it.
+ */
+const volatile __u32 frags_to_skb = 0;
 
 #endif /* XB_BPF_MAPS_H */

@@ -99,6 +99,8 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	 * XDP_PASS; the TC program then decides and forwards it. */
 	if (partial_csum_check && xb_l4_csum_is_seed(data, data_end))
 		goto to_skb;
+	if (frags_to_skb && len > (__u64)(data_end - data))
+		goto to_skb;	/* fragments: this kernel's redirect would lose it */
 
 	xb_vlan_xdp_in(cfg, data, data_end, &d.vlan);
 	xb_decide(cfg, sync, cache, (void *)(eth + 1) <= data_end ? eth : NULL,

@@ -295,6 +295,7 @@ static int bridge_prog_load_once(const struct xb_bridge *br, enum xb_prog which,
 	skel->rodata->age_block_mask = br->age_block_mask;
 	skel->rodata->tc_after_xdp = which == XB_PROG_TC_AFTER_XDP;
 	skel->rodata->partial_csum_check = which == XB_PROG_RX && o->partial_csum_check;
+	skel->rodata->frags_to_skb = which == XB_PROG_RX && !sys_xdp_frags_redirect();
 	bpf_program__set_autoload(skel->progs.xdpbridge_rx, which == XB_PROG_RX);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age, which == XB_PROG_AGE);
 	bpf_program__set_autoload(skel->progs.xdpbridge_age_full, which == XB_PROG_AGE);

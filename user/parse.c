@@ -113,6 +113,11 @@ int parse_kernel_release(const char *release, int *major, int *minor)
 	return 0;
 }
 
+bool kernel_redirects_xdp_frags(int major, int minor)
+{
+	return major > 6 || (major == 6 && minor >= 12);
+}
+
 bool kernel_version_supported(int major, int minor)
 {
 	return major > XB_MIN_KERNEL_MAJOR ||

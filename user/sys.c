@@ -97,6 +97,15 @@ cleanup:
 	return ret;
 }
 
+bool sys_xdp_frags_redirect(void)
+{
+	struct utsname u;
+	int major, minor;
+
+	return !uname(&u) && !parse_kernel_release(u.release, &major, &minor) &&
+	       kernel_redirects_xdp_frags(major, minor);
+}
+
 int sys_check_kernel(void)
 {
 	struct utsname u;

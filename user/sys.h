@@ -16,6 +16,9 @@
 int iface_mac(const char *ifname, __u8 mac[XB_ETH_ALEN]);
 int sys_check_privileges(void);
 int sys_check_kernel(void);
+/* Whether this kernel's XDP redirect carries multi-buffer frames
+ * (kernel_redirects_xdp_frags on uname's release; unknown: no). */
+bool sys_xdp_frags_redirect(void);
 /* Mount bpffs on /sys/fs/bpf unless it is already there. */
 int sys_ensure_bpffs(void);
 

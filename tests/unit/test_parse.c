@@ -81,6 +81,10 @@ Test(kernel, version_gate)
 	cr_assert(kernel_version_supported(5, 14), "5.14 is the minimum");
 	cr_assert_not(kernel_version_supported(5, 13), "just below the minimum");
 	cr_assert_not(kernel_version_supported(4, 19), "old LTS");
+	cr_assert(kernel_redirects_xdp_frags(6, 12), "6.12 redirects jumbo XDP frames (vmtest)");
+	cr_assert(kernel_redirects_xdp_frags(7, 0), "later majors too");
+	cr_assert_not(kernel_redirects_xdp_frags(6, 1), "6.1 loses them (vmtest)");
+	cr_assert_not(kernel_redirects_xdp_frags(5, 19), "older");
 }
 
 /* Found by tests/fuzz/fuzz_parse.c: sscanf's %d took a sign ("-1.2", the

@@ -87,6 +87,14 @@ int ethtool_get_tx_vlan(const char *ifname)
 	return ret ? ret : !!(flags & ETH_FLAG_TXVLAN);
 }
 
+int ethtool_get_rx_vlan(const char *ifname)
+{
+	__u32 flags = 0;
+	int ret = ethtool_value(ifname, ETHTOOL_GFLAGS, &flags);
+
+	return ret ? ret : !!(flags & ETH_FLAG_RXVLAN);
+}
+
 int ethtool_set_tx_vlan(const char *ifname, bool on)
 {
 	__u32 flags = 0;

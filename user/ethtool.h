@@ -14,6 +14,9 @@ int ethtool_set_tx_csum(const char *ifname, bool on);
  * the peer cannot see it and a redirect loses it. */
 int ethtool_get_tx_vlan(const char *ifname);
 int ethtool_set_tx_vlan(const char *ifname, bool on);
+/* rx-vlan-offload: on, a NIC strips a received tag into its descriptor,
+ * where native XDP does not see it. */
+int ethtool_get_rx_vlan(const char *ifname);
 /* tx-vlan-stag-hw-insert: the same for 802.1ad (S-tag, 0x88a8) tags, a
  * separate feature that txvlan does not touch. -ENOENT: no such feature. */
 int ethtool_get_tx_vlan_stag(const char *ifname);

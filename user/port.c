@@ -555,9 +555,14 @@ int ports_validate(const char *bridge, const char *const *names, int n, bool hos
 /* A port in tc mode needs nothing from its peer (no XDP redirect into it). */
 void ports_warn_peers(const struct nl_link *links, int n, enum xb_xdp_mode mode)
 {
-	for (int i = 0; i < n; i++)
-		if ((mode == XB_MODE_AUTO ? port_default_mode(&links[i]) : mode) != XB_MODE_TC)
+	for (int i = 0; i < n; i++) {
+		enum xb_xdp_mode m = mode == XB_MODE_AUTO ? port_default_mode(&links[i]) : mode;
+
+		if (m != XB_MODE_TC)
 			veth_peer_warn(&links[i]);
+		if (m == XB_MODE_NATIVE)
+			nic_rx_vlan_warn(&links[i]);
+	}
 }
 
 struct row_list {

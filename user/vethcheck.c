@@ -153,3 +153,12 @@ unknown:
 		port->ifname);
 	return 0;
 }
+
+void nic_rx_vlan_warn(const struct nl_link *port)
+{
+	if (!strcmp(port->kind, "veth") || !strcmp(port->kind, "tun"))
+		return;
+	if (ethtool_get_rx_vlan(port->ifname) == 1)
+		pr_warn("port %s: its driver strips VLAN tags on receive (rx-vlan-offload), before native XDP sees the frame, so tagged frames would leave untagged; fix: ethtool -K %s rxvlan off, or load it with --mode tc",
+			port->ifname, port->ifname);
+}

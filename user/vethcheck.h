@@ -13,5 +13,9 @@
 /* Print a warning per problem found on port's veth peer; 0 or -errno
  * (failing to inspect the peer is reported by a warning, not an error). */
 int veth_peer_warn(const struct nl_link *port);
+/* A NIC port in native mode that strips VLAN tags on receive
+ * (rx-vlan-offload) hands XDP untagged frames: the tag would be lost.
+ * Warns with the fix; veth and tap ports have nothing to strip. */
+void nic_rx_vlan_warn(const struct nl_link *port);
 
 #endif

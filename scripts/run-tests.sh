@@ -31,10 +31,12 @@ trap 'rm -rf "$logdir"' EXIT
 
 # Criterion's closing line: "Synthesis: Tested: T | Passing: P | Failing: F | Crashing: C"
 # leaves skipped tests out; --verbose prints a "[SKIP] suite::test: reason" line each.
+# JOBS: Criterion's parallel jobs (pure user-space suites: every CPU; the
+# BPF suite: 1, its storm and race tests pin CPUs and count per CPU).
 run_criterion() {
-	local name=$1 bin=$2 log="$logdir/$1.log" line t p f c s
+	local name=$1 bin=$2 jobs=${3:-1} log="$logdir/$1.log" line t p f c s
 	echo "=== $name: $bin"
-	"$bin" --jobs 1 --verbose 2>&1 | tee "$log" | grep -v '^\[RUN \]\|^\[PASS\]'
+	"$bin" --jobs "$jobs" --verbose 2>&1 | tee "$log" | grep -v '^\[RUN \]\|^\[PASS\]'
 	s=$(grep -c '^\[SKIP\]' "$log")
 	line=$(grep -o 'Tested: [0-9]* | Passing: [0-9]* | Failing: [0-9]* | Crashing: [0-9]*' "$log" | tail -1)
 	if [ -z "$line" ]; then
@@ -56,11 +58,11 @@ run_criterion() {
 
 want() { [[ " $XB_SUITES " == *" $1 "* ]]; }
 
-want unit && run_criterion unit "$BUILD/test_unit"
+want unit && run_criterion unit "$BUILD/test_unit" "$(nproc)"
 want bpf && run_criterion bpf "$BUILD/test_bpf"
-want fuzz && run_criterion fuzz "$BUILD/test_fuzz"
+want fuzz && run_criterion fuzz "$BUILD/test_fuzz" "$(nproc)"
 if [ -n "$SAN_BUILD" ]; then
-	want unit-san && run_criterion unit-san "$SAN_BUILD/test_unit"
+	want unit-san && run_criterion unit-san "$SAN_BUILD/test_unit" "$(nproc)"
 	want bpf-san && run_criterion bpf-san "$SAN_BUILD/test_bpf"
 fi
 

@@ -99,12 +99,14 @@ int xdpbridge_rx(struct xdp_md *ctx)
 	 * XDP_PASS; the TC program then decides and forwards it. */
 	if (partial_csum_check && xb_l4_csum_is_seed(data, data_end))
 		goto to_skb;
-	if (frags_to_skb && len > (__u64)(data_end - data))
-		goto to_skb;	/* fragments: this kernel's redirect would lose it */
 
 	xb_vlan_xdp_in(cfg, data, data_end, &d.vlan);
 	xb_decide(cfg, sync, cache, (void *)(eth + 1) <= data_end ? eth : NULL,
 		  ctx->ingress_ifindex, &d);
+	/* Fragments: this kernel's redirect would lose the frame. */
+	if (frags_to_skb && (d.action == XB_ACT_UNICAST || d.action == XB_ACT_FLOOD) &&
+	    len > (__u64)(data_end - data))
+		goto to_skb;
 	if (d.action == XB_ACT_UNICAST) {
 		if (len > XB_FRAME_STD_MAX && !xdp_fits(ctx, d.ifindex))
 			goto to_skb;

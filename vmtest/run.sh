@@ -12,7 +12,8 @@
 #   KERNEL=/path/to/bzImage  boot this kernel instead of Debian 12's 6.1 LTS
 #   VMTEST_MODDIR=DIR        its lib/modules/<kver> (default: guessed; none is
 #                            fine for a kernel with everything built in)
-#   VMTEST_TIMEOUT=SEC       hard limit for the whole VM run (default 900)
+#   VMTEST_TIMEOUT=SEC       hard limit for the whole VM run (default 5400:
+#                            the full suites take 45-55 min under TCG)
 #   VMTEST_TESTS='PAT...'    default run only: the integration tests whose
 #                            names contain a PATTERN (tests/integration/run.sh
 #                            PATTERN...), e.g. VMTEST_TESTS=vlan_diff
@@ -23,7 +24,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/vmtest
-TIMEOUT=${VMTEST_TIMEOUT:-900}
+TIMEOUT=${VMTEST_TIMEOUT:-5400}
 LOG=$OUT/console.log
 
 log() { printf 'vmtest: %s\n' "$*" >&2; }

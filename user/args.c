@@ -34,8 +34,7 @@ static int parse_onoff(const char *s, bool *on)
 	return 0;
 }
 
-static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int why_fmt(char *why, size_t len, const char *fmt, ...)
+int why_fmt(char *why, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -61,6 +61,10 @@ struct arg_value {
 
 /* Parse s as spec says; prints the type's error. 0 or -EINVAL. */
 int arg_parse(const struct arg_spec *spec, const char *s, struct arg_value *out);
+/* Writes the message to why (len bytes) and returns -EINVAL: the one-line
+ * error of a value refused without printing (the bridge file, settings.c). */
+int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* The same, the error written to why instead of printed (the config file
  * prefixes it with FILE:LINE): one message per type for both. */
 int arg_check(const struct arg_spec *spec, const char *s, struct arg_value *out,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The words of the run-time settings: see settings.h. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,17 +22,6 @@ const struct arg_spec spec_stp_hello = ARG_SPEC_U32("hello", "SEC", 1, 10, "seco
 const struct arg_spec spec_stp_forward_delay = ARG_SPEC_U32("forward-delay", "SEC", 2, 30, "seconds");
 const struct arg_spec spec_stp_max_age = ARG_SPEC_U32("max-age", "SEC", 6, 40, "seconds");
 const struct arg_spec spec_fdb_vlan = ARG_SPEC_U32("vlan", "VID", 1, XB_VLAN_VID_MAX, "a VLAN id");
-
-static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int why_fmt(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 __u16 vlan_protocol_of(__u32 choice)
 {

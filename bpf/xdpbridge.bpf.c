@@ -153,11 +153,6 @@ to_skb:
 }
 
 /*
- * Flood an skb: a clone to every flood member but the ingress port, the
- * skb itself to the last one. A clone the kernel refuses is counted.
- */
-
-/*
  * What the walk changes as it goes lives in a per-CPU map value, which the
  * verifier does not track, not on the stack: a verifier that checks a
  * bpf_loop body once (before 6.7's "verify callbacks as if they are called
@@ -230,6 +225,10 @@ static long tc_flood_slot(__u32 i, struct tc_flood_walk *w)
 	return 0;
 }
 
+/*
+ * Flood an skb: a clone to every flood member but the ingress port, the
+ * skb itself to the last one. A clone the kernel refuses is counted.
+ */
 static __always_inline int tc_flood(struct __sk_buff *skb, __u32 ingress,
 				    struct xb_port_stats *st, const struct xb_config *cfg,
 				    __u32 kind, const struct xb_vlan *vlan)

@@ -97,13 +97,20 @@ cleanup:
 	return ret;
 }
 
-bool sys_xdp_frags_redirect(void)
+int sys_kernel_version(int *major, int *minor)
 {
 	struct utsname u;
+
+	if (uname(&u))
+		return -errno;
+	return parse_kernel_release(u.release, major, minor);
+}
+
+bool sys_xdp_frags_redirect(void)
+{
 	int major, minor;
 
-	return !uname(&u) && !parse_kernel_release(u.release, &major, &minor) &&
-	       kernel_redirects_xdp_frags(major, minor);
+	return !sys_kernel_version(&major, &minor) && kernel_redirects_xdp_frags(major, minor);
 }
 
 int sys_check_kernel(void)

@@ -16,6 +16,8 @@
 int iface_mac(const char *ifname, __u8 mac[XB_ETH_ALEN]);
 int sys_check_privileges(void);
 int sys_check_kernel(void);
+/* The running kernel's major and minor version (uname); 0 or -EINVAL. */
+int sys_kernel_version(int *major, int *minor);
 /* Whether this kernel's XDP redirect carries multi-buffer frames
  * (kernel_redirects_xdp_frags on uname's release; unknown: no). */
 bool sys_xdp_frags_redirect(void);

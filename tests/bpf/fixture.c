@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,7 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "fixture.h"
-#include "parse.h"
+#include "sys.h"
 #include "port.h"
 #include "tc.h"
 #include "xdpbridge.skel.h"
@@ -731,31 +730,22 @@ void sniff(const int fds[NPORTS], const uint8_t *src, const int want[NPORTS],
 
 bool live_clones_broken(void)
 {
-	struct utsname u;
 	int major, minor;
 
-	return !uname(&u) && !parse_kernel_release(u.release, &major, &minor) &&
-	       (major < 6 || (major == 6 && minor < 3));
+	return !sys_kernel_version(&major, &minor) && (major < 6 || (major == 6 && minor < 3));
 }
 
-/* The frame written into ingress's peer: it reaches ingress's programs as
- * real traffic does. */
-static void peer_send(int ingress, const void *frame, __u32 len)
+void inject(int p, const void *frame, __u32 len)
 {
-	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = ETH_ALEN };
-	int i, fd;
-	ssize_t n;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = peer[p],
+				   .sll_halen = ETH_ALEN };
+	int fd;
 
-	for (i = 0; i < NPORTS && port[i] != ingress; i++)
-		;
-	cr_assert_lt(i, NPORTS, "ifindex %d is not a fixture port", ingress);
-	to.sll_ifindex = peer[i];
-	memcpy(to.sll_addr, frame, ETH_ALEN);
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	cr_assert_geq(fd, 0, "AF_PACKET socket: %s", strerror(errno));
-	n = sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof(to));
+	cr_assert_eq(sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)), (ssize_t)len,
+		     "send on %s: %s", peer_name[p], strerror(errno));
 	close(fd);
-	cr_assert_eq(n, (ssize_t)len, "sending into %s: %s", peer_name[i], strerror(errno));
 }
 
 void live_send(int ingress, const uint8_t *dst, const uint8_t *src)
@@ -765,7 +755,12 @@ void live_send(int ingress, const uint8_t *dst, const uint8_t *src)
 	int err;
 
 	if (live_clones_broken()) {
-		peer_send(ingress, frame, len);
+		int p;
+
+		for (p = 0; p < NPORTS && port[p] != ingress; p++)
+			;
+		cr_assert_lt(p, NPORTS, "ifindex %d is not a fixture port", ingress);
+		inject(p, frame, len);
 		return;
 	}
 	err = test_run_raw(ingress, frame, len, 0, len, BPF_F_TEST_XDP_LIVE_FRAMES, NULL);

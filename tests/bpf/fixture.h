@@ -171,5 +171,8 @@ bool live_clones_broken(void);
  * where the kernel lacks live frames). Where live clones are broken, the
  * frame goes into ingress's peer instead, as real traffic. */
 void live_send(int ingress, const uint8_t *dst, const uint8_t *src);
+/* frame written into port p's peer (p: A, B, C), so it enters port p as
+ * real traffic: the stack moves a tag into skb metadata before TC. */
+void inject(int p, const void *frame, __u32 len);
 
 #endif /* XB_FIXTURE_H */

@@ -441,24 +441,6 @@ static struct seen capture(int fd, const uint8_t *src)
 	return s;
 }
 
-/*
- * Send frame out of p's peer, so it enters port p as real traffic: the stack
- * moves a tag into skb metadata before TC, as on a live bridge. (A TC test
- * run does not carry out the final bpf_redirect, only clones.)
- */
-static void inject(int p, const void *frame, __u32 len)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = peer[p],
-				   .sll_halen = ETH_ALEN };
-	int fd;
-
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	cr_assert_geq(fd, 0, "AF_PACKET socket: %s", strerror(errno));
-	cr_assert_eq(sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)), (ssize_t)len,
-		     "send on %s: %s", peer_name[p], strerror(errno));
-	close(fd);
-}
-
 /* The fixture's peers share the ports' netns, where bpf_redirect_peer
  * (XB_SLOT_PEER, set as if they did not) drops: plain redirects. */
 static void no_peer_redirect(void)
